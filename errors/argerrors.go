@@ -1,0 +1,125 @@
+package errors
+
+import "github.com/pysock/pysock/internal/pyrepr"
+
+var (
+	clsTypeError       = &class{"TypeError", clsException}
+	clsValueError      = &class{"ValueError", clsException}
+	clsUnicodeError    = &class{"UnicodeError", clsValueError}
+	clsArithmeticError = &class{"ArithmeticError", clsException}
+	clsOverflowError   = &class{"OverflowError", clsArithmeticError}
+	clsLookupError     = &class{"LookupError", clsException}
+	clsKeyError        = &class{"KeyError", clsLookupError}
+	clsMemoryError     = &class{"MemoryError", clsException}
+)
+
+// As lets errors.As find any error of this package as an *Exception
+// (Python's "except Exception").
+func (e *Exception) As(target any) bool {
+	if t, ok := target.(**Exception); ok {
+		*t = e
+		return true
+	}
+	return false
+}
+
+// TypeError is Python's TypeError: an argument of the wrong type, e.g.
+// bind(): AF_INET address must be tuple, not str. It is not an OSError.
+type TypeError struct{ Exception }
+
+// ValueError is Python's ValueError: an argument of the right type and a
+// wrong value, e.g. negative buffersize in recv. It is not an OSError.
+type ValueError struct{ Exception }
+
+// As lets errors.As find this error through its Python base classes.
+func (e *ValueError) As(target any) bool {
+	if t, ok := target.(**ValueError); ok {
+		*t = e
+		return true
+	}
+	return e.Exception.As(target)
+}
+
+// UnicodeError is Python's UnicodeError (a ValueError), e.g. an IDNA label
+// too long in getaddrinfo.
+type UnicodeError struct{ ValueError }
+
+// ArithmeticError is Python's ArithmeticError, the base of OverflowError.
+type ArithmeticError struct{ Exception }
+
+// As lets errors.As find this error through its Python base classes.
+func (e *ArithmeticError) As(target any) bool {
+	if t, ok := target.(**ArithmeticError); ok {
+		*t = e
+		return true
+	}
+	return e.Exception.As(target)
+}
+
+// OverflowError is Python's OverflowError: a number out of range, e.g.
+// bind(): port must be 0-65535. It is not an OSError.
+type OverflowError struct{ ArithmeticError }
+
+// LookupError is Python's LookupError, the base of KeyError.
+type LookupError struct{ Exception }
+
+// As lets errors.As find this error through its Python base classes.
+func (e *LookupError) As(target any) bool {
+	if t, ok := target.(**LookupError); ok {
+		*t = e
+		return true
+	}
+	return e.Exception.As(target)
+}
+
+// KeyError is Python's KeyError, e.g. from selectors and poll objects for an
+// unregistered file object. Its str() is the repr of its key.
+type KeyError struct{ LookupError }
+
+// Error returns Python's str(e): the repr of the only argument.
+func (e *KeyError) Error() string {
+	if len(e.Args) == 1 {
+		return pyrepr.Repr(e.Args[0])
+	}
+	return e.Exception.Error()
+}
+
+// MemoryError is Python's MemoryError, e.g. recv(2**40).
+type MemoryError struct{ Exception }
+
+func exc(c *class, args []any) Exception { return Exception{Args: args, cls: c} }
+
+// NewException is Python's Exception(*args).
+func NewException(args ...any) *Exception { e := exc(clsException, args); return &e }
+
+// NewTypeError is Python's TypeError(*args).
+func NewTypeError(args ...any) *TypeError { return &TypeError{exc(clsTypeError, args)} }
+
+// NewValueError is Python's ValueError(*args).
+func NewValueError(args ...any) *ValueError { return &ValueError{exc(clsValueError, args)} }
+
+// NewUnicodeError is Python's UnicodeError(*args).
+func NewUnicodeError(args ...any) *UnicodeError {
+	return &UnicodeError{ValueError{exc(clsUnicodeError, args)}}
+}
+
+// NewArithmeticError is Python's ArithmeticError(*args).
+func NewArithmeticError(args ...any) *ArithmeticError {
+	return &ArithmeticError{exc(clsArithmeticError, args)}
+}
+
+// NewOverflowError is Python's OverflowError(*args).
+func NewOverflowError(args ...any) *OverflowError {
+	return &OverflowError{ArithmeticError{exc(clsOverflowError, args)}}
+}
+
+// NewLookupError is Python's LookupError(*args).
+func NewLookupError(args ...any) *LookupError { return &LookupError{exc(clsLookupError, args)} }
+
+// NewKeyError is Python's KeyError(*args).
+func NewKeyError(args ...any) *KeyError {
+	return &KeyError{LookupError{exc(clsKeyError, args)}}
+}
+
+// NewMemoryError is Python's MemoryError(*args).
+func NewMemoryError(args ...any) *MemoryError { return &MemoryError{exc(clsMemoryError, args)} }

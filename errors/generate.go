@@ -1,0 +1,3 @@
+package errors
+
+//go:generate sh -c "python3 gen_tables.py | gofmt > tables_linux.go"

@@ -1,0 +1,284 @@
+// Package pyrepr formats Go values the way CPython's repr() and str() print
+// the corresponding Python objects. It is shared by the errors package
+// (exception reprs) and the socket package (address tuples, socket reprs).
+package pyrepr
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Tuple is a Python tuple: it prints as (a, b) and a one-element tuple as (a,).
+type Tuple []any
+
+// Bytes is a Python bytes object: it prints as b'...'.
+type Bytes []byte
+
+// Reprer is implemented by values that know their own Python repr.
+type Reprer interface {
+	Repr() string
+}
+
+// Repr returns Python's repr() of v. Supported: nil (None), bool, every Go
+// integer type (int), float32/float64 (float), string (str), Bytes and []byte
+// (bytes), Tuple (tuple), []any (list), and any Reprer.
+func Repr(v any) string {
+	var b strings.Builder
+	appendRepr(&b, v)
+	return b.String()
+}
+
+// Str returns Python's str() of v: strings are unquoted, everything else is
+// its repr.
+func Str(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return Repr(v)
+}
+
+func appendRepr(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("None")
+	case bool:
+		if x {
+			b.WriteString("True")
+		} else {
+			b.WriteString("False")
+		}
+	case int:
+		b.WriteString(strconv.Itoa(x))
+	case int8, int16, int32, int64:
+		b.WriteString(strconv.FormatInt(toInt64(x), 10))
+	case uint, uint8, uint16, uint32, uint64, uintptr:
+		b.WriteString(strconv.FormatUint(toUint64(x), 10))
+	case float64:
+		b.WriteString(Float(x))
+	case float32:
+		b.WriteString(Float(float64(x)))
+	case string:
+		b.WriteString(String(x))
+	case Bytes:
+		b.WriteString(BytesRepr(x))
+	case []byte:
+		b.WriteString(BytesRepr(x))
+	case Tuple:
+		b.WriteByte('(')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			appendRepr(b, e)
+		}
+		if len(x) == 1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(')')
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			appendRepr(b, e)
+		}
+		b.WriteByte(']')
+	case Reprer:
+		b.WriteString(x.Repr())
+	case error:
+		b.WriteString(x.Error())
+	default:
+		b.WriteString("<unrepresentable>")
+	}
+}
+
+func toInt64(v any) int64 {
+	switch x := v.(type) {
+	case int8:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int32:
+		return int64(x)
+	default:
+		return v.(int64)
+	}
+}
+
+func toUint64(v any) uint64 {
+	switch x := v.(type) {
+	case uint:
+		return uint64(x)
+	case uint8:
+		return uint64(x)
+	case uint16:
+		return uint64(x)
+	case uint32:
+		return uint64(x)
+	case uintptr:
+		return uint64(x)
+	default:
+		return v.(uint64)
+	}
+}
+
+// String returns Python's repr() of a str: single quotes unless the text
+// holds a single quote and no double quote, with CPython's escapes.
+func String(s string) string {
+	quote := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte(quote)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			// Not valid UTF-8: Python would have decoded it with
+			// surrogateescape; show the byte as \udcXX like CPython.
+			b.WriteString(`\udc`)
+			b.WriteString(hex2(s[i]))
+			i++
+			continue
+		}
+		i += size
+		switch {
+		case r == rune(quote) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\x`)
+			b.WriteString(hex2(byte(r)))
+		case r < 0x7f:
+			b.WriteRune(r)
+		case unicode.IsPrint(r):
+			b.WriteRune(r)
+		case r <= 0xff:
+			b.WriteString(`\x`)
+			b.WriteString(hex2(byte(r)))
+		case r <= 0xffff:
+			b.WriteString(`\u`)
+			b.WriteString(hexN(uint32(r), 4))
+		default:
+			b.WriteString(`\U`)
+			b.WriteString(hexN(uint32(r), 8))
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+// BytesRepr returns Python's repr() of a bytes object, e.g. b'\x00abc'.
+func BytesRepr(p []byte) string {
+	quote := byte('\'')
+	if bytesIndex(p, '\'') && !bytesIndex(p, '"') {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.Grow(len(p) + 3)
+	b.WriteString("b")
+	b.WriteByte(quote)
+	for _, c := range p {
+		switch {
+		case c == quote || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < 0x20 || c >= 0x7f:
+			b.WriteString(`\x`)
+			b.WriteString(hex2(c))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+func bytesIndex(p []byte, c byte) bool {
+	for _, x := range p {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+const hexDigits = "0123456789abcdef"
+
+func hex2(c byte) string { return string([]byte{hexDigits[c>>4], hexDigits[c&0xf]}) }
+
+func hexN(v uint32, n int) string {
+	out := make([]byte, n)
+	for i := n - 1; i >= 0; i-- {
+		out[i] = hexDigits[v&0xf]
+		v >>= 4
+	}
+	return string(out)
+}
+
+// Float returns Python's repr() of a float: the shortest round-tripping
+// digits, positional notation for exponents -4 <= e < 16 (always with a
+// fractional part, as in 2.0), scientific otherwise (1e-09, 1e+16).
+func Float(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64) // e.g. "-1.2345e+06"
+	mant, expPart, _ := strings.Cut(e, "e")
+	exp, _ := strconv.Atoi(expPart)
+	neg := strings.HasPrefix(mant, "-")
+	mant = strings.TrimPrefix(mant, "-")
+	digits := strings.Replace(mant, ".", "", 1)
+	var out string
+	if exp < -4 || exp >= 16 {
+		m := digits[:1]
+		if len(digits) > 1 {
+			m += "." + digits[1:]
+		}
+		sign := "+"
+		if exp < 0 {
+			sign = "-"
+			exp = -exp
+		}
+		es := strconv.Itoa(exp)
+		if len(es) < 2 {
+			es = "0" + es
+		}
+		out = m + "e" + sign + es
+	} else if exp < 0 {
+		out = "0." + strings.Repeat("0", -exp-1) + digits
+	} else {
+		point := exp + 1
+		if len(digits) <= point {
+			out = digits + strings.Repeat("0", point-len(digits)) + ".0"
+		} else {
+			out = digits[:point] + "." + digits[point:]
+		}
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
