@@ -1,0 +1,441 @@
+package pysock
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyrepr"
+	"golang.org/x/sys/unix"
+)
+
+// Address is a socket address as Python returns it: InetAddr for AF_INET's
+// (host, port), Inet6Addr for AF_INET6's (host, port, flowinfo, scope_id),
+// UnixAddr for AF_UNIX's str or bytes. String() is Python's str(address)
+// and Repr() its repr().
+type Address interface {
+	String() string
+	Repr() string
+	// Tuple returns the value as the Python object: a Tuple, a string, or
+	// pyrepr.Bytes for an abstract unix name.
+	Tuple() any
+}
+
+// InetAddr is an AF_INET address, Python's (host, port) tuple.
+type InetAddr struct {
+	Host string
+	Port int
+}
+
+// String prints like Python's tuple: ('127.0.0.1', 8080).
+func (a InetAddr) String() string { return pyrepr.Repr(a.Tuple()) }
+
+// Repr is the same as String for tuples.
+func (a InetAddr) Repr() string { return a.String() }
+
+// Tuple returns (host, port).
+func (a InetAddr) Tuple() any { return Tuple{a.Host, a.Port} }
+
+// Inet6Addr is an AF_INET6 address, Python's (host, port, flowinfo, scope_id).
+type Inet6Addr struct {
+	Host     string
+	Port     int
+	Flowinfo uint32
+	ScopeID  uint32
+}
+
+// String prints like Python's tuple: ('::1', 8080, 0, 0).
+func (a Inet6Addr) String() string { return pyrepr.Repr(a.Tuple()) }
+
+// Repr is the same as String for tuples.
+func (a Inet6Addr) Repr() string { return a.String() }
+
+// Tuple returns (host, port, flowinfo, scope_id).
+func (a Inet6Addr) Tuple() any { return Tuple{a.Host, a.Port, int(a.Flowinfo), int(a.ScopeID)} }
+
+// UnixAddr is an AF_UNIX address: a filesystem path (Python str), an
+// abstract name starting with "\x00" (Python bytes), or "" for an unnamed
+// socket.
+type UnixAddr string
+
+// IsAbstract reports whether this is a Linux abstract-namespace name.
+func (a UnixAddr) IsAbstract() bool { return len(a) > 0 && a[0] == 0 }
+
+// String is Python's str(address): the bare path, or b'\x00name' for an
+// abstract name.
+func (a UnixAddr) String() string {
+	if a.IsAbstract() {
+		return pyrepr.BytesRepr([]byte(a))
+	}
+	return string(a)
+}
+
+// Repr is Python's repr(address): '/tmp/s.sock' or b'\x00name'.
+func (a UnixAddr) Repr() string { return pyrepr.Repr(a.Tuple()) }
+
+// Tuple returns the Python object: str for a path, bytes for an abstract name.
+func (a UnixAddr) Tuple() any {
+	if a.IsAbstract() {
+		return pyrepr.Bytes(a)
+	}
+	return string(a)
+}
+
+// truthy is Python's bool(address), used by repr to omit empty addresses.
+func truthy(a Address) bool {
+	if u, ok := a.(UnixAddr); ok {
+		return u != ""
+	}
+	return a != nil
+}
+
+// rawAddr is an encoded sockaddr ready for a syscall.
+type rawAddr struct {
+	sa  unix.RawSockaddrAny
+	len uint32
+}
+
+func (r *rawAddr) ptr() unsafe.Pointer { return unsafe.Pointer(&r.sa) }
+
+// encodeAddr is CPython's getsockaddrarg: it turns a Python-style address
+// for family into a sockaddr, with CPython's errors. caller names the
+// method in messages ("bind", "connect", "sendto").
+func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
+	*out = rawAddr{}
+	switch family {
+	case AF_UNIX:
+		return encodeUnix(addr, out)
+	case AF_INET, AF_INET6:
+	default:
+		return pyerr.NewOSError(caller + "(): bad family")
+	}
+	switch a := addr.(type) {
+	case InetAddr:
+		addr = Tuple{a.Host, a.Port}
+	case Inet6Addr:
+		addr = Tuple{a.Host, a.Port, int64(a.Flowinfo), int64(a.ScopeID)}
+	}
+	fam := "AF_INET"
+	if family == AF_INET6 {
+		fam = "AF_INET6"
+	}
+	t, ok := addr.(Tuple)
+	if !ok {
+		return pyerr.NewTypeError(fmt.Sprintf("%s(): %s address must be tuple, not %s", caller, fam, pyTypeName(addr)))
+	}
+	arity := "AF_INET address must be a pair (host, port)"
+	if family == AF_INET6 {
+		arity = "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])"
+		if len(t) < 2 || len(t) > 4 {
+			return pyerr.NewTypeError(arity)
+		}
+	} else if len(t) != 2 {
+		return pyerr.NewTypeError(arity)
+	}
+	host, err := hostArg(t[0])
+	if err != nil {
+		return err
+	}
+	portN, ok, over := asIndex(t[1])
+	if !ok {
+		return errNotInteger(t[1])
+	}
+	portRange := pyerr.NewOverflowError(caller + "(): port must be 0-65535.")
+	if over || portN > 1<<31-1 || portN < -1<<31 {
+		return portRange
+	}
+	var flow, scope uint32
+	for i, dst := range []*uint32{&flow, &scope} {
+		if len(t) > 2+i {
+			n, ok, _ := asIndex(t[2+i])
+			if !ok {
+				return errNotInteger(t[2+i])
+			}
+			*dst = uint32(n) // "I" format: wraps, no range check
+		}
+	}
+	ip, err := setipaddr(host, family)
+	if err != nil {
+		return err
+	}
+	if portN < 0 || portN > 0xffff {
+		return portRange
+	}
+	if family == AF_INET {
+		sa := (*unix.RawSockaddrInet4)(out.ptr())
+		sa.Family = AF_INET
+		binary.BigEndian.PutUint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:], uint16(portN))
+		sa.Addr = ip.As4()
+		out.len = unix.SizeofSockaddrInet4
+		return nil
+	}
+	if flow > 0xfffff {
+		return pyerr.NewOverflowError(caller + "(): flowinfo must be 0-1048575.")
+	}
+	sa := (*unix.RawSockaddrInet6)(out.ptr())
+	sa.Family = AF_INET6
+	binary.BigEndian.PutUint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:], uint16(portN))
+	binary.BigEndian.PutUint32((*[4]byte)(unsafe.Pointer(&sa.Flowinfo))[:], flow)
+	sa.Addr = ip.As16()
+	sa.Scope_id = scope
+	if z := ip.Zone(); z != "" && scope == 0 {
+		if ifi, err := net.InterfaceByName(z); err == nil {
+			sa.Scope_id = uint32(ifi.Index)
+		}
+	}
+	out.len = unix.SizeofSockaddrInet6
+	return nil
+}
+
+// hostArg is CPython's idna_converter: str, bytes or bytearray, no NUL.
+func hostArg(v any) (string, error) {
+	var s string
+	switch h := v.(type) {
+	case string:
+		s = h
+	case []byte:
+		s = string(h)
+	case pyrepr.Bytes:
+		s = string(h)
+	default:
+		return "", pyerr.NewTypeError(fmt.Sprintf("str, bytes or bytearray expected, not %s", pyTypeName(v)))
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return "", pyerr.NewTypeError("host name must not contain null character")
+	}
+	return s, nil
+}
+
+func encodeUnix(addr any, out *rawAddr) error {
+	var path []byte
+	switch a := addr.(type) {
+	case string:
+		path = []byte(a)
+	case UnixAddr:
+		path = []byte(a)
+	case []byte:
+		path = a
+	case pyrepr.Bytes:
+		path = a
+	default:
+		return pyerr.NewTypeError(fmt.Sprintf("a bytes-like object is required, not '%s'", pyTypeName(addr)))
+	}
+	sa := (*unix.RawSockaddrUnix)(out.ptr())
+	abstract := len(path) == 0 || path[0] == 0
+	if (abstract && len(path) > len(sa.Path)) || (!abstract && len(path) >= len(sa.Path)) {
+		return pyerr.NewOSError("AF_UNIX path too long")
+	}
+	sa.Family = AF_UNIX
+	for i, c := range path {
+		sa.Path[i] = int8(c)
+	}
+	out.len = uint32(unsafe.Offsetof(sa.Path)) + uint32(len(path))
+	return nil
+}
+
+// setipaddr is CPython's setipaddr: ” is the wildcard address,
+// '<broadcast>' is INADDR_BROADCAST, numeric addresses are parsed without a
+// lookup, and other names go to the resolver (pure Go: /etc/hosts, then DNS).
+func setipaddr(name string, family int) (netip.Addr, error) {
+	if name == "" {
+		if family == AF_INET6 {
+			return netip.IPv6Unspecified(), nil
+		}
+		return netip.IPv4Unspecified(), nil
+	}
+	if name == "<broadcast>" {
+		if family != AF_INET {
+			return netip.Addr{}, pyerr.NewOSError("address family mismatched")
+		}
+		return netip.AddrFrom4([4]byte{255, 255, 255, 255}), nil
+	}
+	if a, ok := inetAton(name); ok {
+		if family == AF_INET {
+			return netip.AddrFrom4(a), nil
+		}
+		return netip.Addr{}, pyerr.FromGaiCode(unixEAI_ADDRFAMILY)
+	}
+	if ip, err := netip.ParseAddr(name); err == nil && ip.Is6() {
+		if family == AF_INET6 {
+			return ip, nil
+		}
+		return netip.Addr{}, pyerr.FromGaiCode(unixEAI_ADDRFAMILY)
+	}
+	network := "ip4"
+	if family == AF_INET6 {
+		network = "ip6"
+	}
+	ips, err := lookupNetIP(context.Background(), network, name)
+	if err != nil || len(ips) == 0 {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsTemporary {
+			return netip.Addr{}, pyerr.FromGaiCode(unixEAI_AGAIN)
+		}
+		return netip.Addr{}, pyerr.FromGaiCode(unixEAI_NONAME)
+	}
+	ip := ips[0]
+	if family == AF_INET {
+		ip = ip.Unmap()
+	}
+	return ip, nil
+}
+
+// EAI_* codes (glibc values), as socket.EAI_* reports them.
+const (
+	unixEAI_NONAME     = -2
+	unixEAI_AGAIN      = -3
+	unixEAI_ADDRFAMILY = -9
+)
+
+// lookupNetIP resolves a host name with Go's pure resolver; a test seam.
+var lookupNetIP = func(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	r := &net.Resolver{PreferGo: true}
+	return r.LookupNetIP(ctx, network, host)
+}
+
+// inetAton parses an IPv4 address the way C's inet_aton does, accepting
+// the classic shorthand forms ('1', '1.2', '0x7f.1', octal '010').
+func inetAton(s string) ([4]byte, bool) {
+	var out [4]byte
+	if s == "" {
+		return out, false
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) > 4 {
+		return out, false
+	}
+	vals := make([]uint64, len(parts))
+	for i, p := range parts {
+		if p == "" {
+			return out, false
+		}
+		base := 10
+		switch {
+		case strings.HasPrefix(p, "0x") || strings.HasPrefix(p, "0X"):
+			base, p = 16, p[2:]
+			if p == "" {
+				p = "0"
+			}
+		case len(p) > 1 && p[0] == '0':
+			base, p = 8, p[1:]
+		}
+		v, err := strconv.ParseUint(p, base, 32)
+		if err != nil {
+			return out, false
+		}
+		vals[i] = v
+	}
+	var n uint64
+	last := len(vals) - 1
+	for i := 0; i < last; i++ {
+		if vals[i] > 0xff {
+			return out, false
+		}
+		n |= vals[i] << (24 - 8*uint(i))
+	}
+	if vals[last] > 0xffffffff>>(8*uint(last)) {
+		return out, false
+	}
+	n |= vals[last]
+	binary.BigEndian.PutUint32(out[:], uint32(n))
+	return out, true
+}
+
+// decodeAddr is CPython's makesockaddr for the families pysock knows. A
+// zero length (no address, e.g. recvfrom on TCP) gives nil: Python's None.
+func decodeAddr(sa *unix.RawSockaddrAny, n uint32) Address {
+	if n == 0 {
+		return nil
+	}
+	switch sa.Addr.Family {
+	case AF_INET:
+		p := (*unix.RawSockaddrInet4)(unsafe.Pointer(sa))
+		port := binary.BigEndian.Uint16((*[2]byte)(unsafe.Pointer(&p.Port))[:])
+		return InetAddr{Host: netip.AddrFrom4(p.Addr).String(), Port: int(port)}
+	case AF_INET6:
+		p := (*unix.RawSockaddrInet6)(unsafe.Pointer(sa))
+		port := binary.BigEndian.Uint16((*[2]byte)(unsafe.Pointer(&p.Port))[:])
+		flow := binary.BigEndian.Uint32((*[4]byte)(unsafe.Pointer(&p.Flowinfo))[:])
+		return Inet6Addr{Host: inetNtop6(p.Addr), Port: int(port), Flowinfo: flow, ScopeID: p.Scope_id}
+	case AF_UNIX:
+		p := (*unix.RawSockaddrUnix)(unsafe.Pointer(sa))
+		off := uint32(unsafe.Offsetof(p.Path))
+		var plen uint32
+		if n > off {
+			plen = n - off
+		}
+		if plen > uint32(len(p.Path)) {
+			plen = uint32(len(p.Path))
+		}
+		b := make([]byte, plen)
+		for i := range b {
+			b[i] = byte(p.Path[i])
+		}
+		if plen > 0 && b[0] == 0 {
+			return UnixAddr(b)
+		}
+		if i := strings.IndexByte(string(b), 0); i >= 0 {
+			b = b[:i]
+		}
+		return UnixAddr(b)
+	}
+	return nil
+}
+
+// inetNtop6 formats an IPv6 address exactly as glibc's inet_ntop does,
+// including the embedded-IPv4 forms ::ffff:1.2.3.4 and ::1.2.3.4.
+func inetNtop6(a [16]byte) string {
+	var words [8]uint16
+	for i := range words {
+		words[i] = binary.BigEndian.Uint16(a[2*i:])
+	}
+	bestBase, bestLen, curBase, curLen := -1, 0, -1, 0
+	for i := 0; i < 8; i++ {
+		if words[i] == 0 {
+			if curBase == -1 {
+				curBase, curLen = i, 1
+			} else {
+				curLen++
+			}
+		} else if curBase != -1 {
+			if bestBase == -1 || curLen > bestLen {
+				bestBase, bestLen = curBase, curLen
+			}
+			curBase = -1
+		}
+	}
+	if curBase != -1 && (bestBase == -1 || curLen > bestLen) {
+		bestBase, bestLen = curBase, curLen
+	}
+	if bestBase != -1 && bestLen < 2 {
+		bestBase = -1
+	}
+	var b strings.Builder
+	for i := 0; i < 8; i++ {
+		if bestBase != -1 && i >= bestBase && i < bestBase+bestLen {
+			if i == bestBase {
+				b.WriteByte(':')
+			}
+			continue
+		}
+		if i != 0 {
+			b.WriteByte(':')
+		}
+		if i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && words[5] == 0xffff)) {
+			b.WriteString(netip.AddrFrom4([4]byte{a[12], a[13], a[14], a[15]}).String())
+			break
+		}
+		b.WriteString(strconv.FormatUint(uint64(words[i]), 16))
+	}
+	if bestBase != -1 && bestBase+bestLen == 8 {
+		b.WriteByte(':')
+	}
+	return b.String()
+}

@@ -1,0 +1,115 @@
+package pysock
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyrepr"
+	"golang.org/x/sys/unix"
+)
+
+// Tuple is a Python tuple, for passing addresses the way Python code does:
+// s.Bind(pysock.Tuple{"127.0.0.1", 0}). Typed addresses (InetAddr,
+// Inet6Addr, UnixAddr) are accepted too.
+type Tuple = pyrepr.Tuple
+
+// pyTypeName is type(v).__name__ for the Go value a caller passed in
+// Python's place.
+func pyTypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "NoneType"
+	case string:
+		return "str"
+	case float32, float64:
+		return "float"
+	case bool:
+		return "bool"
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr:
+		return "int"
+	case []byte, pyrepr.Bytes:
+		return "bytes"
+	case Tuple:
+		return "tuple"
+	case []any:
+		return "list"
+	case map[any]any:
+		return "dict"
+	}
+	return reflect.TypeOf(v).String()
+}
+
+// errNotInteger is Python's TypeError for a value without __index__.
+func errNotInteger(v any) error {
+	return pyerr.NewTypeError(fmt.Sprintf("'%s' object cannot be interpreted as an integer", pyTypeName(v)))
+}
+
+// asIndex is Python's operator.index(v) for the integer-like Go values:
+// every integer type and bool. ok is false for anything else; overflow is
+// true for an unsigned value beyond int64.
+func asIndex(v any) (n int64, ok, overflow bool) {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return 1, true, false
+		}
+		return 0, true, false
+	case int:
+		return int64(x), true, false
+	case int8:
+		return int64(x), true, false
+	case int16:
+		return int64(x), true, false
+	case int32:
+		return int64(x), true, false
+	case int64:
+		return x, true, false
+	case uint8:
+		return int64(x), true, false
+	case uint16:
+		return int64(x), true, false
+	case uint32:
+		return int64(x), true, false
+	case uint, uint64, uintptr:
+		u := reflect.ValueOf(x).Uint()
+		if u > math.MaxInt64 {
+			return 0, true, true
+		}
+		return int64(u), true, false
+	}
+	return 0, false, false
+}
+
+// asCInt converts an integer argument the way CPython's "i" format does:
+// TypeError for non-integers, OverflowError outside C int.
+func asCInt(v any) (int, error) {
+	n, ok, over := asIndex(v)
+	if !ok {
+		return 0, errNotInteger(v)
+	}
+	if over || n > math.MaxInt32 {
+		return 0, pyerr.NewOverflowError("signed integer is greater than maximum")
+	}
+	if n < math.MinInt32 {
+		return 0, pyerr.NewOverflowError("signed integer is less than minimum")
+	}
+	return int(n), nil
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+// checkAlloc is where CPython's allocation of a receive buffer would raise
+// MemoryError: a request larger than the machine's memory fails up front
+// instead of crashing the Go runtime.
+func checkAlloc(n int) error {
+	var si unix.Sysinfo_t
+	if unix.Sysinfo(&si) == nil {
+		limit := (uint64(si.Totalram) + uint64(si.Totalswap)) * uint64(si.Unit)
+		if uint64(n) > limit {
+			return pyerr.NewMemoryError()
+		}
+	}
+	return nil
+}

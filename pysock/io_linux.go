@@ -1,0 +1,606 @@
+package pysock
+
+import (
+	"errors"
+	"os"
+	"syscall"
+	"time"
+	"unsafe"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+// I/O operations run by doRead / doWrite.
+const (
+	opRecv uint8 = iota
+	opRecvFrom
+	opAccept
+	opPollIn // wait until readable (recvfrom(0) in timeout mode polls first, as CPython)
+	opSend
+	opSendTo
+	opSendAll
+	opConnectFinish // blocking mode: complete an in-progress connect with connect(2)
+	opConnectWait   // timeout mode: wait writable, then read SO_ERROR
+)
+
+// ioState is the per-call state of one read or one write: kept in the
+// Socket (guarded by rmu / wmu) so that the RawConn callbacks are built once
+// and calls allocate nothing.
+type ioState struct {
+	op       uint8
+	wait     bool // on EAGAIN, park on the poller (blocking / timeout mode)
+	timed    bool // timeout mode: deadline applies
+	armed    bool // the poller deadline was set for this call
+	timedOut bool // sendall found its deadline passed between chunks
+	polled   bool
+	h        *handle
+	deadline time.Time
+	buf      []byte
+	flags    int
+	n        int
+	errno    syscall.Errno
+	rsa      unix.RawSockaddrAny
+	rsalen   uint32
+	addr     rawAddr
+}
+
+func bufPtr(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
+
+// prepare sets the mode fields of st for a call starting now. userNB is true
+// when the caller passed MSG_DONTWAIT, which makes any mode non-blocking for
+// this call; kernelNB is set for an fd CPython would find non-blocking in
+// blocking mode (adopted with O_NONBLOCK), where EAGAIN must surface too.
+func (s *Socket) prepare(st *ioState, h *handle, userNB bool) {
+	ns := s.timeout.Load()
+	st.h = h
+	st.wait = ns != 0 && !userNB
+	if ns < 0 && st.wait && h.nbFast() {
+		st.wait = false
+	}
+	st.timed = ns > 0 && st.wait
+	if st.timed {
+		st.deadline = time.Now().Add(time.Duration(ns))
+	}
+	st.armed, st.timedOut, st.polled = false, false, false
+	st.n, st.errno = 0, 0
+}
+
+// parkRead / parkWrite arm the call's deadline (once) before the RawConn
+// parks the goroutine on the poller.
+func (st *ioState) arm(read bool) {
+	if !st.timed || st.armed {
+		return
+	}
+	st.armed = true
+	if read {
+		st.h.file.SetReadDeadline(st.deadline)
+	} else {
+		st.h.file.SetWriteDeadline(st.deadline)
+	}
+}
+
+func (st *ioState) disarm(read bool) {
+	if !st.armed {
+		return
+	}
+	st.armed = false
+	if read {
+		st.h.file.SetReadDeadline(time.Time{})
+	} else {
+		st.h.file.SetWriteDeadline(time.Time{})
+	}
+}
+
+func pollNow(fd uintptr, events int16) bool {
+	pfd := [1]unix.PollFd{{Fd: int32(fd), Events: events}}
+	for {
+		n, err := unix.Poll(pfd[:], 0)
+		if err == syscall.EINTR {
+			continue
+		}
+		return n > 0
+	}
+}
+
+// doRead is the RawConn read callback: one attempt (retrying EINTR); true
+// when the call is done, false to park on the poller.
+func (s *Socket) doRead(fd uintptr) bool {
+	st := &s.r
+	for {
+		var n uintptr
+		var e syscall.Errno
+		switch st.op {
+		case opRecv:
+			n, _, e = unix.Syscall6(unix.SYS_RECVFROM, fd, bufPtr(st.buf), uintptr(len(st.buf)), uintptr(st.flags|unix.MSG_DONTWAIT), 0, 0)
+		case opRecvFrom:
+			st.rsalen = unix.SizeofSockaddrAny
+			n, _, e = unix.Syscall6(unix.SYS_RECVFROM, fd, bufPtr(st.buf), uintptr(len(st.buf)), uintptr(st.flags|unix.MSG_DONTWAIT),
+				uintptr(unsafe.Pointer(&st.rsa)), uintptr(unsafe.Pointer(&st.rsalen)))
+		case opPollIn:
+			if pollNow(fd, unix.POLLIN|unix.POLLERR) {
+				return true
+			}
+			e = syscall.EAGAIN
+		case opAccept:
+			// accept4 has no MSG_DONTWAIT: on a listener whose kernel flag is
+			// blocking, look before leaping so the thread never sleeps.
+			if !st.h.nbFast() && !pollNow(fd, unix.POLLIN) {
+				e = syscall.EAGAIN
+				break
+			}
+			st.rsalen = unix.SizeofSockaddrAny
+			n, _, e = unix.Syscall6(unix.SYS_ACCEPT4, fd, uintptr(unsafe.Pointer(&st.rsa)), uintptr(unsafe.Pointer(&st.rsalen)),
+				unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0, 0)
+		}
+		if e == syscall.EINTR {
+			continue
+		}
+		if e == syscall.EAGAIN && st.wait {
+			st.arm(true)
+			return false
+		}
+		st.n, st.errno = int(n), e
+		return true
+	}
+}
+
+// doWrite is the RawConn write callback.
+func (s *Socket) doWrite(fd uintptr) bool {
+	st := &s.w
+	for {
+		var n uintptr
+		var e syscall.Errno
+		switch st.op {
+		case opSend, opSendAll:
+			n, _, e = unix.Syscall6(unix.SYS_SENDTO, fd, bufPtr(st.buf[st.n:]), uintptr(len(st.buf)-st.n), uintptr(st.flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL), 0, 0)
+		case opSendTo:
+			n, _, e = unix.Syscall6(unix.SYS_SENDTO, fd, bufPtr(st.buf), uintptr(len(st.buf)), uintptr(st.flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL),
+				uintptr(st.addr.ptr()), uintptr(st.addr.len))
+		case opConnectFinish:
+			_, _, e = unix.Syscall(unix.SYS_CONNECT, fd, uintptr(st.addr.ptr()), uintptr(st.addr.len))
+			if e == syscall.EALREADY || e == syscall.EINPROGRESS {
+				e = syscall.EAGAIN
+			}
+		case opConnectWait:
+			if !pollNow(fd, unix.POLLOUT|unix.POLLERR) {
+				e = syscall.EAGAIN
+				break
+			}
+			v, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+			if err != nil {
+				e = err.(syscall.Errno)
+			} else if v != 0 && syscall.Errno(v) != syscall.EISCONN {
+				e = syscall.Errno(v)
+			}
+		}
+		if e == syscall.EINTR {
+			continue
+		}
+		if e == syscall.EAGAIN && st.wait {
+			st.arm(false)
+			return false
+		}
+		if e != 0 {
+			st.errno = e
+			return true
+		}
+		if st.op != opSendAll {
+			st.n = int(n)
+			return true
+		}
+		st.n += int(n)
+		if st.n >= len(st.buf) {
+			return true
+		}
+		// sendall's timeout bounds the whole call, checked between chunks
+		// as CPython's sock_sendall does.
+		if st.timed && !time.Now().Before(st.deadline) {
+			st.timedOut = true
+			return true
+		}
+	}
+}
+
+// read runs st's operation through the poller; the result is in s.r.
+// Callers hold s.rmu.
+func (s *Socket) read(h *handle) error {
+	err := h.rc.Read(s.readFn)
+	s.r.disarm(true)
+	if err != nil {
+		return mapPollError(err)
+	}
+	if s.r.errno != 0 {
+		return pyerr.FromErrno(s.r.errno)
+	}
+	return nil
+}
+
+// write runs st's operation through the poller; the result is in s.w.
+// Callers hold s.wmu.
+func (s *Socket) write(h *handle) error {
+	err := h.rc.Write(s.writeFn)
+	s.w.disarm(false)
+	if err != nil {
+		return mapPollError(err)
+	}
+	if s.w.timedOut {
+		return pyerr.NewSocketTimeout()
+	}
+	if s.w.errno != 0 {
+		return pyerr.FromErrno(s.w.errno)
+	}
+	return nil
+}
+
+func optFlags(caller string, flags []int) (int, error) {
+	switch len(flags) {
+	case 0:
+		return 0, nil
+	case 1:
+		return flags[0], nil
+	}
+	return 0, pyerr.NewTypeError(caller + "() takes at most 2 arguments")
+}
+
+// Recv is socket.recv(bufsize[, flags]): at most bufsize bytes; an empty
+// result means end of stream (never an error). Non-blocking mode: not ready
+// → BlockingIOError(11). Timeout mode: TimeoutError('timed out') after the
+// timeout. Blocking mode parks the goroutine on the runtime poller.
+func (s *Socket) Recv(bufsize int, flags ...int) ([]byte, error) {
+	fl, err := optFlags("recv", flags)
+	if err != nil {
+		return nil, err
+	}
+	if bufsize < 0 {
+		return nil, pyerr.NewValueError("negative buffersize in recv")
+	}
+	if bufsize == 0 {
+		return []byte{}, nil
+	}
+	if err := checkAlloc(bufsize); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, bufsize)
+	n, err := s.recvInto(buf, fl)
+	if err != nil {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+// RecvInto is socket.recv_into(buffer[, nbytes[, flags]]): it reads into
+// buf and returns the count. nbytes 0 (the default) means len(buf). It
+// allocates nothing.
+func (s *Socket) RecvInto(buf []byte, args ...int) (int, error) {
+	nbytes, fl := 0, 0
+	if len(args) > 0 {
+		nbytes = args[0]
+	}
+	if len(args) > 1 {
+		fl = args[1]
+	}
+	if len(args) > 2 {
+		return 0, pyerr.NewTypeError("recv_into() takes at most 3 arguments")
+	}
+	if nbytes < 0 {
+		return 0, pyerr.NewValueError("negative buffersize in recv_into")
+	}
+	if nbytes > len(buf) {
+		return 0, pyerr.NewValueError("buffer too small for requested bytes")
+	}
+	if nbytes == 0 {
+		nbytes = len(buf)
+	}
+	if nbytes == 0 {
+		return 0, nil
+	}
+	return s.recvInto(buf[:nbytes], fl)
+}
+
+func (s *Socket) recvInto(buf []byte, flags int) (int, error) {
+	h, err := s.handle()
+	if err != nil {
+		return 0, err
+	}
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	st := &s.r
+	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	st.op, st.buf, st.flags = opRecv, buf, flags
+	err = s.read(h)
+	st.buf = nil
+	return st.n, err
+}
+
+// RecvFrom is socket.recvfrom(bufsize[, flags]) → (bytes, address). The
+// address is nil (Python's None) where the kernel gives none (TCP).
+func (s *Socket) RecvFrom(bufsize int, flags ...int) ([]byte, Address, error) {
+	fl, err := optFlags("recvfrom", flags)
+	if err != nil {
+		return nil, nil, err
+	}
+	if bufsize < 0 {
+		return nil, nil, pyerr.NewValueError("negative buffersize in recvfrom")
+	}
+	if err := checkAlloc(bufsize); err != nil {
+		return nil, nil, err
+	}
+	buf := make([]byte, bufsize)
+	n, addr, err := s.recvFromInto(buf, fl)
+	if err != nil {
+		return nil, nil, err
+	}
+	return buf[:n], addr, nil
+}
+
+// RecvFromInto is socket.recvfrom_into(buffer[, nbytes[, flags]]) →
+// (nbytes, address).
+func (s *Socket) RecvFromInto(buf []byte, args ...int) (int, Address, error) {
+	nbytes, fl := 0, 0
+	if len(args) > 0 {
+		nbytes = args[0]
+	}
+	if len(args) > 1 {
+		fl = args[1]
+	}
+	if nbytes < 0 {
+		return 0, nil, pyerr.NewValueError("negative buffersize in recvfrom_into")
+	}
+	if nbytes > len(buf) {
+		return 0, nil, pyerr.NewValueError("nbytes is greater than the length of the buffer")
+	}
+	if nbytes == 0 {
+		nbytes = len(buf)
+	}
+	return s.recvFromInto(buf[:nbytes], fl)
+}
+
+func (s *Socket) recvFromInto(buf []byte, flags int) (int, Address, error) {
+	h, err := s.handle()
+	if err != nil {
+		return 0, nil, err
+	}
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	st := &s.r
+	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	if len(buf) == 0 && st.timed {
+		// CPython polls before recvfrom in timeout mode; with a zero-length
+		// buffer the syscall alone would return at once, so poll first too.
+		st.op = opPollIn
+		if err := s.read(h); err != nil {
+			return 0, nil, err
+		}
+	}
+	st.op, st.buf, st.flags = opRecvFrom, buf, flags
+	err = s.read(h)
+	st.buf = nil
+	if err != nil {
+		return 0, nil, err
+	}
+	return st.n, decodeAddr(&st.rsa, st.rsalen), nil
+}
+
+// Send is socket.send(data[, flags]): one attempt, returning how many bytes
+// the kernel took (possibly fewer than len(data)). It allocates nothing and
+// never raises SIGPIPE: a broken connection is BrokenPipeError(32).
+func (s *Socket) Send(data []byte, flags ...int) (int, error) {
+	fl, err := optFlags("send", flags)
+	if err != nil {
+		return 0, err
+	}
+	return s.send(opSend, data, fl)
+}
+
+// SendAll is socket.sendall(data[, flags]): it sends everything or returns
+// the error. In timeout mode the timeout bounds the whole call, and how
+// much was sent before an error is not reported, as in CPython.
+func (s *Socket) SendAll(data []byte, flags ...int) error {
+	fl, err := optFlags("sendall", flags)
+	if err != nil {
+		return err
+	}
+	_, err = s.send(opSendAll, data, fl)
+	return err
+}
+
+func (s *Socket) send(op uint8, data []byte, flags int) (int, error) {
+	h, err := s.handle()
+	if err != nil {
+		return 0, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	st := &s.w
+	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	st.op, st.buf, st.flags = op, data, flags
+	err = s.write(h)
+	st.buf = nil
+	return st.n, err
+}
+
+// SendTo is socket.sendto(data, address) / sendto(data, flags, address).
+// Pass flags as the optional middle argument: SendTo(data, addr) or
+// SendTo(data, flags, addr).
+func (s *Socket) SendTo(data []byte, args ...any) (int, error) {
+	var addr any
+	flags := 0
+	switch len(args) {
+	case 1:
+		addr = args[0]
+	case 2:
+		f, err := asCInt(args[0])
+		if err != nil {
+			return 0, err
+		}
+		flags, addr = f, args[1]
+	default:
+		return 0, pyerr.NewTypeError("sendto() takes 2 or 3 arguments (" + itoa(len(args)+1) + " given)")
+	}
+	h, err := s.handle()
+	if err != nil {
+		return 0, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	st := &s.w
+	if err := encodeAddr(s.family, addr, "sendto", &st.addr); err != nil {
+		return 0, err
+	}
+	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	st.op, st.buf, st.flags = opSendTo, data, flags
+	err = s.write(h)
+	st.buf = nil
+	return st.n, err
+}
+
+// Accept is socket.accept() → (socket, address). As in CPython the new
+// socket takes getdefaulttimeout(), not the listener's mode: it is blocking
+// unless a default timeout is set.
+func (s *Socket) Accept() (*Socket, Address, error) {
+	h, err := s.handle()
+	if err != nil {
+		return nil, nil, err
+	}
+	s.rmu.Lock()
+	st := &s.r
+	s.prepare(st, h, false)
+	st.op = opAccept
+	err = s.read(h)
+	fd, addr := st.n, decodeAddr(&st.rsa, st.rsalen)
+	s.rmu.Unlock()
+	if err != nil {
+		return nil, nil, err
+	}
+	ns := defaultTimeout.Load()
+	nh, err := newHandle(fd, ns >= 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return newSocketObject(nh, s.family, s.typ, s.proto, ns), addr, nil
+}
+
+// Connect is socket.connect(address). Blocking mode waits for the
+// connection on the runtime poller and reports the kernel's result as a
+// blocking connect(2) would; non-blocking mode returns BlockingIOError(115)
+// while in progress; timeout mode waits at most the timeout, then
+// TimeoutError('timed out').
+func (s *Socket) Connect(address any) error {
+	errno, timedOut, err := s.connect(address, "connect")
+	switch {
+	case err != nil:
+		return err
+	case timedOut:
+		return pyerr.NewSocketTimeout()
+	case errno == syscall.EBADF:
+		return errClosed()
+	case errno != 0:
+		return pyerr.FromErrno(errno)
+	}
+	return nil
+}
+
+// ConnectEx is socket.connect_ex(address): like Connect, but a failure of
+// the connect itself is returned as the errno (0 on success, 115, 111, and
+// 11 when a timeout-mode connect times out). Address errors (TypeError,
+// OverflowError, gaierror) are still returned as errors, as in CPython.
+func (s *Socket) ConnectEx(address any) (int, error) {
+	errno, timedOut, err := s.connect(address, "connect_ex")
+	switch {
+	case err != nil:
+		return 0, err
+	case timedOut:
+		return int(syscall.EWOULDBLOCK), nil
+	}
+	return int(errno), nil
+}
+
+// connect returns the errno of a failed connect (EBADF for a closed
+// socket), whether a timeout-mode connect timed out, or an error for what
+// CPython raises even from connect_ex (a bad address).
+func (s *Socket) connect(address any, caller string) (errno syscall.Errno, timedOut bool, err error) {
+	var ra rawAddr
+	if err := encodeAddr(s.family, address, caller, &ra); err != nil {
+		return 0, false, err
+	}
+	h := s.h.Load()
+	if h == nil {
+		return syscall.EBADF, false, nil
+	}
+	ns := s.timeout.Load()
+	var e syscall.Errno
+	connectOnce := func(fd int) error {
+		for {
+			_, _, e = unix.Syscall(unix.SYS_CONNECT, uintptr(fd), uintptr(ra.ptr()), uintptr(ra.len))
+			if e != syscall.EINTR {
+				return nil
+			}
+		}
+	}
+	blockingEmulated := ns < 0 && !h.nbFast()
+	if blockingEmulated {
+		// connect(2) cannot be told MSG_DONTWAIT: start it with O_NONBLOCK
+		// set for the one syscall, then finish it below with a second
+		// connect(2), which leaves the kernel in the state a blocking
+		// connect would have (a refused socket can connect again, a
+		// connected one then reports EISCONN).
+		h.mu.Lock()
+		err = h.control(func(fd int) error {
+			if !h.nb.Load() {
+				if err := unix.IoctlSetPointerInt(fd, fionbio, 1); err != nil {
+					return err
+				}
+				defer unix.IoctlSetPointerInt(fd, fionbio, 0)
+			}
+			return connectOnce(fd)
+		})
+		h.mu.Unlock()
+	} else {
+		err = h.control(connectOnce)
+	}
+	if err != nil {
+		return closedErrno(err)
+	}
+	switch {
+	case e == 0:
+		return 0, false, nil
+	case blockingEmulated && e == syscall.EAGAIN && s.family == AF_UNIX:
+		// A full AF_UNIX backlog: only a real blocking connect waits for
+		// room (this one call occupies an OS thread while it waits).
+		if err := h.control(connectOnce); err != nil {
+			return closedErrno(err)
+		}
+		return e, false, nil
+	case e != syscall.EINPROGRESS || ns == 0 || (ns < 0 && !blockingEmulated):
+		return e, false, nil
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	st := &s.w
+	s.prepare(st, h, false)
+	st.wait = true
+	st.addr = ra
+	st.op = opConnectFinish
+	if ns > 0 {
+		st.op = opConnectWait
+	}
+	err = h.rc.Write(s.writeFn)
+	st.disarm(false)
+	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return 0, true, nil
+		}
+		return closedErrno(err)
+	}
+	return st.errno, false, nil
+}
+
+// closedErrno maps a RawConn failure during connect to connect's results.
+func closedErrno(err error) (syscall.Errno, bool, error) {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno, false, nil
+	}
+	return syscall.EBADF, false, nil
+}

@@ -1,0 +1,168 @@
+package pysock
+
+import (
+	"math"
+	"sync/atomic"
+	"time"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyrepr"
+)
+
+// Timeout is a socket timeout as Python reports it from gettimeout() and
+// getdefaulttimeout(): None (blocking mode), 0.0 (non-blocking mode) or a
+// positive number of seconds (timeout mode). It is stored in nanoseconds,
+// rounded up, as CPython stores it.
+type Timeout struct {
+	ns int64 // < 0: None
+}
+
+// None is the blocking-mode timeout, Python's None.
+var None = Timeout{ns: -1}
+
+// IsNone reports whether the timeout is None (blocking mode).
+func (t Timeout) IsNone() bool { return t.ns < 0 }
+
+// Seconds returns the timeout in seconds as Python's float; 0 for None.
+func (t Timeout) Seconds() float64 {
+	if t.ns <= 0 {
+		return 0
+	}
+	if t.ns%1e9 == 0 {
+		return float64(t.ns / 1e9)
+	}
+	return float64(t.ns) / 1e9
+}
+
+// Duration returns the timeout as a Go duration; ok is false for None.
+func (t Timeout) Duration() (d time.Duration, ok bool) {
+	if t.ns < 0 {
+		return 0, false
+	}
+	return time.Duration(t.ns), true
+}
+
+// String prints like Python: None, 0.0, 2.5, 1e-09.
+func (t Timeout) String() string {
+	if t.ns < 0 {
+		return "None"
+	}
+	return pyrepr.Float(t.Seconds())
+}
+
+// Repr is the same as String.
+func (t Timeout) Repr() string { return t.String() }
+
+// parseTimeout is CPython's socket_parse_timeout: None, an integer or a
+// float of seconds; ns rounded away from zero; CPython's exact errors.
+func parseTimeout(v any) (int64, error) {
+	switch x := v.(type) {
+	case nil:
+		return -1, nil
+	case Timeout:
+		return x.ns, nil
+	case time.Duration:
+		if x < 0 {
+			return 0, pyerr.NewValueError("Timeout value out of range")
+		}
+		return int64(x), nil
+	case float32:
+		v = float64(x)
+	}
+	if f, ok := v.(float64); ok {
+		if math.IsNaN(f) {
+			return 0, pyerr.NewValueError("Invalid value NaN (not a number)")
+		}
+		d := f * 1e9
+		if d >= 0 {
+			d = math.Ceil(d)
+		} else {
+			d = math.Floor(d)
+		}
+		if !(d >= math.MinInt64 && d < -math.MinInt64) {
+			return 0, pyerr.NewOverflowError("timestamp out of range for platform time_t")
+		}
+		if d < 0 {
+			return 0, pyerr.NewValueError("Timeout value out of range")
+		}
+		return int64(d), nil
+	}
+	n, ok, over := asIndex(v)
+	if !ok {
+		return 0, errNotInteger(v)
+	}
+	if over || n > math.MaxInt64/int64(1e9) || n < math.MinInt64/int64(1e9) {
+		return 0, pyerr.NewOverflowError("timestamp too large to convert to C _PyTime_t")
+	}
+	if n < 0 {
+		return 0, pyerr.NewValueError("Timeout value out of range")
+	}
+	return n * 1e9, nil
+}
+
+// defaultTimeout is the module default (setdefaulttimeout), in ns; -1 None.
+var defaultTimeout atomic.Int64
+
+func init() { defaultTimeout.Store(-1) }
+
+// SetDefaultTimeout is socket.setdefaulttimeout(timeout): the timeout new
+// sockets start with. timeout is nil (None), an integer or float of
+// seconds, a time.Duration or a Timeout; bad values give CPython's errors.
+func SetDefaultTimeout(timeout any) error {
+	ns, err := parseTimeout(timeout)
+	if err != nil {
+		return err
+	}
+	defaultTimeout.Store(ns)
+	return nil
+}
+
+// GetDefaultTimeout is socket.getdefaulttimeout(): None unless
+// SetDefaultTimeout was called.
+func GetDefaultTimeout() Timeout { return Timeout{ns: defaultTimeout.Load()} }
+
+// SetTimeout is socket.settimeout(value): nil (None) for blocking mode, 0
+// for non-blocking mode, a positive number of seconds for timeout mode.
+// value may be an integer, a float, a bool, a time.Duration or a Timeout.
+// The kernel's O_NONBLOCK is set for non-blocking and timeout modes and
+// cleared for blocking mode, as CPython does. On a closed socket the new
+// value is stored and then OSError(9) is returned, as in CPython.
+func (s *Socket) SetTimeout(value any) error {
+	ns, err := parseTimeout(value)
+	if err != nil {
+		return err
+	}
+	return s.setMode(ns)
+}
+
+// GetTimeout is socket.gettimeout() (and the socket.timeout attribute).
+func (s *Socket) GetTimeout() Timeout { return Timeout{ns: s.timeout.Load()} }
+
+// SetBlocking is socket.setblocking(flag): a true flag is settimeout(None),
+// a false one settimeout(0.0). flag is a bool or an integer; anything else
+// is CPython's TypeError.
+func (s *Socket) SetBlocking(flag any) error {
+	n, ok, _ := asIndex(flag)
+	if !ok {
+		return errNotInteger(flag)
+	}
+	if n != 0 {
+		return s.setMode(-1)
+	}
+	return s.setMode(0)
+}
+
+// GetBlocking is socket.getblocking(): false only in non-blocking mode
+// (timeout 0.0); timeout mode counts as blocking, as in Python.
+func (s *Socket) GetBlocking() bool { return s.timeout.Load() != 0 }
+
+// setMode stores the timeout and sets the kernel flag to match, as CPython's
+// internal_setblocking does (the value is stored first, even on failure).
+func (s *Socket) setMode(ns int64) error {
+	s.timeout.Store(ns)
+	h, err := s.handle()
+	if err != nil {
+		return err
+	}
+	return h.setNonblock(ns >= 0)
+}

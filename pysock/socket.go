@@ -1,0 +1,322 @@
+package pysock
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+var netErrClosed = net.ErrClosed
+
+// Socket is Python's socket.socket on a raw file descriptor.
+//
+// Its mode is Python's: blocking (timeout None), non-blocking (timeout 0.0)
+// or timeout mode (timeout > 0), with the kernel O_NONBLOCK flag exactly as
+// CPython leaves it. Calls in blocking and timeout mode park the goroutine
+// on Go's runtime poller instead of an OS thread, so one goroutine per
+// connection scales to many thousands of connections.
+//
+// One goroutine may read (recv*, accept) while another writes (send*,
+// connect); concurrent readers are serialized, as are concurrent writers.
+// Close from another goroutine wakes blocked calls with OSError(9), which
+// also matches net.ErrClosed. A Socket that becomes unreachable without
+// Close has its fd closed by the garbage collector (CPython closes it in
+// __del__ with a ResourceWarning; pysock closes it silently).
+type Socket struct {
+	family, typ, proto int
+
+	timeout atomic.Int64 // ns; -1 None (blocking), 0 non-blocking
+	h       atomic.Pointer[handle]
+
+	rmu, wmu sync.Mutex // serialize readers / writers; guard r / w
+	r, w     ioState
+	readFn   func(uintptr) bool
+	writeFn  func(uintptr) bool
+}
+
+// handle returns the open handle, or OSError(9) if the socket is closed.
+func (s *Socket) handle() (*handle, error) {
+	if h := s.h.Load(); h != nil {
+		return h, nil
+	}
+	return nil, errClosed()
+}
+
+func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket {
+	s := &Socket{family: family, typ: typ &^ (SOCK_NONBLOCK | SOCK_CLOEXEC), proto: proto}
+	s.timeout.Store(timeoutNs)
+	s.h.Store(h)
+	s.readFn = s.doRead
+	s.writeFn = s.doWrite
+	return s
+}
+
+// NewSocket is socket.socket(family, type, proto): a new socket in the mode
+// getdefaulttimeout() gives (blocking unless a default was set). -1 for
+// family, typ or proto means Python's default (AF_INET, SOCK_STREAM, 0).
+// SOCK_NONBLOCK in typ makes it non-blocking and, like SOCK_CLOEXEC, is
+// masked out of Type(). The fd is close-on-exec (non-inheritable).
+func NewSocket(family, typ, proto int) (*Socket, error) {
+	if family == -1 {
+		family = AF_INET
+	}
+	if typ == -1 {
+		typ = SOCK_STREAM
+	}
+	if proto == -1 {
+		proto = 0
+	}
+	fd, err := unix.Socket(family, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
+	if err != nil {
+		return nil, toPyErr(err)
+	}
+	ns := defaultTimeout.Load()
+	if typ&SOCK_NONBLOCK != 0 {
+		ns = 0
+	}
+	h, err := newHandle(fd, ns >= 0)
+	if err != nil {
+		return nil, err
+	}
+	return newSocketObject(h, family, typ, proto, ns), nil
+}
+
+// FromFileno is socket.socket(family, type, proto, fileno=fd): it adopts fd.
+// family, typ and proto of -1 are read from the fd (SO_DOMAIN, SO_TYPE,
+// SO_PROTOCOL); explicit values are trusted without checking, as in CPython.
+// The mode is getdefaulttimeout(); as in CPython, the fd's own O_NONBLOCK
+// flag is not read, so a non-blocking fd adopted in blocking mode gives
+// BlockingIOError from recv.
+func FromFileno(fd, family, typ, proto int) (*Socket, error) {
+	if fd < 0 {
+		return nil, pyerr.NewValueError("negative file descriptor")
+	}
+	for _, p := range []struct {
+		v   *int
+		opt int
+	}{{&family, unix.SO_DOMAIN}, {&typ, unix.SO_TYPE}, {&proto, unix.SO_PROTOCOL}} {
+		if *p.v != -1 {
+			continue
+		}
+		n, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, p.opt)
+		if err != nil {
+			return nil, toPyErr(err)
+		}
+		*p.v = n
+	}
+	if _, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE); err != nil {
+		return nil, toPyErr(err)
+	}
+	ns := defaultTimeout.Load()
+	h := takeDetached(fd)
+	if h == nil {
+		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+		if err != nil {
+			return nil, toPyErr(err)
+		}
+		wasNB := flags&unix.O_NONBLOCK != 0
+		if !wasNB {
+			if err := unix.SetNonblock(fd, true); err != nil {
+				return nil, toPyErr(err)
+			}
+		}
+		h, err = newHandle(fd, wasNB || ns >= 0)
+		if err != nil {
+			return nil, err
+		}
+	} else if ns >= 0 {
+		if err := h.setNonblock(true); err != nil {
+			return nil, err
+		}
+	}
+	return newSocketObject(h, family, typ, proto, ns), nil
+}
+
+// Family is the socket.family property (an AddressFamily).
+func (s *Socket) Family() AddressFamily { return AddressFamily(s.family) }
+
+// Type is the socket.type property (a SocketKind), without SOCK_NONBLOCK
+// and SOCK_CLOEXEC.
+func (s *Socket) Type() SocketKind { return SocketKind(s.typ) }
+
+// Proto is the socket.proto property.
+func (s *Socket) Proto() int { return s.proto }
+
+// Fileno is socket.fileno(): the fd, or -1 once closed or detached.
+func (s *Socket) Fileno() int {
+	if h := s.h.Load(); h != nil {
+		return h.fd
+	}
+	return -1
+}
+
+// Close is socket.close(). It is idempotent; calls blocked in other
+// goroutines return OSError(9) promptly. As in CPython, ECONNRESET from
+// close(2) is ignored and EBADF (the fd was closed behind the socket's back)
+// is returned.
+func (s *Socket) Close() error {
+	h := s.h.Swap(nil)
+	if h == nil {
+		return nil
+	}
+	err := h.file.Close()
+	if err == nil {
+		return nil
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		if errno == syscall.ECONNRESET {
+			return nil
+		}
+		return pyerr.FromErrno(errno)
+	}
+	return nil
+}
+
+// Detach is socket.detach(): the socket object becomes closed without
+// closing the fd, whose number it returns (-1 if already closed). The fd
+// keeps its flags and its registration with the runtime poller, so
+// FromFileno on it later is cheap.
+func (s *Socket) Detach() int {
+	h := s.h.Swap(nil)
+	if h == nil {
+		return -1
+	}
+	rememberDetached(h)
+	return h.fd
+}
+
+// Dup is socket.dup(): a new Socket on a duplicate of the fd, with the same
+// family, type, proto and timeout. The duplicate is non-inheritable.
+func (s *Socket) Dup() (*Socket, error) {
+	h, err := s.handle()
+	if err != nil {
+		return nil, err
+	}
+	var nfd int
+	err = h.control(func(fd int) error {
+		var e error
+		nfd, e = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+		return e
+	})
+	if err != nil {
+		return nil, toPyErr(err)
+	}
+	ns := s.timeout.Load()
+	nh, err := newHandle(nfd, ns >= 0)
+	if err != nil {
+		return nil, err
+	}
+	return newSocketObject(nh, s.family, s.typ, s.proto, ns), nil
+}
+
+// GetInheritable is socket.get_inheritable(): whether FD_CLOEXEC is clear.
+func (s *Socket) GetInheritable() (bool, error) {
+	h, err := s.handle()
+	if err != nil {
+		return false, err
+	}
+	var flags int
+	err = h.control(func(fd int) error {
+		var e error
+		flags, e = unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		return e
+	})
+	if err != nil {
+		return false, toPyErr(err)
+	}
+	return flags&unix.FD_CLOEXEC == 0, nil
+}
+
+// SetInheritable is socket.set_inheritable(inheritable).
+func (s *Socket) SetInheritable(inheritable bool) error {
+	h, err := s.handle()
+	if err != nil {
+		return err
+	}
+	return toPyErr(h.control(func(fd int) error {
+		flags, e := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		if e != nil {
+			return e
+		}
+		if inheritable {
+			flags &^= unix.FD_CLOEXEC
+		} else {
+			flags |= unix.FD_CLOEXEC
+		}
+		_, e = unix.FcntlInt(uintptr(fd), unix.F_SETFD, flags)
+		return e
+	}))
+}
+
+// Repr is repr(socket), byte for byte as CPython prints it:
+// <socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 8080)>.
+func (s *Socket) Repr() string {
+	var b strings.Builder
+	fd := s.Fileno()
+	b.WriteString("<socket.socket ")
+	if fd < 0 {
+		b.WriteString("[closed] ")
+	}
+	fmt.Fprintf(&b, "fd=%d, family=%d, type=%d, proto=%d", fd, s.family, s.typ, s.proto)
+	if fd >= 0 {
+		if a, err := s.GetSockName(); err == nil && truthy(a) {
+			b.WriteString(", laddr=" + a.String())
+		}
+		if a, err := s.GetPeerName(); err == nil && truthy(a) {
+			b.WriteString(", raddr=" + a.String())
+		}
+	}
+	b.WriteString(">")
+	return b.String()
+}
+
+// String is str(socket), the same as Repr.
+func (s *Socket) String() string { return s.Repr() }
+
+// AddressFamily is Python's socket.AddressFamily (an IntEnum).
+type AddressFamily int
+
+// String is Python 3.11's str() of the enum: its number.
+func (f AddressFamily) String() string { return strconv.Itoa(int(f)) }
+
+// Repr is Python's repr(): <AddressFamily.AF_INET: 2>, or the bare number
+// for a family Python has no name for.
+func (f AddressFamily) Repr() string {
+	if n, ok := familyNames[int(f)]; ok {
+		return fmt.Sprintf("<AddressFamily.%s: %d>", n, int(f))
+	}
+	return strconv.Itoa(int(f))
+}
+
+// Name is the enum member's name, e.g. "AF_INET" ("" if unknown).
+func (f AddressFamily) Name() string { return familyNames[int(f)] }
+
+// SocketKind is Python's socket.SocketKind (an IntEnum).
+type SocketKind int
+
+// String is Python 3.11's str() of the enum: its number.
+func (k SocketKind) String() string { return strconv.Itoa(int(k)) }
+
+// Repr is Python's repr(): <SocketKind.SOCK_STREAM: 1>.
+func (k SocketKind) Repr() string {
+	if n, ok := kindNames[int(k)]; ok {
+		return fmt.Sprintf("<SocketKind.%s: %d>", n, int(k))
+	}
+	return strconv.Itoa(int(k))
+}
+
+// Name is the enum member's name, e.g. "SOCK_STREAM" ("" if unknown).
+func (k SocketKind) Name() string { return kindNames[int(k)] }
+
+var familyNames = map[int]string{AF_UNSPEC: "AF_UNSPEC", AF_UNIX: "AF_UNIX", AF_INET: "AF_INET", AF_INET6: "AF_INET6", unix.AF_NETLINK: "AF_NETLINK", unix.AF_PACKET: "AF_PACKET"}
+
+var kindNames = map[int]string{SOCK_STREAM: "SOCK_STREAM", SOCK_DGRAM: "SOCK_DGRAM", SOCK_RAW: "SOCK_RAW", SOCK_RDM: "SOCK_RDM", SOCK_SEQPACKET: "SOCK_SEQPACKET"}

@@ -1,0 +1,139 @@
+package pysock
+
+import (
+	"unsafe"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+// Bind is socket.bind(address): a Tuple{host, port} (or InetAddr /
+// Inet6Addr) for IP families, a path string or "\x00name" for AF_UNIX.
+func (s *Socket) Bind(address any) error {
+	var ra rawAddr
+	if err := encodeAddr(s.family, address, "bind", &ra); err != nil {
+		return err
+	}
+	return s.syscallErr(func(fd int) error {
+		_, _, e := unix.Syscall(unix.SYS_BIND, uintptr(fd), uintptr(ra.ptr()), uintptr(ra.len))
+		return errnoErr(e)
+	})
+}
+
+// Listen is socket.listen([backlog]). Without a backlog it uses CPython's
+// default, min(SOMAXCONN, 128); a negative backlog is treated as 0.
+func (s *Socket) Listen(backlog ...int) error {
+	n := min(SOMAXCONN, 128)
+	if len(backlog) > 0 {
+		n = max(backlog[0], 0)
+	}
+	return s.syscallErr(func(fd int) error { return unix.Listen(fd, n) })
+}
+
+// Shutdown is socket.shutdown(how): SHUT_RD, SHUT_WR or SHUT_RDWR.
+func (s *Socket) Shutdown(how int) error {
+	return s.syscallErr(func(fd int) error { return unix.Shutdown(fd, how) })
+}
+
+// GetSockName is socket.getsockname().
+func (s *Socket) GetSockName() (Address, error) { return s.name(unix.SYS_GETSOCKNAME) }
+
+// GetPeerName is socket.getpeername().
+func (s *Socket) GetPeerName() (Address, error) { return s.name(unix.SYS_GETPEERNAME) }
+
+func (s *Socket) name(trap uintptr) (Address, error) {
+	var sa unix.RawSockaddrAny
+	n := uint32(unix.SizeofSockaddrAny)
+	err := s.syscallErr(func(fd int) error {
+		_, _, e := unix.RawSyscall(trap, uintptr(fd), uintptr(unsafe.Pointer(&sa)), uintptr(unsafe.Pointer(&n)))
+		return errnoErr(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := decodeAddr(&sa, n)
+	if a == nil && s.family == AF_UNIX {
+		a = UnixAddr("")
+	}
+	return a, nil
+}
+
+// GetSockOpt is socket.getsockopt(level, optname[, buflen]): with no buflen
+// (or 0) it returns the option as an int; with buflen it returns up to
+// buflen raw bytes ([]byte). buflen must be 0..1024, as in CPython.
+func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
+	if len(buflen) == 0 || buflen[0] == 0 {
+		var v int
+		err := s.syscallErr(func(fd int) error {
+			var e error
+			v, e = unix.GetsockoptInt(fd, level, optname)
+			return e
+		})
+		return v, err
+	}
+	if buflen[0] < 0 || buflen[0] > 1024 {
+		return nil, pyerr.NewOSError("getsockopt buflen out of range")
+	}
+	buf := make([]byte, buflen[0])
+	n := uint32(len(buf))
+	err := s.syscallErr(func(fd int) error {
+		_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(optname),
+			uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&n)), 0)
+		return errnoErr(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+// SetSockOpt is socket.setsockopt(level, optname, value) with an integer
+// (or bool) or bytes value, or setsockopt(level, optname, None, optlen):
+// pass nil as value and the optlen.
+func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error {
+	var buf []byte
+	switch v := value.(type) {
+	case nil:
+		if len(optlen) == 0 {
+			return pyerr.NewTypeError("a bytes-like object is required, not 'NoneType'")
+		}
+		return s.syscallErr(func(fd int) error {
+			_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(optname), 0, uintptr(optlen[0]), 0)
+			return errnoErr(e)
+		})
+	case []byte:
+		buf = v
+	case string:
+		return pyerr.NewTypeError("a bytes-like object is required, not 'str'")
+	default:
+		n, err := asCInt(value)
+		if err != nil {
+			return err
+		}
+		return s.syscallErr(func(fd int) error { return unix.SetsockoptInt(fd, level, optname, n) })
+	}
+	return s.syscallErr(func(fd int) error {
+		var p unsafe.Pointer
+		if len(buf) > 0 {
+			p = unsafe.Pointer(&buf[0])
+		}
+		_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(optname), uintptr(p), uintptr(len(buf)), 0)
+		return errnoErr(e)
+	})
+}
+
+// syscallErr runs fn on the open fd and converts its error to Python's.
+func (s *Socket) syscallErr(fn func(fd int) error) error {
+	h, err := s.handle()
+	if err != nil {
+		return err
+	}
+	return toPyErr(h.control(fn))
+}
+
+func errnoErr(e unix.Errno) error {
+	if e == 0 {
+		return nil
+	}
+	return e
+}
