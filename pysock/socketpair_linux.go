@@ -1,0 +1,39 @@
+package pysock
+
+import (
+	"golang.org/x/sys/unix"
+)
+
+// SocketPair is socket.socketpair(family=AF_UNIX, type=SOCK_STREAM,
+// proto=0): two connected sockets, each in the getdefaulttimeout() mode.
+// -1 means Python's default for each argument.
+func SocketPair(family, typ, proto int) (*Socket, *Socket, error) {
+	if family == -1 {
+		family = AF_UNIX
+	}
+	if typ == -1 {
+		typ = SOCK_STREAM
+	}
+	if proto == -1 {
+		proto = 0
+	}
+	fds, err := unix.Socketpair(family, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
+	if err != nil {
+		return nil, nil, toPyErr(err)
+	}
+	ns := defaultTimeout.Load()
+	if typ&SOCK_NONBLOCK != 0 {
+		ns = 0
+	}
+	ha, err := newHandle(fds[0], ns >= 0)
+	if err != nil {
+		unix.Close(fds[1])
+		return nil, nil, err
+	}
+	hb, err := newHandle(fds[1], ns >= 0)
+	if err != nil {
+		ha.file.Close()
+		return nil, nil, err
+	}
+	return newSocketObject(ha, family, typ, proto, ns), newSocketObject(hb, family, typ, proto, ns), nil
+}
