@@ -27,6 +27,9 @@ type handle struct {
 	fd   int
 	mu   sync.Mutex  // serializes flag changes
 	nb   atomic.Bool // what the kernel O_NONBLOCK flag is, as far as we set it
+	// closed is set before the File is closed, so that calls it wakes
+	// report OSError(9).
+	closed atomic.Bool
 }
 
 // newHandle wraps fd, which must already be non-blocking, and leaves the
@@ -53,7 +56,7 @@ func newHandle(fd int, nonblock bool) (*handle, error) {
 func (h *handle) control(fn func(fd int) error) error {
 	var inner error
 	if err := h.rc.Control(func(fd uintptr) { inner = fn(int(fd)) }); err != nil {
-		return mapPollError(err)
+		return h.mapPollError(err)
 	}
 	return inner
 }
@@ -105,13 +108,14 @@ func (closedCause) Is(target error) bool {
 	return target == netErrClosed || target == os.ErrClosed
 }
 
-// mapPollError turns an error from the RawConn into pysock's: closing →
-// OSError(9), deadline → the socket timeout.
-func mapPollError(err error) error {
+// mapPollError turns an error from h's RawConn into pysock's: the deadline
+// → the socket timeout; anything once the socket is closed (the RawConn
+// reports internal/poll's "use of closed file") → OSError(9).
+func (h *handle) mapPollError(err error) error {
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return pyerr.NewSocketTimeout()
-	case errors.Is(err, os.ErrClosed):
+	case h.closed.Load() || errors.Is(err, os.ErrClosed):
 		return errClosed()
 	}
 	return toPyErr(err)

@@ -208,7 +208,7 @@ func (s *Socket) read(h *handle) error {
 	err := h.rc.Read(s.readFn)
 	s.r.disarm(true)
 	if err != nil {
-		return mapPollError(err)
+		return h.mapPollError(err)
 	}
 	if s.r.errno != 0 {
 		return pyerr.FromErrno(s.r.errno)
@@ -222,7 +222,7 @@ func (s *Socket) write(h *handle) error {
 	err := h.rc.Write(s.writeFn)
 	s.w.disarm(false)
 	if err != nil {
-		return mapPollError(err)
+		return h.mapPollError(err)
 	}
 	if s.w.timedOut {
 		return pyerr.NewSocketTimeout()

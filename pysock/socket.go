@@ -167,6 +167,7 @@ func (s *Socket) Close() error {
 	if h == nil {
 		return nil
 	}
+	h.closed.Store(true)
 	err := h.file.Close()
 	if err == nil {
 		return nil
