@@ -65,28 +65,37 @@ func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket
 // SOCK_NONBLOCK in typ makes it non-blocking and, like SOCK_CLOEXEC, is
 // masked out of Type(). The fd is close-on-exec (non-inheritable).
 func NewSocket(family, typ, proto int) (*Socket, error) {
-	if family == -1 {
-		family = AF_INET
-	}
-	if typ == -1 {
-		typ = SOCK_STREAM
-	}
-	if proto == -1 {
-		proto = 0
-	}
+	family, typ, proto = withDefaults(family, typ, proto, AF_INET)
 	fd, err := unix.Socket(family, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
 	if err != nil {
 		return nil, toPyErr(err)
 	}
-	ns := defaultTimeout.Load()
-	if typ&SOCK_NONBLOCK != 0 {
-		ns = 0
-	}
+	ns := initialTimeout(typ)
 	h, err := newHandle(fd, ns >= 0)
 	if err != nil {
 		return nil, err
 	}
 	return newSocketObject(h, family, typ, proto, ns), nil
+}
+
+// withDefaults replaces -1 arguments with Python's defaults.
+func withDefaults(family, typ, proto, defFamily int) (int, int, int) {
+	if family == -1 {
+		family = defFamily
+	}
+	if typ == -1 {
+		typ = SOCK_STREAM
+	}
+	return family, typ, max(proto, 0)
+}
+
+// initialTimeout is the mode a new socket starts in (CPython's
+// init_sockobject): non-blocking for SOCK_NONBLOCK, else the module default.
+func initialTimeout(typ int) int64 {
+	if typ&SOCK_NONBLOCK != 0 {
+		return 0
+	}
+	return defaultTimeout.Load()
 }
 
 // FromFileno is socket.socket(family, type, proto, fileno=fd): it adopts fd.

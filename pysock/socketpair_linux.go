@@ -8,23 +8,12 @@ import (
 // proto=0): two connected sockets, each in the getdefaulttimeout() mode.
 // -1 means Python's default for each argument.
 func SocketPair(family, typ, proto int) (*Socket, *Socket, error) {
-	if family == -1 {
-		family = AF_UNIX
-	}
-	if typ == -1 {
-		typ = SOCK_STREAM
-	}
-	if proto == -1 {
-		proto = 0
-	}
+	family, typ, proto = withDefaults(family, typ, proto, AF_UNIX)
 	fds, err := unix.Socketpair(family, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
 	if err != nil {
 		return nil, nil, toPyErr(err)
 	}
-	ns := defaultTimeout.Load()
-	if typ&SOCK_NONBLOCK != 0 {
-		ns = 0
-	}
+	ns := initialTimeout(typ)
 	ha, err := newHandle(fds[0], ns >= 0)
 	if err != nil {
 		unix.Close(fds[1])
