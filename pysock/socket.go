@@ -86,7 +86,10 @@ func withDefaults(family, typ, proto, defFamily int) (int, int, int) {
 	if typ == -1 {
 		typ = SOCK_STREAM
 	}
-	return family, typ, max(proto, 0)
+	if proto == -1 {
+		proto = 0
+	}
+	return family, typ, proto
 }
 
 // initialTimeout is the mode a new socket starts in (CPython's
