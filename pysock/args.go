@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 
 	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyrepr"
@@ -98,7 +99,7 @@ func asCInt(v any) (int, error) {
 	return int(n), nil
 }
 
-func itoa(n int) string { return fmt.Sprint(n) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // checkAlloc is where CPython's allocation of a receive buffer would raise
 // MemoryError: a request larger than the machine's memory fails up front

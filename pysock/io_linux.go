@@ -33,7 +33,6 @@ type ioState struct {
 	timed    bool // timeout mode: deadline applies
 	armed    bool // the poller deadline was set for this call
 	timedOut bool // sendall found its deadline passed between chunks
-	polled   bool
 	h        *handle
 	deadline time.Time
 	buf      []byte
@@ -62,12 +61,12 @@ func (s *Socket) prepare(st *ioState, h *handle, userNB bool) {
 	if st.timed {
 		st.deadline = time.Now().Add(time.Duration(ns))
 	}
-	st.armed, st.timedOut, st.polled = false, false, false
+	st.armed, st.timedOut = false, false
 	st.n, st.errno = 0, 0
 }
 
-// parkRead / parkWrite arm the call's deadline (once) before the RawConn
-// parks the goroutine on the poller.
+// arm sets the call's deadline on the poller (once per call, timeout mode
+// only) just before the RawConn parks the goroutine.
 func (st *ioState) arm(read bool) {
 	if !st.timed || st.armed {
 		return
