@@ -11,6 +11,7 @@ var (
 	clsLookupError     = &class{"LookupError", clsException}
 	clsKeyError        = &class{"KeyError", clsLookupError}
 	clsMemoryError     = &class{"MemoryError", clsException}
+	clsRuntimeError    = &class{"RuntimeError", clsException}
 )
 
 // As lets errors.As find any error of this package as an *Exception
@@ -87,6 +88,10 @@ func (e *KeyError) Error() string {
 // MemoryError is Python's MemoryError, e.g. recv(2**40).
 type MemoryError struct{ Exception }
 
+// RuntimeError is Python's RuntimeError, e.g. RuntimeError('Selector is
+// closed') from a closed selector's GetKey.
+type RuntimeError struct{ Exception }
+
 func exc(c *class, args []any) Exception { return Exception{Args: args, cls: c} }
 
 // NewException is Python's Exception(*args).
@@ -123,3 +128,6 @@ func NewKeyError(args ...any) *KeyError {
 
 // NewMemoryError is Python's MemoryError(*args).
 func NewMemoryError(args ...any) *MemoryError { return &MemoryError{exc(clsMemoryError, args)} }
+
+// NewRuntimeError is Python's RuntimeError(*args).
+func NewRuntimeError(args ...any) *RuntimeError { return &RuntimeError{exc(clsRuntimeError, args)} }

@@ -45,6 +45,7 @@ var ctors = map[string]func(...any) pyerr.PyException{
 	"OverflowError":          func(a ...any) pyerr.PyException { return pyerr.NewOverflowError(a...) },
 	"KeyError":               func(a ...any) pyerr.PyException { return pyerr.NewKeyError(a...) },
 	"MemoryError":            func(a ...any) pyerr.PyException { return pyerr.NewMemoryError(a...) },
+	"RuntimeError":           func(a ...any) pyerr.PyException { return pyerr.NewRuntimeError(a...) },
 	"UnicodeError":           func(a ...any) pyerr.PyException { return pyerr.NewUnicodeError(a...) },
 	"Exception":              func(a ...any) pyerr.PyException { return pyerr.NewException(a...) },
 }

@@ -3,6 +3,7 @@ package pysock
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"reflect"
 	"strconv"
 
@@ -28,7 +29,7 @@ func pyTypeName(v any) string {
 		return "float"
 	case bool:
 		return "bool"
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr:
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, *big.Int:
 		return "int"
 	case []byte, pyrepr.Bytes:
 		return "bytes"
@@ -48,7 +49,7 @@ func errNotInteger(v any) error {
 }
 
 // asIndex is Python's operator.index(v) for the integer-like Go values:
-// every integer type and bool. ok is false for anything else; overflow is
+// every integer type, *big.Int (Python's unbounded int) and bool. ok is false for anything else; overflow is
 // true for an unsigned value beyond int64.
 func asIndex(v any) (n int64, ok, overflow bool) {
 	switch x := v.(type) {
@@ -73,6 +74,11 @@ func asIndex(v any) (n int64, ok, overflow bool) {
 		return int64(x), true, false
 	case uint32:
 		return int64(x), true, false
+	case *big.Int:
+		if x.IsInt64() {
+			return x.Int64(), true, false
+		}
+		return 0, true, true
 	case uint, uint64, uintptr:
 		u := reflect.ValueOf(x).Uint()
 		if u > math.MaxInt64 {

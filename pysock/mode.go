@@ -56,15 +56,33 @@ func (t Timeout) Repr() string { return t.String() }
 // parseTimeout is CPython's socket_parse_timeout: None, an integer or a
 // float of seconds; ns rounded away from zero; CPython's exact errors.
 func parseTimeout(v any) (int64, error) {
-	switch x := v.(type) {
-	case nil:
+	if v == nil {
 		return -1, nil
+	}
+	if t, ok := v.(Timeout); ok {
+		return t.ns, nil
+	}
+	ns, err := timeFromObject(v, 1e9)
+	if err != nil {
+		return 0, err
+	}
+	if ns < 0 {
+		return 0, pyerr.NewValueError("Timeout value out of range")
+	}
+	return ns, nil
+}
+
+// timeFromObject is CPython's _PyTime_FromSecondsObject (unit 1e9) and
+// _PyTime_FromMillisecondsObject (unit 1e6) with _PyTime_ROUND_TIMEOUT: an
+// integer or float count of units as nanoseconds, rounded away from zero.
+// A time.Duration or Timeout is taken as is. Anything else is a
+// *pyerr.TypeError, which callers may replace with their own message, as
+// CPython's callers do.
+func timeFromObject(v any, unit int64) (int64, error) {
+	switch x := v.(type) {
 	case Timeout:
 		return x.ns, nil
 	case time.Duration:
-		if x < 0 {
-			return 0, pyerr.NewValueError("Timeout value out of range")
-		}
 		return int64(x), nil
 	case float32:
 		v = float64(x)
@@ -73,7 +91,7 @@ func parseTimeout(v any) (int64, error) {
 		if math.IsNaN(f) {
 			return 0, pyerr.NewValueError("Invalid value NaN (not a number)")
 		}
-		d := f * 1e9
+		d := f * float64(unit)
 		if d >= 0 {
 			d = math.Ceil(d)
 		} else {
@@ -82,22 +100,26 @@ func parseTimeout(v any) (int64, error) {
 		if !(d >= math.MinInt64 && d < -math.MinInt64) {
 			return 0, pyerr.NewOverflowError("timestamp out of range for platform time_t")
 		}
-		if d < 0 {
-			return 0, pyerr.NewValueError("Timeout value out of range")
-		}
 		return int64(d), nil
 	}
 	n, ok, over := asIndex(v)
 	if !ok {
 		return 0, errNotInteger(v)
 	}
-	if over || n > math.MaxInt64/int64(1e9) || n < math.MinInt64/int64(1e9) {
+	if over || n > math.MaxInt64/unit || n < math.MinInt64/unit {
 		return 0, pyerr.NewOverflowError("timestamp too large to convert to C _PyTime_t")
 	}
-	if n < 0 {
-		return 0, pyerr.NewValueError("Timeout value out of range")
+	return n * unit, nil
+}
+
+// timeoutArg is timeFromObject for the select-module calls, whose
+// TypeError has its own text.
+func timeoutArg(v any, unit int64, typeMsg string) (int64, error) {
+	ns, err := timeFromObject(v, unit)
+	if _, ok := err.(*pyerr.TypeError); ok {
+		return 0, pyerr.NewTypeError(typeMsg)
 	}
-	return n * 1e9, nil
+	return ns, err
 }
 
 // defaultTimeout is the module default (setdefaulttimeout), in ns; -1 None.

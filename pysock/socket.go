@@ -329,7 +329,3 @@ func (k SocketKind) Repr() string {
 
 // Name is the enum member's name, e.g. "SOCK_STREAM" ("" if unknown).
 func (k SocketKind) Name() string { return kindNames[int(k)] }
-
-var familyNames = map[int]string{AF_UNSPEC: "AF_UNSPEC", AF_UNIX: "AF_UNIX", AF_INET: "AF_INET", AF_INET6: "AF_INET6", unix.AF_NETLINK: "AF_NETLINK", unix.AF_PACKET: "AF_PACKET"}
-
-var kindNames = map[int]string{SOCK_STREAM: "SOCK_STREAM", SOCK_DGRAM: "SOCK_DGRAM", SOCK_RAW: "SOCK_RAW", SOCK_RDM: "SOCK_RDM", SOCK_SEQPACKET: "SOCK_SEQPACKET"}

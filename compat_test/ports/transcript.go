@@ -33,11 +33,15 @@ func (t *Transcript) RegisterSub(text, repl string) { t.subs = append(t.subs, [2
 
 var (
 	reFD   = regexp.MustCompile(`fd=\d+`)
+	reFDFD = regexp.MustCompile(`\b\d+ \(FD \d+\)`)
+	reFDin = regexp.MustCompile(`\(FD \d+\)`)
 	rePort = regexp.MustCompile(`(\('(?:[0-9.]+|[0-9a-f:]+)', )\d+`)
 )
 
 func (t *Transcript) norm(s string) string {
 	s = reFD.ReplaceAllString(s, "fd=<fd>")
+	s = reFDFD.ReplaceAllString(s, "<fd> (FD <fd>)")
+	s = reFDin.ReplaceAllString(s, "(FD <fd>)")
 	s = rePort.ReplaceAllString(s, "${1}<port>")
 	for _, sub := range t.subs {
 		s = strings.ReplaceAll(s, sub[0], sub[1])

@@ -19,6 +19,8 @@ def register_sub(text, repl):
 
 def norm(s):
     s = re.sub(r"fd=\d+", "fd=<fd>", s)
+    s = re.sub(r"\b\d+ \(FD \d+\)", "<fd> (FD <fd>)", s)
+    s = re.sub(r"\(FD \d+\)", "(FD <fd>)", s)
     s = re.sub(r"(\('(?:[0-9.]+|[0-9a-f:]+)', )\d+", r"\1<port>", s)
     for text, repl in _subs:
         s = s.replace(text, repl)

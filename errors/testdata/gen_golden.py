@@ -24,6 +24,7 @@ CTORS = {
     "gaierror": socket.gaierror, "herror": socket.herror,
     "TypeError": TypeError, "ValueError": ValueError, "OverflowError": OverflowError,
     "KeyError": KeyError, "MemoryError": MemoryError, "UnicodeError": UnicodeError,
+    "RuntimeError": RuntimeError,
     "Exception": Exception,
 }
 
@@ -86,6 +87,8 @@ row("OverflowError", "bind(): port must be 0-65535.")
 row("KeyError", "<socket.socket fd=3, family=1, type=1, proto=0> (FD 3) is already registered")
 row("KeyError", 12345)
 row("MemoryError")
+row("RuntimeError", "Selector is closed")
+row("RuntimeError", "concurrent poll() invocation")
 row("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label too long)")
 row("Exception", "a", 1, None, 2.5, b"\x00'q\"")
 row("ValueError", "tab\there\nnewline \x7f é \u200b")

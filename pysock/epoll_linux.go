@@ -1,0 +1,255 @@
+package pysock
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+// EpollObject is a select.epoll() object: an epoll instance.
+//
+// Unlike CPython, a waiting Poll does not hold an OS thread: the epoll fd is
+// itself registered with Go's runtime poller (an epoll fd is readable when
+// it has events ready), so a goroutine waiting in Poll is parked like one
+// waiting in a socket's Recv. Close from another goroutine wakes it.
+type EpollObject struct {
+	mu     sync.Mutex // serializes Poll: the wait deadline belongs to the file
+	file   *os.File
+	rc     syscall.RawConn
+	fd     int
+	closed atomic.Bool
+	buf    []unix.EpollEvent
+	armed  bool // a read deadline is set on file
+}
+
+// Epoll is select.epoll(sizehint=-1, flags=0): a new epoll instance,
+// close-on-exec. sizehint must be -1 or positive (ValueError('negative
+// sizehint')); flags may only be 0 or EPOLL_CLOEXEC (OSError('invalid
+// flags')).
+func Epoll(args ...int) (*EpollObject, error) {
+	sizehint, flags := -1, 0
+	if len(args) > 0 {
+		sizehint = args[0]
+	}
+	if len(args) > 1 {
+		flags = args[1]
+	}
+	if len(args) > 2 {
+		return nil, pyerr.NewTypeError(fmt.Sprintf("epoll() takes at most 2 arguments (%d given)", len(args)))
+	}
+	if sizehint == -1 {
+		sizehint = fdSetSize - 1
+	} else if sizehint <= 0 {
+		return nil, pyerr.NewValueError("negative sizehint")
+	}
+	if flags != 0 && flags != unix.EPOLL_CLOEXEC {
+		return nil, pyerr.NewOSError("invalid flags")
+	}
+	fd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, toPyErr(err)
+	}
+	return newEpoll(fd)
+}
+
+// EpollFromFd is select.epoll.fromfd(fd): an epoll object that owns the
+// existing epoll descriptor fd (it is closed with the object).
+func EpollFromFd(fd int) (*EpollObject, error) {
+	if fd < 0 {
+		return nil, pyerr.FromErrno(syscall.EBADF)
+	}
+	return newEpoll(fd)
+}
+
+func newEpoll(fd int) (*EpollObject, error) {
+	// O_NONBLOCK makes os.NewFile register the fd with the runtime poller;
+	// it has no effect on epoll_wait, whose timeout is always explicit.
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return nil, toPyErr(err)
+	}
+	f := os.NewFile(uintptr(fd), "epoll")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, toPyErr(err)
+	}
+	return &EpollObject{file: f, rc: rc, fd: fd}, nil
+}
+
+func errEpollClosed() error { return pyerr.NewValueError("I/O operation on closed epoll object") }
+
+// Close is epoll.close(): closes the epoll fd; later calls are ValueError.
+// Closing twice is allowed. A Poll waiting in another goroutine returns.
+func (e *EpollObject) Close() error {
+	if e.closed.Swap(true) {
+		return nil
+	}
+	if err := e.file.Close(); err != nil {
+		return toPyErr(err)
+	}
+	return nil
+}
+
+// Closed is the epoll.closed attribute.
+func (e *EpollObject) Closed() bool { return e.closed.Load() }
+
+// Fileno is epoll.fileno(). After Close it returns -1 (CPython raises
+// ValueError), like Socket.Fileno, so that Select reports a closed epoll
+// object as CPython reports a closed socket.
+func (e *EpollObject) Fileno() int {
+	if e.closed.Load() {
+		return -1
+	}
+	return e.fd
+}
+
+// Repr is repr(epoll): <select.epoll object at 0x…>.
+func (e *EpollObject) Repr() string { return fmt.Sprintf("<select.epoll object at %p>", e) }
+
+// String is the same as Repr.
+func (e *EpollObject) String() string { return e.Repr() }
+
+// epollMask converts an event mask as CPython's bitwise unsigned int
+// converter does: any integer, truncated to 32 bits.
+func epollMask(v any) (uint32, error) {
+	n, ok, _ := asIndex(v)
+	if !ok {
+		return 0, errNotInteger(v)
+	}
+	return uint32(n), nil
+}
+
+func (e *EpollObject) ctl(op int, fdArg any, mask []any) error {
+	fd, err := asFileDescriptor(fdArg)
+	if err != nil {
+		return err
+	}
+	events := uint32(EPOLLIN | EPOLLPRI | EPOLLOUT)
+	if len(mask) > 0 {
+		if events, err = epollMask(mask[0]); err != nil {
+			return err
+		}
+	}
+	if e.closed.Load() {
+		return errEpollClosed()
+	}
+	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+	cerr := e.rc.Control(func(epfd uintptr) {
+		if op == unix.EPOLL_CTL_DEL {
+			err = unix.EpollCtl(int(epfd), op, fd, nil)
+		} else {
+			err = unix.EpollCtl(int(epfd), op, fd, &ev)
+		}
+	})
+	if cerr != nil {
+		return errEpollClosed()
+	}
+	return toPyErr(err)
+}
+
+// Register is epoll.register(fd[, eventmask]): eventmask defaults to
+// EPOLLIN|EPOLLPRI|EPOLLOUT. Registering twice is FileExistsError(17).
+func (e *EpollObject) Register(fd any, eventmask ...any) error {
+	return e.ctl(unix.EPOLL_CTL_ADD, fd, eventmask)
+}
+
+// Modify is epoll.modify(fd, eventmask): FileNotFoundError(2) when fd is
+// not registered.
+func (e *EpollObject) Modify(fd any, eventmask any) error {
+	return e.ctl(unix.EPOLL_CTL_MOD, fd, []any{eventmask})
+}
+
+// Unregister is epoll.unregister(fd): FileNotFoundError(2) when fd is not
+// registered.
+func (e *EpollObject) Unregister(fd any) error {
+	return e.ctl(unix.EPOLL_CTL_DEL, fd, nil)
+}
+
+// Poll is epoll.poll(timeout=None, maxevents=-1): it waits for events and
+// returns the ready (fd, events) pairs. timeout is in seconds (an integer,
+// a float, a time.Duration or a Timeout); absent, nil or negative waits
+// forever, 0 does not wait. maxevents -1 means FD_SETSIZE-1; below 1 is
+// ValueError. The wait parks the goroutine on Go's runtime poller;
+// concurrent Polls on one object take turns.
+func (e *EpollObject) Poll(args ...any) ([]PollEvent, error) {
+	if e.closed.Load() {
+		return nil, errEpollClosed()
+	}
+	if len(args) > 2 {
+		return nil, pyerr.NewTypeError(fmt.Sprintf("poll() takes at most 2 arguments (%d given)", len(args)))
+	}
+	wait, ns := true, int64(-1)
+	if !isNoneArg(args) {
+		t, err := timeoutArg(args[0], 1e9, "timeout must be an integer or None")
+		if err != nil {
+			return nil, err
+		}
+		ms := ceilDiv(t, 1e6)
+		if ms < math.MinInt32 || ms > math.MaxInt32 {
+			return nil, pyerr.NewOverflowError("timeout is too large")
+		}
+		if ms >= 0 { // epoll_wait's own rounding: tiny negatives poll
+			ns = ms * 1e6
+			wait = ms > 0
+		}
+	}
+	maxevents := -1
+	if len(args) > 1 {
+		m, err := asCInt(args[1])
+		if err != nil {
+			return nil, err
+		}
+		maxevents = m
+	}
+	if maxevents == -1 {
+		maxevents = fdSetSize - 1
+	} else if maxevents < 1 {
+		return nil, pyerr.NewValueError(fmt.Sprintf("maxevents must be greater than 0, got %d", maxevents))
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if cap(e.buf) < maxevents {
+		e.buf = make([]unix.EpollEvent, maxevents)
+	}
+	buf := e.buf[:maxevents]
+	if ns > 0 {
+		e.file.SetReadDeadline(time.Now().Add(time.Duration(ns)))
+		e.armed = true
+	} else if e.armed {
+		e.file.SetReadDeadline(time.Time{})
+		e.armed = false
+	}
+	var n int
+	var werr error
+	err := e.rc.Read(func(epfd uintptr) bool {
+		for {
+			n, werr = unix.EpollWait(int(epfd), buf, 0)
+			if werr != syscall.EINTR {
+				break
+			}
+		}
+		return werr != nil || n > 0 || !wait
+	})
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return []PollEvent{}, nil
+	case err != nil:
+		return nil, errEpollClosed()
+	case werr != nil:
+		return nil, toPyErr(werr)
+	}
+	out := make([]PollEvent, n)
+	for i := range n {
+		out[i] = PollEvent{Fd: int(buf[i].Fd), Events: int(buf[i].Events)}
+	}
+	return out, nil
+}

@@ -1,0 +1,187 @@
+package pysock
+
+import (
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyrepr"
+	"golang.org/x/sys/unix"
+)
+
+// PollEvent is one (fd, events) tuple of the lists poll.poll() and
+// epoll.poll() return.
+type PollEvent struct {
+	Fd     int
+	Events int
+}
+
+// Repr prints the tuple as Python does: (3, 1).
+func (e PollEvent) Repr() string { return pyrepr.Repr(pyrepr.Tuple{e.Fd, e.Events}) }
+
+// String is the same as Repr.
+func (e PollEvent) String() string { return e.Repr() }
+
+// PollObject is a select.poll() object: a set of file descriptors with the
+// events to wait for, and Poll to wait for them with poll(2).
+type PollObject struct {
+	mu      sync.Mutex
+	events  map[int]int16
+	order   []int // registration order, as CPython's dict keeps it
+	running atomic.Bool
+}
+
+// Poll is select.poll(): a new, empty poll object.
+func Poll() *PollObject { return &PollObject{events: map[int]int16{}} }
+
+// eventMask converts a poll event mask the way CPython's unsigned short
+// converter does.
+func eventMask(v any) (int16, error) {
+	n, ok, over := asIndex(v)
+	if !ok {
+		return 0, pyerr.NewTypeError("an integer is required")
+	}
+	if n < 0 {
+		return 0, pyerr.NewValueError("value must be positive")
+	}
+	if over || n > math.MaxUint16 {
+		return 0, pyerr.NewOverflowError("Python int too large for C unsigned short")
+	}
+	return int16(uint16(n)), nil
+}
+
+// Register is poll.register(fd[, eventmask]): fd is an integer or has
+// Fileno(); eventmask defaults to POLLIN|POLLPRI|POLLOUT. Registering an fd
+// again replaces its mask.
+func (p *PollObject) Register(fd any, eventmask ...any) error {
+	n, err := asFileDescriptor(fd)
+	if err != nil {
+		return err
+	}
+	mask := int16(POLLIN | POLLPRI | POLLOUT)
+	if len(eventmask) > 0 {
+		if mask, err = eventMask(eventmask[0]); err != nil {
+			return err
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.events[n]; !ok {
+		p.order = append(p.order, n)
+	}
+	p.events[n] = mask
+	return nil
+}
+
+// Modify is poll.modify(fd, eventmask): FileNotFoundError(2) for an fd
+// that is not registered.
+func (p *PollObject) Modify(fd any, eventmask any) error {
+	n, err := asFileDescriptor(fd)
+	if err != nil {
+		return err
+	}
+	mask, err := eventMask(eventmask)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.events[n]; !ok {
+		return pyerr.FromErrno(syscall.ENOENT)
+	}
+	p.events[n] = mask
+	return nil
+}
+
+// Unregister is poll.unregister(fd): KeyError(fd) for an fd that is not
+// registered.
+func (p *PollObject) Unregister(fd any) error {
+	n, err := asFileDescriptor(fd)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.events[n]; !ok {
+		return pyerr.NewKeyError(n)
+	}
+	delete(p.events, n)
+	p.order = slices.DeleteFunc(p.order, func(x int) bool { return x == n })
+	return nil
+}
+
+// Poll is poll.poll([timeout]): it waits for the registered events and
+// returns the (fd, events) pairs that are ready, in registration order.
+// timeout is in milliseconds (an integer or a float); absent, nil or
+// negative waits forever. A closed descriptor is reported with POLLNVAL,
+// not as an error. Like Select, the wait holds one OS thread; signals are
+// retried with the time that is left. Two concurrent calls on one object
+// give RuntimeError('concurrent poll() invocation'), as in CPython.
+func (p *PollObject) Poll(timeout ...any) ([]PollEvent, error) {
+	deadline, hasDeadline := time.Time{}, false
+	ms := -1
+	if !isNoneArg(timeout) {
+		ns, err := timeoutArg(timeout[0], 1e6, "timeout must be an integer or None")
+		if err != nil {
+			return nil, err
+		}
+		m := ceilDiv(ns, 1e6)
+		if ns < 0 {
+			m = -ceilDiv(-ns, 1e6) // _PyTime_ROUND_TIMEOUT: away from zero
+		}
+		if m < math.MinInt32 || m > math.MaxInt32 {
+			return nil, pyerr.NewOverflowError("timeout is too large")
+		}
+		if ns >= 0 {
+			deadline, hasDeadline = time.Now().Add(time.Duration(ns)), true
+			ms = int(m)
+		}
+	}
+	if !p.running.CompareAndSwap(false, true) {
+		return nil, pyerr.NewRuntimeError("concurrent poll() invocation")
+	}
+	defer p.running.Store(false)
+	p.mu.Lock()
+	fds := make([]unix.PollFd, len(p.order))
+	for i, fd := range p.order {
+		fds[i] = unix.PollFd{Fd: int32(fd), Events: p.events[fd]}
+	}
+	p.mu.Unlock()
+	for {
+		_, err := unix.Poll(fds, ms)
+		if err == syscall.EINTR {
+			if hasDeadline {
+				left := time.Until(deadline)
+				if left < 0 {
+					return []PollEvent{}, nil
+				}
+				ms = int(ceilDiv(int64(left), 1e6))
+			}
+			continue
+		}
+		if err != nil {
+			return nil, toPyErr(err)
+		}
+		break
+	}
+	out := []PollEvent{}
+	for _, f := range fds {
+		if f.Revents != 0 {
+			out = append(out, PollEvent{Fd: int(f.Fd), Events: int(uint16(f.Revents))})
+		}
+	}
+	return out, nil
+}
+
+// ceilDiv divides rounding toward +infinity, as _PyTime_ROUND_CEILING.
+func ceilDiv(n, d int64) int64 {
+	q := n / d
+	if n%d > 0 {
+		q++
+	}
+	return q
+}

@@ -1,0 +1,138 @@
+package pysock
+
+import (
+	"fmt"
+	"math"
+	"syscall"
+	"time"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+// fdSetSize is FD_SETSIZE, the limit of select(): file descriptors must be below it.
+const fdSetSize = 1024
+
+// Filenoer is anything with a fileno() method, as Python's select accepts:
+// a *Socket, an *EpollObject, or a type of the caller's.
+type Filenoer interface {
+	Fileno() int
+}
+
+// asFileDescriptor is CPython's PyObject_AsFileDescriptor: an integer, or
+// an object with Fileno(); CPython's errors for anything else.
+func asFileDescriptor(v any) (int, error) {
+	var fd int64
+	if f, ok := v.(Filenoer); ok {
+		fd = int64(f.Fileno())
+	} else {
+		n, ok, over := asIndex(v)
+		if !ok {
+			return 0, pyerr.NewTypeError("argument must be an int, or have a fileno() method.")
+		}
+		if over || n > math.MaxInt32 || n < math.MinInt32 {
+			return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
+		}
+		fd = n
+	}
+	if fd < 0 {
+		return 0, pyerr.NewValueError(fmt.Sprintf("file descriptor cannot be a negative integer (%d)", fd))
+	}
+	return int(fd), nil
+}
+
+// isNoneArg reports whether a timeout argument is Python's None: absent,
+// nil, or the None Timeout.
+func isNoneArg(timeout []any) bool {
+	if len(timeout) == 0 || timeout[0] == nil {
+		return true
+	}
+	t, ok := timeout[0].(Timeout)
+	return ok && t.IsNone()
+}
+
+// Select is select.select(rlist, wlist, xlist[, timeout]): it waits until
+// some of the given objects are ready for reading, writing or an
+// exceptional condition, and returns the ready subsets of the lists, with
+// the same values the caller passed, in the caller's order.
+//
+// Entries are *Socket values, anything with a Fileno() int method, or
+// integer file descriptors. timeout is absent or nil to wait forever, or a
+// number of seconds (an integer, a float, a time.Duration or a Timeout); 0
+// polls. Errors are CPython's: a negative timeout is ValueError('timeout
+// must be non-negative'), a descriptor of fdSetSize or more is
+// ValueError('filedescriptor out of range in select()'), a closed socket
+// is ValueError('file descriptor cannot be a negative integer (-1)'), a
+// stale descriptor is OSError(9).
+//
+// The wait is the select(2) system call: while it waits, the calling
+// goroutine holds one OS thread (the Go scheduler runs the other
+// goroutines on other threads). Interruptions by signals are retried with
+// the time that is left (PEP 475).
+func Select(rlist, wlist, xlist []any, timeout ...any) (r, w, x []any, err error) {
+	deadline, hasDeadline := time.Time{}, false
+	if !isNoneArg(timeout) {
+		ns, err := timeoutArg(timeout[0], 1e9, "timeout must be a float or None")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if ns < 0 {
+			return nil, nil, nil, pyerr.NewValueError("timeout must be non-negative")
+		}
+		deadline, hasDeadline = time.Now().Add(time.Duration(ns)), true
+	}
+	var fds [3][]int
+	maxfd := -1
+	for i, list := range [3][]any{rlist, wlist, xlist} {
+		fds[i] = make([]int, len(list))
+		for j, v := range list {
+			fd, err := asFileDescriptor(v)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			if fd >= fdSetSize {
+				return nil, nil, nil, pyerr.NewValueError("filedescriptor out of range in select()")
+			}
+			fds[i][j] = fd
+			maxfd = max(maxfd, fd)
+		}
+	}
+	var sets [3]unix.FdSet
+	for {
+		var setp [3]*unix.FdSet
+		for i := range sets {
+			sets[i].Zero()
+			for _, fd := range fds[i] {
+				sets[i].Set(fd)
+			}
+			setp[i] = &sets[i]
+		}
+		var tv *unix.Timeval
+		if hasDeadline {
+			left := max(time.Until(deadline), 0)
+			t := unix.NsecToTimeval(int64((left + time.Microsecond - 1) / time.Microsecond * time.Microsecond))
+			tv = &t
+		}
+		_, err := unix.Select(maxfd+1, setp[0], setp[1], setp[2], tv)
+		if err == syscall.EINTR {
+			if hasDeadline && time.Until(deadline) < 0 {
+				return []any{}, []any{}, []any{}, nil
+			}
+			continue
+		}
+		if err != nil {
+			return nil, nil, nil, toPyErr(err)
+		}
+		break
+	}
+	pick := func(list []any, fds []int, set *unix.FdSet) []any {
+		out := []any{}
+		for j, v := range list {
+			if set.IsSet(fds[j]) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	return pick(rlist, fds[0], &sets[0]), pick(wlist, fds[1], &sets[1]), pick(xlist, fds[2], &sets[2]), nil
+}
