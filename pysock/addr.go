@@ -3,7 +3,6 @@ package pysock
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -184,12 +183,7 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 	binary.BigEndian.PutUint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:], uint16(portN))
 	binary.BigEndian.PutUint32((*[4]byte)(unsafe.Pointer(&sa.Flowinfo))[:], flow)
 	sa.Addr = ip.As16()
-	sa.Scope_id = scope
-	if z := ip.Zone(); z != "" && scope == 0 {
-		if ifi, err := net.InterfaceByName(z); err == nil {
-			sa.Scope_id = uint32(ifi.Index)
-		}
-	}
+	sa.Scope_id = scope // CPython: the tuple's scope_id wins over a "%zone"
 	out.len = unix.SizeofSockaddrInet6
 	return nil
 }
@@ -240,59 +234,43 @@ func encodeUnix(addr any, out *rawAddr) error {
 	return nil
 }
 
-// setipaddr is CPython's setipaddr: ” is the wildcard address,
-// '<broadcast>' is INADDR_BROADCAST, numeric addresses are parsed without a
-// lookup, and other names go to the resolver (pure Go: /etc/hosts, then DNS).
+// setipaddr is CPython's setipaddr: ” is the wildcard address (one
+// result required), '<broadcast>' is INADDR_BROADCAST, strict numeric
+// addresses are taken without a lookup, and everything else goes through
+// GetAddrInfo's resolver (numeric shorthand, /etc/hosts, DNS). family is
+// AF_INET, AF_INET6 or AF_UNSPEC.
 func setipaddr(name string, family int) (netip.Addr, error) {
 	if name == "" {
-		if family == AF_INET6 {
-			return netip.IPv6Unspecified(), nil
+		zero := "0"
+		res, code := gai(nil, &zero, gaiHints{family: family, socktype: SOCK_DGRAM, flags: AI_PASSIVE})
+		if code != 0 {
+			return netip.Addr{}, pyerr.FromGaiCode(code)
 		}
-		return netip.IPv4Unspecified(), nil
+		if len(res) > 1 {
+			return netip.Addr{}, pyerr.NewOSError("wildcard resolved to multiple address")
+		}
+		return res[0].addr, nil
 	}
 	if name == "<broadcast>" {
-		if family != AF_INET {
+		if family != AF_INET && family != AF_UNSPEC {
 			return netip.Addr{}, pyerr.NewOSError("address family mismatched")
 		}
 		return netip.AddrFrom4([4]byte{255, 255, 255, 255}), nil
 	}
-	if a, ok := inetAton(name); ok {
-		if family == AF_INET {
-			return netip.AddrFrom4(a), nil
-		}
-		return netip.Addr{}, pyerr.FromGaiCode(unixEAI_ADDRFAMILY)
-	}
-	if ip, err := netip.ParseAddr(name); err == nil && ip.Is6() {
-		if family == AF_INET6 {
+	if ip, err := netip.ParseAddr(name); err == nil && ip.Zone() == "" {
+		if ip.Is4() && (family == AF_UNSPEC || family == AF_INET) {
 			return ip, nil
 		}
-		return netip.Addr{}, pyerr.FromGaiCode(unixEAI_ADDRFAMILY)
-	}
-	network := "ip4"
-	if family == AF_INET6 {
-		network = "ip6"
-	}
-	ips, err := lookupNetIP(context.Background(), network, name)
-	if err != nil || len(ips) == 0 {
-		var dnsErr *net.DNSError
-		if errors.As(err, &dnsErr) && dnsErr.IsTemporary {
-			return netip.Addr{}, pyerr.FromGaiCode(unixEAI_AGAIN)
+		if ip.Is6() && (family == AF_UNSPEC || family == AF_INET6) {
+			return ip, nil
 		}
-		return netip.Addr{}, pyerr.FromGaiCode(unixEAI_NONAME)
 	}
-	ip := ips[0]
-	if family == AF_INET {
-		ip = ip.Unmap()
+	res, code := gai(&name, nil, gaiHints{family: family})
+	if code != 0 {
+		return netip.Addr{}, pyerr.FromGaiCode(code)
 	}
-	return ip, nil
+	return res[0].addr, nil
 }
-
-// EAI_* codes (glibc values), as socket.EAI_* reports them.
-const (
-	unixEAI_NONAME     = -2
-	unixEAI_AGAIN      = -3
-	unixEAI_ADDRFAMILY = -9
-)
 
 // lookupNetIP resolves a host name with Go's pure resolver; a test seam.
 var lookupNetIP = func(ctx context.Context, network, host string) ([]netip.Addr, error) {

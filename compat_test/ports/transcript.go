@@ -21,9 +21,13 @@ const T = 300 * time.Millisecond
 
 // Transcript collects a scenario's lines.
 type Transcript struct {
-	w    io.Writer
-	subs [][2]string
+	w         io.Writer
+	subs      [][2]string
+	keepPorts bool
 }
+
+// KeepPorts prints port numbers as they are (_transcript.keep_ports).
+func (t *Transcript) KeepPorts() { t.keepPorts = true }
 
 // New returns a transcript writing to w.
 func New(w io.Writer) *Transcript { return &Transcript{w: w} }
@@ -42,7 +46,9 @@ func (t *Transcript) norm(s string) string {
 	s = reFD.ReplaceAllString(s, "fd=<fd>")
 	s = reFDFD.ReplaceAllString(s, "<fd> (FD <fd>)")
 	s = reFDin.ReplaceAllString(s, "(FD <fd>)")
-	s = rePort.ReplaceAllString(s, "${1}<port>")
+	if !t.keepPorts {
+		s = rePort.ReplaceAllString(s, "${1}<port>")
+	}
 	for _, sub := range t.subs {
 		s = strings.ReplaceAll(s, sub[0], sub[1])
 	}

@@ -11,6 +11,12 @@ import time
 T = 0.3  # the timeout every timing scenario uses
 
 _subs = []
+_norm_ports = [True]
+
+
+def keep_ports():
+    """Print port numbers as they are (for scenarios with no ephemeral ports)."""
+    _norm_ports[0] = False
 
 
 def register_sub(text, repl):
@@ -21,7 +27,8 @@ def norm(s):
     s = re.sub(r"fd=\d+", "fd=<fd>", s)
     s = re.sub(r"\b\d+ \(FD \d+\)", "<fd> (FD <fd>)", s)
     s = re.sub(r"\(FD \d+\)", "(FD <fd>)", s)
-    s = re.sub(r"(\('(?:[0-9.]+|[0-9a-f:]+)', )\d+", r"\1<port>", s)
+    if _norm_ports[0]:
+        s = re.sub(r"(\('(?:[0-9.]+|[0-9a-f:]+)', )\d+", r"\1<port>", s)
     for text, repl in _subs:
         s = s.replace(text, repl)
     return s
