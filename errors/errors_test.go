@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -137,5 +138,35 @@ func TestStrerror(t *testing.T) {
 	}
 	if pyerr.ErrnoName(11) != "EAGAIN" {
 		t.Errorf("ErrnoName(11) = %q", pyerr.ErrnoName(11))
+	}
+}
+
+// TestExceptionGroup checks ExceptionGroup against CPython 3.11's rendering
+// (str "msg (1 sub-exception)", the MRO) and that errors.Is/As see inside.
+func TestExceptionGroup(t *testing.T) {
+	refused := pyerr.FromErrno(syscall.ECONNREFUSED)
+	g := pyerr.NewExceptionGroup("create_connection failed", []error{refused})
+	if got, want := g.Error(), "create_connection failed (1 sub-exception)"; got != want {
+		t.Errorf("str = %q, want %q", got, want)
+	}
+	if got, want := g.Repr(), "ExceptionGroup('create_connection failed', [ConnectionRefusedError(111, 'Connection refused')])"; got != want {
+		t.Errorf("repr = %q, want %q", got, want)
+	}
+	if got, want := strings.Join(g.MRO(), " "), "ExceptionGroup BaseExceptionGroup Exception BaseException"; got != want {
+		t.Errorf("MRO = %q, want %q", got, want)
+	}
+	two := pyerr.NewExceptionGroup("m", []error{refused, refused})
+	if got := two.Error(); got != "m (2 sub-exceptions)" {
+		t.Errorf("str = %q", got)
+	}
+	if !errors.Is(g, syscall.ECONNREFUSED) {
+		t.Error("errors.Is(group, ECONNREFUSED) is false")
+	}
+	var cre *pyerr.ConnectionRefusedError
+	if !errors.As(g, &cre) {
+		t.Error("errors.As(group, *ConnectionRefusedError) is false")
+	}
+	if pyerr.IsInstance(g, "OSError") {
+		t.Error("a group is not itself an OSError")
 	}
 }

@@ -111,10 +111,10 @@ func got(e pyerr.PyException, row goldenRow) goldenRow {
 		if oe.HasErrno {
 			n := oe.Errno
 			out.Errno = &n
-			if row.Strerror != nil {
-				s := oe.Strerror
-				out.Strerror = &s
-			}
+		}
+		if oe.HasStrerror() {
+			s := oe.Strerror
+			out.Strerror = &s
 		}
 	}
 	return out

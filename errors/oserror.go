@@ -46,6 +46,11 @@ type OSError struct {
 	HasCharactersWritten bool
 	// causes are further errors this one also is, for Go callers (net.ErrClosed).
 	causes []error
+	// errnoArg is args[0] when the error was built with 2 to 5 arguments
+	// (CPython then sets errno and strerror, even to None).
+	errnoArg     any
+	pair         bool
+	strerrorNone bool
 }
 
 func (e *OSError) osError() *OSError { return e }
@@ -54,16 +59,28 @@ func (e *OSError) osError() *OSError { return e }
 // unavailable", "[Errno 1] a: 'file'", or the BaseException form ("timed out").
 func (e *OSError) Error() string {
 	if e.Filename != nil {
-		s := "[Errno " + strconv.Itoa(e.Errno) + "] " + e.Strerror + ": " + pyrepr.Repr(e.Filename)
+		s := "[Errno " + e.errnoStr() + "] " + e.Strerror + ": " + pyrepr.Repr(e.Filename)
 		if e.Filename2 != nil {
 			s += " -> " + pyrepr.Repr(e.Filename2)
 		}
 		return s
 	}
-	if e.HasErrno {
-		return "[Errno " + strconv.Itoa(e.Errno) + "] " + e.Strerror
+	if e.HasErrno || e.pair {
+		return "[Errno " + e.errnoStr() + "] " + e.Strerror
 	}
 	return e.Exception.Error()
+}
+
+// HasStrerror reports whether e.strerror is set (not None): CPython sets it
+// from the second argument whenever OSError is built with 2 to 5.
+func (e *OSError) HasStrerror() bool { return e.pair && !e.strerrorNone }
+
+// errnoStr is str(e.errno).
+func (e *OSError) errnoStr() string {
+	if e.HasErrno {
+		return strconv.Itoa(e.Errno)
+	}
+	return pyrepr.Str(e.errnoArg)
 }
 
 // Unwrap returns what this error also is for Go code: its syscall.Errno
@@ -252,6 +269,7 @@ func parseOSArgs(c *class, args []any) OSError {
 	if n, ok := args[0].(int); ok {
 		o.Errno, o.HasErrno = n, true
 	}
+	o.errnoArg, o.pair, o.strerrorNone = args[0], true, args[1] == nil
 	o.Strerror = pyrepr.Str(args[1])
 	if len(args) >= 3 && args[2] != nil {
 		if n, ok := args[2].(int); ok && c == clsBlockingIOError {

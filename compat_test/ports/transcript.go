@@ -39,7 +39,7 @@ var (
 	reFD   = regexp.MustCompile(`fd=\d+`)
 	reFDFD = regexp.MustCompile(`\b\d+ \(FD \d+\)`)
 	reFDin = regexp.MustCompile(`\(FD \d+\)`)
-	rePort = regexp.MustCompile(`(\('(?:[0-9.]+|[0-9a-f:]+)', )\d+`)
+	rePort = regexp.MustCompile(`(\(\\?'[0-9a-f:.]+\\?', )\d+`)
 )
 
 func (t *Transcript) norm(s string) string {
@@ -72,8 +72,8 @@ func (t *Transcript) ExcLine(label string, err error) {
 	}
 	var errno any
 	var oe *pyerr.OSError
-	isOS := errors.As(err, &oe)
-	if isOS && oe.HasErrno {
+	isOS := pyerr.IsInstance(err, "OSError") // isinstance, not a search through a group
+	if isOS && errors.As(err, &oe) && oe.HasErrno {
 		errno = oe.Errno
 	}
 	t.Out("%s ! %s errno=%s str=%s repr=%s oserror=%s", label, pe.ClassName(), R(errno), R(pe.Error()), R(pe.Repr()), R(isOS))
