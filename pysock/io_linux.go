@@ -22,6 +22,9 @@ const (
 	opSendAll
 	opConnectFinish // blocking mode: complete an in-progress connect with connect(2)
 	opConnectWait   // timeout mode: wait writable, then read SO_ERROR
+	opRecvMsg       // recvmsg(2) with st.msg
+	opSendMsg       // sendmsg(2) with st.msg
+	opSendFile      // sendfile(2) from st.fileFd at st.offset
 )
 
 // ioState is the per-call state of one read or one write: kept in the
@@ -42,6 +45,10 @@ type ioState struct {
 	rsa      unix.RawSockaddrAny
 	rsalen   uint32
 	addr     rawAddr
+	msg      *unix.Msghdr // opRecvMsg, opSendMsg
+	fileFd   int          // opSendFile
+	offset   int64        // opSendFile
+	count    int          // opSendFile
 }
 
 func bufPtr(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
@@ -121,6 +128,8 @@ func (s *Socket) doRead(fd uintptr) bool {
 				return true
 			}
 			e = syscall.EAGAIN
+		case opRecvMsg:
+			n, _, e = unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(st.msg)), uintptr(st.flags|unix.MSG_DONTWAIT))
 		case opAccept:
 			// accept4 has no MSG_DONTWAIT: on a listener whose kernel flag is
 			// blocking, look before leaping so the thread never sleeps.
@@ -156,6 +165,12 @@ func (s *Socket) doWrite(fd uintptr) bool {
 		case opSendTo:
 			n, _, e = unix.Syscall6(unix.SYS_SENDTO, fd, bufPtr(st.buf), uintptr(len(st.buf)), uintptr(st.flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL),
 				uintptr(st.addr.ptr()), uintptr(st.addr.len))
+		case opSendMsg:
+			n, _, e = unix.Syscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(st.msg)), uintptr(st.flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL))
+		case opSendFile:
+			// sendfile(2) has no MSG_DONTWAIT: with the kernel flag clear
+			// (blocking mode) it may hold this thread until the data fits.
+			n, _, e = unix.Syscall6(unix.SYS_SENDFILE, fd, uintptr(st.fileFd), uintptr(unsafe.Pointer(&st.offset)), uintptr(st.count), 0, 0)
 		case opConnectFinish:
 			_, _, e = unix.Syscall(unix.SYS_CONNECT, fd, uintptr(st.addr.ptr()), uintptr(st.addr.len))
 			if e == syscall.EALREADY || e == syscall.EINPROGRESS {

@@ -1,0 +1,315 @@
+package pysock
+
+import (
+	"encoding/binary"
+	"fmt"
+	"unsafe"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyrepr"
+	"golang.org/x/sys/unix"
+)
+
+// AncData is one (cmsg_level, cmsg_type, cmsg_data) item of the ancillary
+// data sendmsg takes and recvmsg returns.
+type AncData struct {
+	Level int
+	Type  int
+	Data  []byte
+}
+
+// Repr prints the tuple as Python does: (1, 1, b'\x05\x00\x00\x00').
+func (a AncData) Repr() string { return pyrepr.Repr(Tuple{a.Level, a.Type, pyrepr.Bytes(a.Data)}) }
+
+// String is the same as Repr.
+func (a AncData) String() string { return a.Repr() }
+
+// MsgResult is the (data, ancdata, msg_flags, address) tuple recvmsg
+// returns. recvmsg_into's tuple has the byte count first: RecvMsgInto
+// leaves Data nil and sets N (RecvMsg sets both).
+type MsgResult struct {
+	Data     []byte
+	N        int
+	AncData  []AncData
+	MsgFlags int
+	Address  Address // nil: Python's None
+}
+
+// tuple is the Python tuple of recvmsg (data first) or, with into, of
+// recvmsg_into (nbytes first).
+func (m MsgResult) tuple(into bool) Tuple {
+	anc := make([]any, len(m.AncData))
+	for i, a := range m.AncData {
+		anc[i] = a
+	}
+	var addr any
+	if m.Address != nil {
+		addr = m.Address.Tuple()
+	}
+	var first any = pyrepr.Bytes(m.Data)
+	if into {
+		first = m.N
+	}
+	return Tuple{first, anc, m.MsgFlags, addr}
+}
+
+// Repr prints the tuple as Python does: (b'hi', [], 0, None) for recvmsg,
+// (2, [], 0, None) for recvmsg_into.
+func (m MsgResult) Repr() string { return pyrepr.Repr(m.tuple(m.Data == nil)) }
+
+// String is the same as Repr.
+func (m MsgResult) String() string { return m.Repr() }
+
+// RecvMsg is socket.recvmsg(bufsize[, ancbufsize[, flags]]): up to bufsize
+// bytes of data, ancillary data up to ancbufsize bytes of buffer, the
+// message flags (MSG_TRUNC, MSG_CTRUNC…) and the sender's address (nil
+// where the kernel gives none). File descriptors received with SCM_RIGHTS
+// are left inheritable, as CPython leaves them.
+func (s *Socket) RecvMsg(bufsize int, args ...int) (MsgResult, error) {
+	if bufsize < 0 {
+		return MsgResult{}, pyerr.NewValueError("negative buffer size in recvmsg()")
+	}
+	if err := checkAlloc(bufsize); err != nil {
+		return MsgResult{}, err
+	}
+	buf := make([]byte, bufsize)
+	r, err := s.recvMsg("recvmsg", [][]byte{buf}, args)
+	if err != nil {
+		return MsgResult{}, err
+	}
+	r.Data = buf[:r.N]
+	return r, nil
+}
+
+// RecvMsgInto is socket.recvmsg_into(buffers[, ancbufsize[, flags]]): it
+// scatters the data into buffers and returns its length in N.
+func (s *Socket) RecvMsgInto(buffers [][]byte, args ...int) (MsgResult, error) {
+	return s.recvMsg("recvmsg_into", buffers, args)
+}
+
+func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, error) {
+	ancbufsize, flags := 0, 0
+	if len(args) > 0 {
+		ancbufsize = args[0]
+	}
+	if len(args) > 1 {
+		flags = args[1]
+	}
+	if len(args) > 2 {
+		return MsgResult{}, pyerr.NewTypeError(fmt.Sprintf("%s() takes at most 3 arguments (%d given)", caller, len(args)+1))
+	}
+	if ancbufsize < 0 {
+		return MsgResult{}, pyerr.NewValueError("invalid ancillary data buffer length")
+	}
+	h, err := s.handle()
+	if err != nil {
+		return MsgResult{}, err
+	}
+	iov := make([]unix.Iovec, len(bufs))
+	total := 0
+	for i, b := range bufs {
+		if len(b) > 0 {
+			iov[i].Base = &b[0]
+		}
+		iov[i].SetLen(len(b))
+		total += len(b)
+	}
+	var control []byte
+	if ancbufsize > 0 {
+		control = make([]byte, ancbufsize)
+	}
+	var msg unix.Msghdr
+	var rsa unix.RawSockaddrAny
+	msg.Name = (*byte)(unsafe.Pointer(&rsa))
+	msg.Namelen = unix.SizeofSockaddrAny
+	if len(iov) > 0 {
+		msg.Iov = &iov[0]
+		msg.SetIovlen(len(iov))
+	}
+	if len(control) > 0 {
+		msg.Control = &control[0]
+		msg.SetControllen(len(control))
+	}
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	st := &s.r
+	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	if total == 0 && st.timed {
+		st.op = opPollIn // CPython polls first in timeout mode
+		if err := s.read(h); err != nil {
+			return MsgResult{}, err
+		}
+	}
+	st.op, st.msg, st.flags = opRecvMsg, &msg, flags
+	err = s.read(h)
+	st.msg = nil
+	if err != nil {
+		return MsgResult{}, err
+	}
+	return MsgResult{
+		N:        st.n,
+		AncData:  parseCmsgs(control[:min(int(msg.Controllen), len(control))]),
+		MsgFlags: int(msg.Flags),
+		Address:  decodeAddr(&rsa, msg.Namelen),
+	}, nil
+}
+
+// parseCmsgs walks received control data as CPython's recvmsg does: an
+// item whose data was cut short by the buffer keeps what fits.
+func parseCmsgs(b []byte) []AncData {
+	out := []AncData{}
+	for off := 0; off+cmsgHdrLen <= len(b); {
+		l := int(binary.NativeEndian.Uint64(b[off:]))
+		level := int(int32(binary.NativeEndian.Uint32(b[off+8:])))
+		typ := int(int32(binary.NativeEndian.Uint32(b[off+12:])))
+		if l < cmsgHdrLen {
+			break
+		}
+		end := min(off+l, len(b))
+		out = append(out, AncData{Level: level, Type: typ, Data: append([]byte(nil), b[off+cmsgHdrLen:end]...)})
+		off += cmsgAlign(l)
+	}
+	return out
+}
+
+// SendMsg is socket.sendmsg(buffers[, ancdata[, flags[, address]]]): it
+// gathers buffers into one message with the ancillary items and returns
+// the number of bytes sent. Pass ancdata as []AncData (or nil), flags as
+// an int, address like SendTo's.
+func (s *Socket) SendMsg(buffers [][]byte, args ...any) (int, error) {
+	var anc []AncData
+	flags := 0
+	var address any
+	if len(args) > 3 {
+		return 0, pyerr.NewTypeError(fmt.Sprintf("sendmsg() takes at most 4 arguments (%d given)", len(args)+1))
+	}
+	if len(args) > 0 && args[0] != nil {
+		a, ok := args[0].([]AncData)
+		if !ok {
+			return 0, pyerr.NewTypeError("sendmsg() argument 2 must be an iterable of (level, type, data) tuples")
+		}
+		anc = a
+	}
+	if len(args) > 1 {
+		f, err := asCInt(args[1])
+		if err != nil {
+			return 0, err
+		}
+		flags = f
+	}
+	if len(args) > 2 {
+		address = args[2]
+	}
+	return s.sendMsg(buffers, anc, flags, address)
+}
+
+func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any) (int, error) {
+	var msg unix.Msghdr
+	var ra rawAddr
+	if address != nil {
+		if err := encodeAddr(s.family, address, "sendmsg", &ra); err != nil {
+			return 0, err
+		}
+		msg.Name = (*byte)(ra.ptr())
+		msg.Namelen = ra.len
+	}
+	iov := make([]unix.Iovec, len(buffers))
+	for i, b := range buffers {
+		if len(b) > 0 {
+			iov[i].Base = &b[0]
+		}
+		iov[i].SetLen(len(b))
+	}
+	if len(iov) > 0 {
+		msg.Iov = &iov[0]
+		msg.SetIovlen(len(iov))
+	}
+	space := 0
+	for _, a := range anc {
+		space += cmsgHdrLen + cmsgAlign(len(a.Data))
+	}
+	var control []byte
+	if space > 0 {
+		control = make([]byte, space)
+		off := 0
+		for _, a := range anc {
+			binary.NativeEndian.PutUint64(control[off:], uint64(cmsgHdrLen+len(a.Data)))
+			binary.NativeEndian.PutUint32(control[off+8:], uint32(int32(a.Level)))
+			binary.NativeEndian.PutUint32(control[off+12:], uint32(int32(a.Type)))
+			copy(control[off+cmsgHdrLen:], a.Data)
+			off += cmsgHdrLen + cmsgAlign(len(a.Data))
+		}
+		msg.Control = &control[0]
+		msg.SetControllen(len(control))
+	}
+	h, err := s.handle()
+	if err != nil {
+		return 0, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	st := &s.w
+	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	st.op, st.msg, st.flags = opSendMsg, &msg, flags
+	err = s.write(h)
+	st.msg = nil
+	return st.n, err
+}
+
+// SendFds is socket.send_fds(sock, buffers, fds[, flags[, address]]): it
+// sends buffers with fds as one SCM_RIGHTS item. As in CPython 3.11, flags
+// and address are accepted and ignored.
+func SendFds(sock *Socket, buffers [][]byte, fds []int, args ...any) (int, error) {
+	data := make([]byte, 4*len(fds))
+	for i, fd := range fds {
+		binary.NativeEndian.PutUint32(data[4*i:], uint32(int32(fd)))
+	}
+	return sock.sendMsg(buffers, []AncData{{Level: SOL_SOCKET, Type: SCM_RIGHTS, Data: data}}, 0, nil)
+}
+
+// FdsResult is the (msg, fds, flags, address) tuple recv_fds returns.
+type FdsResult struct {
+	Msg     []byte
+	Fds     []int
+	Flags   int
+	Address Address
+}
+
+// Repr prints the tuple as Python does: (b'hi', [11], 0, None).
+func (r FdsResult) Repr() string {
+	fds := make([]any, len(r.Fds))
+	for i, fd := range r.Fds {
+		fds[i] = fd
+	}
+	var addr any
+	if r.Address != nil {
+		addr = r.Address.Tuple()
+	}
+	return pyrepr.Repr(Tuple{pyrepr.Bytes(r.Msg), fds, r.Flags, addr})
+}
+
+// String is the same as Repr.
+func (r FdsResult) String() string { return r.Repr() }
+
+// RecvFds is socket.recv_fds(sock, bufsize, maxfds[, flags]): a message and
+// up to maxfds file descriptors (inheritable, as CPython leaves them; the
+// caller owns and must close them). As in CPython 3.11, flags is ignored.
+func RecvFds(sock *Socket, bufsize, maxfds int, flags ...int) (FdsResult, error) {
+	anc, err := CMSG_LEN(maxfds * 4)
+	if err != nil {
+		return FdsResult{}, err
+	}
+	m, err := sock.RecvMsg(bufsize, anc)
+	if err != nil {
+		return FdsResult{}, err
+	}
+	fds := []int{}
+	for _, a := range m.AncData {
+		if a.Level == SOL_SOCKET && a.Type == SCM_RIGHTS {
+			for i := 0; i+4 <= len(a.Data); i += 4 {
+				fds = append(fds, int(int32(binary.NativeEndian.Uint32(a.Data[i:]))))
+			}
+		}
+	}
+	return FdsResult{Msg: m.Data, Fds: fds, Flags: m.MsgFlags, Address: m.Address}, nil
+}
