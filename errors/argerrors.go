@@ -1,17 +1,21 @@
 package errors
 
-import "github.com/pysock/pysock/internal/pyrepr"
+import (
+	"fmt"
+
+	"github.com/pysock/pysock/internal/pyrepr"
+)
 
 var (
-	clsTypeError       = &class{"TypeError", clsException}
-	clsValueError      = &class{"ValueError", clsException}
-	clsUnicodeError    = &class{"UnicodeError", clsValueError}
-	clsArithmeticError = &class{"ArithmeticError", clsException}
-	clsOverflowError   = &class{"OverflowError", clsArithmeticError}
-	clsLookupError     = &class{"LookupError", clsException}
-	clsKeyError        = &class{"KeyError", clsLookupError}
-	clsMemoryError     = &class{"MemoryError", clsException}
-	clsRuntimeError    = &class{"RuntimeError", clsException}
+	clsTypeError       = &class{name: "TypeError", base: clsException}
+	clsValueError      = &class{name: "ValueError", base: clsException}
+	clsUnicodeError    = &class{name: "UnicodeError", base: clsValueError}
+	clsArithmeticError = &class{name: "ArithmeticError", base: clsException}
+	clsOverflowError   = &class{name: "OverflowError", base: clsArithmeticError}
+	clsLookupError     = &class{name: "LookupError", base: clsException}
+	clsKeyError        = &class{name: "KeyError", base: clsLookupError}
+	clsMemoryError     = &class{name: "MemoryError", base: clsException}
+	clsRuntimeError    = &class{name: "RuntimeError", base: clsException}
 )
 
 // As lets errors.As find any error of this package as an *Exception
@@ -131,3 +135,31 @@ func NewMemoryError(args ...any) *MemoryError { return &MemoryError{exc(clsMemor
 
 // NewRuntimeError is Python's RuntimeError(*args).
 func NewRuntimeError(args ...any) *RuntimeError { return &RuntimeError{exc(clsRuntimeError, args)} }
+
+var clsUnicodeDecodeError = &class{name: "UnicodeDecodeError", base: clsUnicodeError}
+
+// UnicodeDecodeError is Python's UnicodeDecodeError, e.g. bytes that are not
+// UTF-8 read through a text-mode MakeFile.
+type UnicodeDecodeError struct{ UnicodeError }
+
+// NewUnicodeDecodeError is UnicodeDecodeError(encoding, object, start, end,
+// reason).
+func NewUnicodeDecodeError(encoding string, object []byte, start, end int, reason string) *UnicodeDecodeError {
+	return &UnicodeDecodeError{UnicodeError{ValueError{exc(clsUnicodeDecodeError,
+		[]any{encoding, pyrepr.Bytes(object), start, end, reason})}}}
+}
+
+// Error is Python's str(e): "'utf-8' codec can't decode byte 0xff in
+// position 0: invalid start byte".
+func (e *UnicodeDecodeError) Error() string {
+	if len(e.Args) != 5 {
+		return e.Exception.Error()
+	}
+	obj, _ := e.Args[1].(pyrepr.Bytes)
+	start, _ := e.Args[2].(int)
+	end, _ := e.Args[3].(int)
+	if end == start+1 && start < len(obj) {
+		return fmt.Sprintf("'%s' codec can't decode byte 0x%02x in position %d: %s", e.Args[0], obj[start], start, e.Args[4])
+	}
+	return fmt.Sprintf("'%s' codec can't decode bytes in position %d-%d: %s", e.Args[0], start, end-1, e.Args[4])
+}

@@ -35,11 +35,13 @@ import (
 type class struct {
 	name string
 	base *class
+	// mro, when set, is the whole __mro__ (for classes with two bases).
+	mro []string
 }
 
 var (
-	clsBaseException = &class{"BaseException", nil}
-	clsException     = &class{"Exception", clsBaseException}
+	clsBaseException = &class{name: "BaseException", base: nil}
+	clsException     = &class{name: "Exception", base: clsBaseException}
 )
 
 // PyException is implemented by every error of this package: the parts of
@@ -76,6 +78,9 @@ func (e *Exception) ClassName() string { return e.class().name }
 // MRO returns the names in type(e).__mro__ without "object", most derived
 // first: ["TimeoutError", "OSError", "Exception", "BaseException"].
 func (e *Exception) MRO() []string {
+	if m := e.class().mro; m != nil {
+		return append([]string(nil), m...)
+	}
 	var out []string
 	for c := e.class(); c != nil; c = c.base {
 		out = append(out, c.name)

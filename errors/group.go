@@ -7,8 +7,8 @@ import (
 )
 
 var (
-	clsBaseExceptionGroup = &class{"BaseExceptionGroup", clsException}
-	clsExceptionGroup     = &class{"ExceptionGroup", clsBaseExceptionGroup}
+	clsBaseExceptionGroup = &class{name: "BaseExceptionGroup", base: clsException}
+	clsExceptionGroup     = &class{name: "ExceptionGroup", base: clsBaseExceptionGroup}
 )
 
 // ExceptionGroup is Python's ExceptionGroup (3.11): several exceptions

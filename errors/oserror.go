@@ -9,24 +9,24 @@ import (
 )
 
 var (
-	clsOSError                = &class{"OSError", clsException}
-	clsBlockingIOError        = &class{"BlockingIOError", clsOSError}
-	clsChildProcessError      = &class{"ChildProcessError", clsOSError}
-	clsConnectionError        = &class{"ConnectionError", clsOSError}
-	clsBrokenPipeError        = &class{"BrokenPipeError", clsConnectionError}
-	clsConnectionAbortedError = &class{"ConnectionAbortedError", clsConnectionError}
-	clsConnectionRefusedError = &class{"ConnectionRefusedError", clsConnectionError}
-	clsConnectionResetError   = &class{"ConnectionResetError", clsConnectionError}
-	clsFileExistsError        = &class{"FileExistsError", clsOSError}
-	clsFileNotFoundError      = &class{"FileNotFoundError", clsOSError}
-	clsInterruptedError       = &class{"InterruptedError", clsOSError}
-	clsIsADirectoryError      = &class{"IsADirectoryError", clsOSError}
-	clsNotADirectoryError     = &class{"NotADirectoryError", clsOSError}
-	clsPermissionError        = &class{"PermissionError", clsOSError}
-	clsProcessLookupError     = &class{"ProcessLookupError", clsOSError}
-	clsTimeoutError           = &class{"TimeoutError", clsOSError}
-	clsGaiError               = &class{"gaierror", clsOSError}
-	clsHError                 = &class{"herror", clsOSError}
+	clsOSError                = &class{name: "OSError", base: clsException}
+	clsBlockingIOError        = &class{name: "BlockingIOError", base: clsOSError}
+	clsChildProcessError      = &class{name: "ChildProcessError", base: clsOSError}
+	clsConnectionError        = &class{name: "ConnectionError", base: clsOSError}
+	clsBrokenPipeError        = &class{name: "BrokenPipeError", base: clsConnectionError}
+	clsConnectionAbortedError = &class{name: "ConnectionAbortedError", base: clsConnectionError}
+	clsConnectionRefusedError = &class{name: "ConnectionRefusedError", base: clsConnectionError}
+	clsConnectionResetError   = &class{name: "ConnectionResetError", base: clsConnectionError}
+	clsFileExistsError        = &class{name: "FileExistsError", base: clsOSError}
+	clsFileNotFoundError      = &class{name: "FileNotFoundError", base: clsOSError}
+	clsInterruptedError       = &class{name: "InterruptedError", base: clsOSError}
+	clsIsADirectoryError      = &class{name: "IsADirectoryError", base: clsOSError}
+	clsNotADirectoryError     = &class{name: "NotADirectoryError", base: clsOSError}
+	clsPermissionError        = &class{name: "PermissionError", base: clsOSError}
+	clsProcessLookupError     = &class{name: "ProcessLookupError", base: clsOSError}
+	clsTimeoutError           = &class{name: "TimeoutError", base: clsOSError}
+	clsGaiError               = &class{name: "gaierror", base: clsOSError}
+	clsHError                 = &class{name: "herror", base: clsOSError}
 )
 
 // OSError is Python's OSError, which socket.error aliases. Errno and

@@ -40,6 +40,12 @@ type Socket struct {
 	r, w     ioState
 	readFn   func(uintptr) bool
 	writeFn  func(uintptr) bool
+
+	// Python's _closed and _io_refs: Close with files from MakeFile still
+	// open only marks the socket closed; the last file's Close closes it.
+	iomu       sync.Mutex
+	ioRefs     int
+	userClosed bool
 }
 
 // handle returns the open handle, or OSError(9) if the socket is closed.
@@ -175,6 +181,18 @@ func (s *Socket) Fileno() int {
 // close(2) is ignored and EBADF (the fd was closed behind the socket's back)
 // is returned.
 func (s *Socket) Close() error {
+	s.iomu.Lock()
+	s.userClosed = true
+	refs := s.ioRefs
+	s.iomu.Unlock()
+	if refs > 0 {
+		return nil // the files made by MakeFile keep the fd open
+	}
+	return s.realClose()
+}
+
+// realClose closes the fd (Python's _real_close).
+func (s *Socket) realClose() error {
 	h := s.h.Swap(nil)
 	if h == nil {
 		return nil
@@ -194,11 +212,41 @@ func (s *Socket) Close() error {
 	return nil
 }
 
+// increfIO and decrefIO are Python's _io_refs bookkeeping for MakeFile.
+func (s *Socket) increfIO() {
+	s.iomu.Lock()
+	s.ioRefs++
+	s.iomu.Unlock()
+}
+
+func (s *Socket) decrefIO() error {
+	s.iomu.Lock()
+	if s.ioRefs > 0 {
+		s.ioRefs--
+	}
+	closeNow := s.userClosed && s.ioRefs == 0
+	s.iomu.Unlock()
+	if closeNow {
+		return s.realClose()
+	}
+	return nil
+}
+
+// closed is Python's _closed: Close or Detach was called.
+func (s *Socket) closed() bool {
+	s.iomu.Lock()
+	defer s.iomu.Unlock()
+	return s.userClosed || s.h.Load() == nil
+}
+
 // Detach is socket.detach(): the socket object becomes closed without
 // closing the fd, whose number it returns (-1 if already closed). The fd
 // keeps its flags and its registration with the runtime poller, so
 // FromFileno on it later is cheap.
 func (s *Socket) Detach() int {
+	s.iomu.Lock()
+	s.userClosed = true
+	s.iomu.Unlock()
 	h := s.h.Swap(nil)
 	if h == nil {
 		return -1
@@ -275,12 +323,13 @@ func (s *Socket) SetInheritable(inheritable bool) error {
 func (s *Socket) Repr() string {
 	var b strings.Builder
 	fd := s.Fileno()
+	closed := s.closed()
 	b.WriteString("<socket.socket ")
-	if fd < 0 {
+	if closed {
 		b.WriteString("[closed] ")
 	}
 	fmt.Fprintf(&b, "fd=%d, family=%d, type=%d, proto=%d", fd, s.family, s.typ, s.proto)
-	if fd >= 0 {
+	if !closed {
 		if a, err := s.GetSockName(); err == nil && truthy(a) {
 			b.WriteString(", laddr=" + a.String())
 		}

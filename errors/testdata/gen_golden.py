@@ -24,7 +24,7 @@ CTORS = {
     "gaierror": socket.gaierror, "herror": socket.herror,
     "TypeError": TypeError, "ValueError": ValueError, "OverflowError": OverflowError,
     "KeyError": KeyError, "MemoryError": MemoryError, "UnicodeError": UnicodeError,
-    "RuntimeError": RuntimeError,
+    "RuntimeError": RuntimeError, "UnsupportedOperation": __import__("io").UnsupportedOperation,
     "Exception": Exception,
 }
 
@@ -90,6 +90,7 @@ row("MemoryError")
 row("OSError", None, "None (while attempting to bind on address ('<broadcast>', 0))")
 row("OSError", None, "x", "file")
 row("RuntimeError", "Selector is closed")
+row("UnsupportedOperation", "File or stream is not readable.")
 row("RuntimeError", "concurrent poll() invocation")
 row("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label too long)")
 row("Exception", "a", 1, None, 2.5, b"\x00'q\"")

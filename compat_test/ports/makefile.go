@@ -1,0 +1,283 @@
+package ports
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pysock/pysock/internal/pyrepr"
+	"github.com/pysock/pysock/pysock"
+)
+
+func init() { All["makefile"] = MakeFile }
+
+// bytesOrNone prints a nil slice as Python's None.
+func bytesOrNone(b []byte, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	if b == nil {
+		return nil, nil
+	}
+	return pyrepr.Bytes(b), nil
+}
+
+func intOrNone(n int, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 {
+		return nil, nil
+	}
+	return n, nil
+}
+
+// MakeFile is the twin of scenarios/makefile.py.
+func MakeFile(t *Transcript) error {
+	a, b, err := pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	r := func(f *pysock.SocketFile) string {
+		return strings.ReplaceAll(f.Repr(), fmt.Sprintf("name=%d", b.Fileno()), "name=<fd>")
+	}
+	opt := func(buffering any) pysock.MakeFileOptions { return pysock.MakeFileOptions{Buffering: buffering} }
+	for _, tc := range []struct {
+		mode      string
+		buffering any
+	}{{"r", nil}, {"rb", nil}, {"rb", 1}, {"w", nil}, {"wb", nil}, {"rw", nil}} {
+		t.Show(fmt.Sprintf("makefile(%s, %s)", R(tc.mode), R(tc.buffering)), func() (any, error) {
+			f, err := b.MakeFile(tc.mode, opt(tc.buffering))
+			if err != nil {
+				return nil, err
+			}
+			defer f.Close()
+			return r(f), nil
+		})
+	}
+	for _, tc := range []struct {
+		mode      string
+		buffering any
+	}{{"r+", nil}, {"a", nil}, {"rt", nil}, {"r", 0}} {
+		t.Show(fmt.Sprintf("makefile(%s, %s)", R(tc.mode), R(tc.buffering)), func() (any, error) {
+			f, err := b.MakeFile(tc.mode, opt(tc.buffering))
+			if err == nil {
+				f.Close()
+			}
+			return f, err
+		})
+	}
+	t.Show("encoding nosuch", func() (any, error) { return b.MakeFile("r", pysock.MakeFileOptions{Encoding: "nosuch"}) })
+	t.Show("newline 'x'", func() (any, error) { return b.MakeFile("r", pysock.MakeFileOptions{Newline: "x"}) })
+	f0, err := b.MakeFile("rb", opt(0))
+	if err != nil {
+		return err
+	}
+	t.Show("raw mode/readable/writable/seekable", func() (any, error) {
+		return pysock.Tuple{f0.Mode(), f0.Readable(), f0.Writable(), f0.Seekable()}, nil
+	})
+	t.Show("raw write", func() (any, error) { return f0.Write([]byte("x")) })
+	f0.Close()
+
+	f, err := b.MakeFile("rb")
+	if err != nil {
+		return err
+	}
+	a.SendAll([]byte("line1\nline2\nrest"))
+	t.Show("readline", func() (any, error) { return bytesOrNone(f.ReadLine()) })
+	t.Show("readline(3)", func() (any, error) { return bytesOrNone(f.ReadLine(3)) })
+	t.Show("readline rest of line", func() (any, error) { return bytesOrNone(f.ReadLine()) })
+	t.Show("read(2)", func() (any, error) { return bytesOrNone(f.ReadN(2)) })
+	t.Show("read1(100)", func() (any, error) { return bytesOrNone(f.Read1(100)) })
+	a.SendAll([]byte("0123456789"))
+	buf := make([]byte, 4)
+	t.Show("readinto", func() (any, error) { return intOrNone(f.ReadInto(buf)) })
+	t.Show("buf", func() (any, error) { return pyrepr.Bytes(buf), nil })
+	t.Show("read(6)", func() (any, error) { return bytesOrNone(f.ReadN(6)) })
+	t.Show("write on reader", func() (any, error) { return f.Write([]byte("x")) })
+	a.SendAll([]byte("x\ny\n"))
+	a.Shutdown(pysock.SHUT_WR)
+	t.Show("readlines", func() (any, error) {
+		lines, err := f.ReadLines()
+		out := []any{}
+		for _, l := range lines {
+			out = append(out, pyrepr.Bytes(l))
+		}
+		return out, err
+	})
+	t.Show("read() at EOF", func() (any, error) { return bytesOrNone(f.ReadN()) })
+	t.Show("readline() at EOF", func() (any, error) { return bytesOrNone(f.ReadLine()) })
+	f.Close()
+	t.Show("read closed", func() (any, error) { return bytesOrNone(f.ReadN()) })
+	t.Show("readline closed", func() (any, error) { return bytesOrNone(f.ReadLine()) })
+	t.Show("closed/name", func() (any, error) { return pysock.Tuple{f.Closed(), f.Name()}, nil })
+	a.Close()
+	b.Close()
+
+	a, b, err = pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	f, err = b.MakeFile("rb")
+	if err != nil {
+		return err
+	}
+	b.Close()
+	t.Show("socket repr after close", func() (any, error) {
+		return strings.ReplaceAll(b.Repr(), fmt.Sprintf("fd=%d", f.Fileno()), "fd=<open>"), nil
+	})
+	t.Show("fileno still valid", func() (any, error) { return b.Fileno() >= 0, nil })
+	a.SendAll([]byte("still here\n"))
+	t.Show("file still reads", func() (any, error) { return bytesOrNone(f.ReadLine()) })
+	t.Show("socket.recv still works", func() (any, error) {
+		a.SendAll([]byte("z"))
+		return bytesOf(b.Recv(1))
+	})
+	f.Close()
+	t.Show("fd closed with the last file", func() (any, error) { return b.Fileno(), nil })
+	t.Show("repr", func() (any, error) { return b.Repr(), nil })
+	a.Close()
+
+	a, b, err = pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	w, err := b.MakeFile("wb")
+	if err != nil {
+		return err
+	}
+	t.Show("write", func() (any, error) { return w.Write([]byte("hello")) })
+	a.SetBlocking(false)
+	t.Show("peer before flush", func() (any, error) { return bytesOf(a.Recv(10)) })
+	t.Do("flush", w.Flush)
+	t.Show("peer after flush", func() (any, error) { return bytesOf(a.Recv(10)) })
+	w.Write([]byte("bye"))
+	t.Do("close flushes", w.Close)
+	t.Show("peer after close", func() (any, error) { return bytesOf(a.Recv(10)) })
+	t.Show("write closed", func() (any, error) { return w.Write([]byte("x")) })
+	t.Do("flush closed", w.Flush)
+	a.Close()
+	b.Close()
+
+	a, b, err = pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	b.SetTimeout(0.3)
+	for _, tc := range []struct {
+		mode      string
+		buffering any
+		label     string
+	}{{"rb", nil, "rb/None"}, {"r", nil, "r/None"}, {"rb", 0, "rb/0"}} {
+		f, err := b.MakeFile(tc.mode, opt(tc.buffering))
+		if err != nil {
+			return err
+		}
+		reader := func() (any, error) {
+			switch {
+			case tc.buffering != nil:
+				return bytesOrNone(f.ReadN(5))
+			case tc.mode == "r":
+				return f.ReadLineText()
+			}
+			return bytesOrNone(f.ReadLine())
+		}
+		t.Timed(tc.label+" first read", reader)
+		t.Show(tc.label+" again", reader)
+		a.SendAll([]byte("late\n"))
+		t.Show(tc.label+" after data", reader)
+		f.Close()
+		t.Show("plain recv still works", func() (any, error) { return bytesOf(b.Recv(100)) })
+	}
+	a.Close()
+	b.Close()
+
+	a, b, err = pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	b.SetBlocking(false)
+	f, err = b.MakeFile("rb")
+	if err != nil {
+		return err
+	}
+	t.Show("nonblocking read(5)", func() (any, error) { return bytesOrNone(f.ReadN(5)) })
+	t.Show("nonblocking readline", func() (any, error) { return bytesOrNone(f.ReadLine()) })
+	f0, err = b.MakeFile("rb", opt(0))
+	if err != nil {
+		return err
+	}
+	t.Show("nonblocking raw read(5)", func() (any, error) { return bytesOrNone(f0.ReadN(5)) })
+	t.Show("nonblocking raw readinto", func() (any, error) { return intOrNone(f0.ReadInto(make([]byte, 3))) })
+	a.SendAll([]byte("abc"))
+	a.Close()
+	t.Show("read() to EOF", func() (any, error) { return bytesOrNone(f.ReadN()) })
+	t.Show("read() again", func() (any, error) { return bytesOrNone(f.ReadN()) })
+	f.Close()
+	f0.Close()
+	b.Close()
+
+	a, b, err = pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	defer b.Close()
+	tf, err := b.MakeFile("r")
+	if err != nil {
+		return err
+	}
+	t.Show("text encoding/mode/newlines", func() (any, error) { return pysock.Tuple{tf.Encoding(), tf.Mode(), tf.Errors()}, nil })
+	a.SendAll([]byte("héllo\r\nwörld\rlast\n"))
+	t.Show("text readline crlf", func() (any, error) { return tf.ReadLineText() })
+	t.Show("text readline cr", func() (any, error) { return tf.ReadLineText() })
+	t.Show("text readline", func() (any, error) { return tf.ReadLineText() })
+	a.SendAll([]byte("αβγδ"))
+	t.Show("text read(2)", func() (any, error) { return tf.ReadText(2) })
+	t.Show("text read(2) again", func() (any, error) { return tf.ReadText(2) })
+	tf.Close()
+	tf, err = b.MakeFile("r", pysock.MakeFileOptions{Newline: ""})
+	if err != nil {
+		return err
+	}
+	a.SendAll([]byte("one\r\ntwo\rthree\n"))
+	for range 3 {
+		t.Show("newline='' readline", func() (any, error) { return tf.ReadLineText() })
+	}
+	tf.Close()
+	wf, err := b.MakeFile("w", pysock.MakeFileOptions{Newline: "\r\n"})
+	if err != nil {
+		return err
+	}
+	t.Show("text write", func() (any, error) { return wf.WriteText("a\nb\n") })
+	wf.Flush()
+	t.Show("peer got", func() (any, error) { return bytesOf(a.Recv(100)) })
+	wf.Close()
+	wf, err = b.MakeFile("w", pysock.MakeFileOptions{Encoding: "ascii"})
+	if err != nil {
+		return err
+	}
+	t.Show("ascii write ok", func() (any, error) { return wf.WriteText("plain") })
+	wf.Close()
+	t.Show("peer got", func() (any, error) { return bytesOf(a.Recv(100)) })
+	tf, err = b.MakeFile("r")
+	if err != nil {
+		return err
+	}
+	a.SendAll([]byte("\xff\xfeabc\n"))
+	t.Show("bad utf-8", func() (any, error) { return tf.ReadLineText() })
+	tf.Close()
+	tf, err = b.MakeFile("r", pysock.MakeFileOptions{Encoding: "latin-1"})
+	if err != nil {
+		return err
+	}
+	a.SendAll([]byte("caf\xe9\n"))
+	t.Show("latin-1", func() (any, error) { return tf.ReadLineText() })
+	tf.Close()
+	tf, err = b.MakeFile("w")
+	if err != nil {
+		return err
+	}
+	t.Show("read on text writer", func() (any, error) { return tf.ReadText() })
+	tf.Close()
+	return nil
+}

@@ -1,0 +1,27 @@
+package errors
+
+var clsUnsupportedOperation = &class{name: "UnsupportedOperation", base: clsOSError,
+	mro: []string{"UnsupportedOperation", "OSError", "ValueError", "Exception", "BaseException"}}
+
+// UnsupportedOperation is io.UnsupportedOperation, which derives from both
+// OSError and ValueError: e.g. reading a socket file opened only for
+// writing. errors.As finds it as an *OSError and as a *ValueError.
+type UnsupportedOperation struct{ OSError }
+
+// NewUnsupportedOperation is io.UnsupportedOperation(*args).
+func NewUnsupportedOperation(args ...any) *UnsupportedOperation {
+	return &UnsupportedOperation{parseOSArgs(clsUnsupportedOperation, args)}
+}
+
+// As lets errors.As find this error as a ValueError too.
+func (e *UnsupportedOperation) As(target any) bool {
+	if t, ok := target.(**ValueError); ok {
+		*t = &ValueError{Exception{Args: e.Args, cls: clsUnsupportedOperation}}
+		return true
+	}
+	if t, ok := target.(**UnsupportedOperation); ok {
+		*t = e
+		return true
+	}
+	return e.OSError.As(target)
+}
