@@ -120,3 +120,11 @@ func checkAlloc(n int) error {
 	}
 	return nil
 }
+
+// Bytes is a []byte that Repr prints as Python's bytes: b'...'.
+type Bytes = pyrepr.Bytes
+
+// Repr is Python's repr() for the values a port prints: strings ('...'),
+// Bytes (b'...'), ints, floats, None (nil), bools, Tuple, []any, addresses,
+// sockets and errors. It is what "{!r}".format(v) and "%r" % v print.
+func Repr(v any) string { return pyrepr.Repr(v) }

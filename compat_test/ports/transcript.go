@@ -36,10 +36,11 @@ func New(w io.Writer) *Transcript { return &Transcript{w: w} }
 func (t *Transcript) RegisterSub(text, repl string) { t.subs = append(t.subs, [2]string{text, repl}) }
 
 var (
-	reFD   = regexp.MustCompile(`fd=\d+`)
-	reFDFD = regexp.MustCompile(`\b\d+ \(FD \d+\)`)
-	reFDin = regexp.MustCompile(`\(FD \d+\)`)
-	rePort = regexp.MustCompile(`(\(\\?'[0-9a-f:.]+\\?', )\d+`)
+	reFD       = regexp.MustCompile(`fd=\d+`)
+	reFDFD     = regexp.MustCompile(`\b\d+ \(FD \d+\)`)
+	reFDin     = regexp.MustCompile(`\(FD \d+\)`)
+	rePortWord = regexp.MustCompile(`\b(localhost|127\.0\.0\.1) port \d+`)
+	rePort     = regexp.MustCompile(`(\(\\?'[0-9a-f:.]+\\?', )\d+`)
 )
 
 func (t *Transcript) norm(s string) string {
@@ -47,6 +48,7 @@ func (t *Transcript) norm(s string) string {
 	s = reFDFD.ReplaceAllString(s, "<fd> (FD <fd>)")
 	s = reFDin.ReplaceAllString(s, "(FD <fd>)")
 	if !t.keepPorts {
+		s = rePortWord.ReplaceAllString(s, "$1 port <port>")
 		s = rePort.ReplaceAllString(s, "${1}<port>")
 	}
 	for _, sub := range t.subs {

@@ -28,6 +28,7 @@ def norm(s):
     s = re.sub(r"\b\d+ \(FD \d+\)", "<fd> (FD <fd>)", s)
     s = re.sub(r"\(FD \d+\)", "(FD <fd>)", s)
     if _norm_ports[0]:
+        s = re.sub(r"\b(localhost|127\.0\.0\.1) port \d+", r"\1 port <port>", s)
         s = re.sub(r"(\(\\?'[0-9a-f:.]+\\?', )\d+", r"\1<port>", s)
     for text, repl in _subs:
         s = s.replace(text, repl)

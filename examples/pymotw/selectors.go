@@ -1,0 +1,146 @@
+package pymotw
+
+import (
+	"fmt"
+
+	"github.com/pysock/pysock/pysock"
+)
+
+// SelectorsEchoServer is selectors_echo_server.py: callbacks stored in the
+// selector keys; it serves one client and exits.
+func SelectorsEchoServer(out func(string), host string, port int, ready func(int)) error {
+	mysel, err := pysock.DefaultSelector()
+	if err != nil {
+		return err
+	}
+	defer mysel.Close()
+	keepRunning := true
+	type callback func(*pysock.Socket, int) error
+
+	read := func(connection *pysock.Socket, mask int) error {
+		clientAddress, _ := connection.GetPeerName()
+		out(fmt.Sprintf("read(%s)", clientAddress))
+		data, err := connection.Recv(1024)
+		if err != nil {
+			return err
+		}
+		if len(data) > 0 {
+			out(fmt.Sprintf("  received %s", r(b(data))))
+			return connection.SendAll(data)
+		}
+		out("  closing")
+		mysel.Unregister(connection)
+		connection.Close()
+		keepRunning = false
+		return nil
+	}
+	accept := func(sock *pysock.Socket, mask int) error {
+		newConnection, addr, err := sock.Accept()
+		if err != nil {
+			return err
+		}
+		out(fmt.Sprintf("accept(%s)", addr))
+		newConnection.SetBlocking(false)
+		_, err = mysel.Register(newConnection, pysock.EVENT_READ, callback(read))
+		return err
+	}
+
+	server, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
+	if err != nil {
+		return err
+	}
+	defer server.Close()
+	server.SetBlocking(false)
+	if err := server.Bind(pysock.Tuple{host, port}); err != nil {
+		return err
+	}
+	name, _ := server.GetSockName()
+	out(fmt.Sprintf("starting up on %s port %d", host, name.(pysock.InetAddr).Port))
+	server.Listen(5)
+	mysel.Register(server, pysock.EVENT_READ, callback(accept))
+	ready(name.(pysock.InetAddr).Port)
+	for keepRunning {
+		out("waiting for I/O")
+		events, err := mysel.Select(1)
+		if err != nil {
+			return err
+		}
+		for _, ev := range events {
+			cb := ev.Key.Data.(callback)
+			if err := cb(ev.Key.FileObj.(*pysock.Socket), ev.Events); err != nil {
+				return err
+			}
+		}
+	}
+	out("shutting down")
+	return nil
+}
+
+// SelectorsEchoClient is selectors_echo_client.py: a blocking connect,
+// then non-blocking I/O driven by the selector.
+func SelectorsEchoClient(out func(string), host string, port int) error {
+	mysel, err := pysock.DefaultSelector()
+	if err != nil {
+		return err
+	}
+	defer mysel.Close()
+	keepRunning := true
+	outgoing := [][]byte{[]byte("It will be repeated."), []byte("This is the message.  ")}
+	bytesSent, bytesReceived := 0, 0
+	out(fmt.Sprintf("connecting to %s port %d", host, port))
+	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
+	if err != nil {
+		return err
+	}
+	defer sock.Close()
+	if err := sock.Connect(pysock.Tuple{host, port}); err != nil {
+		return err
+	}
+	sock.SetBlocking(false)
+	mysel.Register(sock, pysock.EVENT_READ|pysock.EVENT_WRITE)
+	var connection *pysock.Socket
+	for keepRunning {
+		out("waiting for I/O")
+		events, err := mysel.Select(1)
+		if err != nil {
+			return err
+		}
+		for _, ev := range events {
+			connection = ev.Key.FileObj.(*pysock.Socket)
+			clientAddress, _ := connection.GetPeerName()
+			out(fmt.Sprintf("client(%s)", clientAddress))
+			if ev.Events&pysock.EVENT_READ != 0 {
+				out("  ready to read")
+				data, err := connection.Recv(1024)
+				if err != nil {
+					return err
+				}
+				if len(data) > 0 {
+					out(fmt.Sprintf("  received %s", r(b(data))))
+					bytesReceived += len(data)
+				}
+				keepRunning = !(len(data) > 0 || (bytesReceived > 0 && bytesReceived == bytesSent))
+			}
+			if ev.Events&pysock.EVENT_WRITE != 0 {
+				out("  ready to write")
+				if len(outgoing) == 0 {
+					out("  switching to read-only")
+					mysel.Modify(sock, pysock.EVENT_READ)
+				} else {
+					nextMsg := outgoing[len(outgoing)-1] // outgoing.pop()
+					outgoing = outgoing[:len(outgoing)-1]
+					out(fmt.Sprintf("  sending %s", r(b(nextMsg))))
+					if err := sock.SendAll(nextMsg); err != nil {
+						return err
+					}
+					bytesSent += len(nextMsg)
+				}
+			}
+		}
+	}
+	out("shutting down")
+	if connection != nil {
+		mysel.Unregister(connection)
+	}
+	return nil
+}
