@@ -1,8 +1,11 @@
 package pysock
 
 import (
+	"context"
 	"errors"
 	"os"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -32,10 +35,10 @@ const (
 // and calls allocate nothing.
 type ioState struct {
 	op       uint8
-	wait     bool // on EAGAIN, park on the poller (blocking / timeout mode)
-	timed    bool // timeout mode: deadline applies
-	armed    bool // the poller deadline was set for this call
-	timedOut bool // sendall found its deadline passed between chunks
+	wait     bool        // on EAGAIN, park on the poller (blocking / timeout mode)
+	timed    bool        // timeout mode: deadline applies
+	armed    atomic.Bool // the poller deadline was set for this call (written under dlmu)
+	timedOut bool        // sendall found its deadline passed between chunks
 	h        *handle
 	deadline time.Time
 	buf      []byte
@@ -45,6 +48,9 @@ type ioState struct {
 	rsa      unix.RawSockaddrAny
 	rsalen   uint32
 	addr     rawAddr
+	dlmu     sync.Mutex   // orders deadline changes of arm/disarm and cancellation
+	cancel   bool         // a context was cancelled: the deadline stays in the past
+	adapter  bool         // a net.Conn call is in progress: SetDeadline applies to it
 	msg      *unix.Msghdr // opRecvMsg, opSendMsg
 	fileFd   int          // opSendFile
 	offset   int64        // opSendFile
@@ -68,34 +74,130 @@ func (s *Socket) prepare(st *ioState, h *handle, userNB bool) {
 	if st.timed {
 		st.deadline = time.Now().Add(time.Duration(ns))
 	}
-	st.armed, st.timedOut = false, false
+	st.armed.Store(false)
+	st.timedOut = false
 	st.n, st.errno = 0, 0
 }
 
 // arm sets the call's deadline on the poller (once per call, timeout mode
-// only) just before the RawConn parks the goroutine.
+// only) just before the RawConn parks the goroutine. A cancelled context's
+// past deadline is left in place.
 func (st *ioState) arm(read bool) {
-	if !st.timed || st.armed {
+	if !st.timed || st.armed.Load() {
 		return
 	}
-	st.armed = true
-	if read {
-		st.h.file.SetReadDeadline(st.deadline)
-	} else {
-		st.h.file.SetWriteDeadline(st.deadline)
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	st.armed.Store(true)
+	if st.cancel {
+		return
 	}
+	st.setDeadline(read, st.deadline)
 }
 
 func (st *ioState) disarm(read bool) {
-	if !st.armed {
+	if !st.armed.Load() {
 		return
 	}
-	st.armed = false
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	st.armed.Store(false)
+	st.setDeadline(read, time.Time{})
+}
+
+func (st *ioState) setDeadline(read bool, t time.Time) {
 	if read {
-		st.h.file.SetReadDeadline(time.Time{})
+		st.h.file.SetReadDeadline(t)
 	} else {
-		st.h.file.SetWriteDeadline(time.Time{})
+		st.h.file.SetWriteDeadline(t)
 	}
+}
+
+// cancelNow wakes the call parked on the poller: its deadline goes to the
+// past (from a context's AfterFunc).
+func (st *ioState) cancelNow(read bool) {
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	st.cancel = true
+	st.armed.Store(true)
+	st.setDeadline(read, time.Unix(1, 0))
+}
+
+// adapterDeadline applies a net.Conn SetDeadline to the call in progress,
+// if an adapter call is waiting.
+func (st *ioState) adapterDeadline(read bool, t time.Time) {
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	if !st.adapter || st.h == nil {
+		return
+	}
+	st.armed.Store(true)
+	st.setDeadline(read, t)
+}
+
+// callOpts are the extras of the context-aware and net.Conn calls; plain
+// calls pass nil.
+type callOpts struct {
+	ctx      context.Context // cancellation (RecvContext…): the socket's mode is kept
+	deadline time.Time       // adapter calls: Go's absolute deadline
+	adapter  bool            // adapter calls: wait (no deadline if zero) whatever the mode
+}
+
+// prepareOpts is prepare for a call with options.
+func (s *Socket) prepareOpts(st *ioState, h *handle, userNB bool, o *callOpts) {
+	s.prepare(st, h, userNB)
+	if o != nil && o.adapter {
+		st.wait = !userNB
+		st.timed = st.wait && !o.deadline.IsZero()
+		st.deadline = o.deadline
+	}
+}
+
+// errPastDeadline is what an adapter call returns when its deadline has
+// already passed, before trying (as Go's net does).
+func pastDeadline(o *callOpts) bool {
+	return o != nil && o.adapter && !o.deadline.IsZero() && !time.Now().Before(o.deadline)
+}
+
+// withCtx runs op (a read or write on st) so that cancelling o.ctx wakes
+// it; the context's error replaces op's failure if the context fired.
+func withCtx(o *callOpts, st *ioState, read bool, op func() error) error {
+	if o != nil && o.adapter {
+		st.dlmu.Lock()
+		st.adapter = true
+		st.dlmu.Unlock()
+		defer func() {
+			st.dlmu.Lock()
+			st.adapter = false
+			st.dlmu.Unlock()
+		}()
+	}
+	if o == nil || o.ctx == nil || o.ctx.Done() == nil {
+		return op()
+	}
+	if err := o.ctx.Err(); err != nil {
+		return err
+	}
+	st.dlmu.Lock()
+	st.cancel = false
+	st.dlmu.Unlock()
+	fired := make(chan struct{})
+	stop := context.AfterFunc(o.ctx, func() {
+		st.cancelNow(read)
+		close(fired)
+	})
+	err := op()
+	if !stop() {
+		<-fired
+		st.disarm(read)
+		st.dlmu.Lock()
+		st.cancel = false
+		st.dlmu.Unlock()
+		if err != nil {
+			return o.ctx.Err()
+		}
+	}
+	return err
 }
 
 func pollNow(fd uintptr, events int16) bool {
@@ -312,17 +414,22 @@ func (s *Socket) RecvInto(buf []byte, args ...int) (int, error) {
 	return s.recvInto(buf[:nbytes], fl)
 }
 
-func (s *Socket) recvInto(buf []byte, flags int) (int, error) {
+func (s *Socket) recvInto(buf []byte, flags int) (int, error) { return s.recvIntoOpts(buf, flags, nil) }
+
+func (s *Socket) recvIntoOpts(buf []byte, flags int, o *callOpts) (int, error) {
 	h, err := s.handle()
 	if err != nil {
 		return 0, err
 	}
+	if pastDeadline(o) {
+		return 0, pyerr.NewSocketTimeout()
+	}
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
 	st := &s.r
-	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	s.prepareOpts(st, h, flags&unix.MSG_DONTWAIT != 0, o)
 	st.op, st.buf, st.flags = opRecv, buf, flags
-	err = s.read(h)
+	err = withCtx(o, st, true, func() error { return s.read(h) })
 	st.buf = nil
 	return st.n, err
 }
@@ -371,14 +478,21 @@ func (s *Socket) RecvFromInto(buf []byte, args ...int) (int, Address, error) {
 }
 
 func (s *Socket) recvFromInto(buf []byte, flags int) (int, Address, error) {
+	return s.recvFromIntoOpts(buf, flags, nil)
+}
+
+func (s *Socket) recvFromIntoOpts(buf []byte, flags int, o *callOpts) (int, Address, error) {
 	h, err := s.handle()
 	if err != nil {
 		return 0, nil, err
 	}
+	if pastDeadline(o) {
+		return 0, nil, pyerr.NewSocketTimeout()
+	}
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
 	st := &s.r
-	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	s.prepareOpts(st, h, flags&unix.MSG_DONTWAIT != 0, o)
 	if len(buf) == 0 && st.timed {
 		// CPython polls before recvfrom in timeout mode; with a zero-length
 		// buffer the syscall alone would return at once, so poll first too.
@@ -388,7 +502,7 @@ func (s *Socket) recvFromInto(buf []byte, flags int) (int, Address, error) {
 		}
 	}
 	st.op, st.buf, st.flags = opRecvFrom, buf, flags
-	err = s.read(h)
+	err = withCtx(o, st, true, func() error { return s.read(h) })
 	st.buf = nil
 	if err != nil {
 		return 0, nil, err
@@ -420,16 +534,23 @@ func (s *Socket) SendAll(data []byte, flags ...int) error {
 }
 
 func (s *Socket) send(op uint8, data []byte, flags int) (int, error) {
+	return s.sendOpts(op, data, flags, nil)
+}
+
+func (s *Socket) sendOpts(op uint8, data []byte, flags int, o *callOpts) (int, error) {
 	h, err := s.handle()
 	if err != nil {
 		return 0, err
 	}
+	if pastDeadline(o) {
+		return 0, pyerr.NewSocketTimeout()
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	st := &s.w
-	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	s.prepareOpts(st, h, flags&unix.MSG_DONTWAIT != 0, o)
 	st.op, st.buf, st.flags = op, data, flags
-	err = s.write(h)
+	err = withCtx(o, st, false, func() error { return s.write(h) })
 	st.buf = nil
 	return st.n, err
 }
@@ -452,9 +573,16 @@ func (s *Socket) SendTo(data []byte, args ...any) (int, error) {
 	default:
 		return 0, pyerr.NewTypeError("sendto() takes 2 or 3 arguments (" + itoa(len(args)+1) + " given)")
 	}
+	return s.sendToOpts(data, flags, addr, nil)
+}
+
+func (s *Socket) sendToOpts(data []byte, flags int, addr any, o *callOpts) (int, error) {
 	h, err := s.handle()
 	if err != nil {
 		return 0, err
+	}
+	if pastDeadline(o) {
+		return 0, pyerr.NewSocketTimeout()
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -462,9 +590,9 @@ func (s *Socket) SendTo(data []byte, args ...any) (int, error) {
 	if err := encodeAddr(s.family, addr, "sendto", &st.addr); err != nil {
 		return 0, err
 	}
-	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	s.prepareOpts(st, h, flags&unix.MSG_DONTWAIT != 0, o)
 	st.op, st.buf, st.flags = opSendTo, data, flags
-	err = s.write(h)
+	err = withCtx(o, st, false, func() error { return s.write(h) })
 	st.buf = nil
 	return st.n, err
 }
@@ -472,16 +600,21 @@ func (s *Socket) SendTo(data []byte, args ...any) (int, error) {
 // Accept is socket.accept() → (socket, address). As in CPython the new
 // socket takes getdefaulttimeout(), not the listener's mode: it is blocking
 // unless a default timeout is set.
-func (s *Socket) Accept() (*Socket, Address, error) {
+func (s *Socket) Accept() (*Socket, Address, error) { return s.acceptOpts(nil) }
+
+func (s *Socket) acceptOpts(o *callOpts) (*Socket, Address, error) {
 	h, err := s.handle()
 	if err != nil {
 		return nil, nil, err
 	}
+	if pastDeadline(o) {
+		return nil, nil, pyerr.NewSocketTimeout()
+	}
 	s.rmu.Lock()
 	st := &s.r
-	s.prepare(st, h, false)
+	s.prepareOpts(st, h, false, o)
 	st.op = opAccept
-	err = s.read(h)
+	err = withCtx(o, st, true, func() error { return s.read(h) })
 	fd, addr := st.n, decodeAddr(&st.rsa, st.rsalen)
 	s.rmu.Unlock()
 	if err != nil {
@@ -500,8 +633,10 @@ func (s *Socket) Accept() (*Socket, Address, error) {
 // blocking connect(2) would; non-blocking mode returns BlockingIOError(115)
 // while in progress; timeout mode waits at most the timeout, then
 // TimeoutError('timed out').
-func (s *Socket) Connect(address any) error {
-	errno, timedOut, err := s.connect(address, "connect")
+func (s *Socket) Connect(address any) error { return s.connectOpts(address, nil) }
+
+func (s *Socket) connectOpts(address any, o *callOpts) error {
+	errno, timedOut, err := s.connect(address, "connect", o)
 	switch {
 	case err != nil:
 		return err
@@ -520,7 +655,7 @@ func (s *Socket) Connect(address any) error {
 // 11 when a timeout-mode connect times out). Address errors (TypeError,
 // OverflowError, gaierror) are still returned as errors, as in CPython.
 func (s *Socket) ConnectEx(address any) (int, error) {
-	errno, timedOut, err := s.connect(address, "connect_ex")
+	errno, timedOut, err := s.connect(address, "connect_ex", nil)
 	switch {
 	case err != nil:
 		return 0, err
@@ -533,7 +668,7 @@ func (s *Socket) ConnectEx(address any) (int, error) {
 // connect returns the errno of a failed connect (EBADF for a closed
 // socket), whether a timeout-mode connect timed out, or an error for what
 // CPython raises even from connect_ex (a bad address).
-func (s *Socket) connect(address any, caller string) (errno syscall.Errno, timedOut bool, err error) {
+func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall.Errno, timedOut bool, err error) {
 	var ra rawAddr
 	if err := encodeAddr(s.family, address, caller, &ra); err != nil {
 		return 0, false, err
@@ -592,15 +727,25 @@ func (s *Socket) connect(address any, caller string) (errno syscall.Errno, timed
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	st := &s.w
-	s.prepare(st, h, false)
+	s.prepareOpts(st, h, false, o)
 	st.wait = true
 	st.addr = ra
 	st.op = opConnectFinish
-	if ns > 0 {
+	if ns > 0 || st.timed {
 		st.op = opConnectWait
 	}
-	err = h.rc.Write(s.writeFn)
-	st.disarm(false)
+	var ctxErr error
+	err = withCtx(o, st, false, func() error {
+		e := h.rc.Write(s.writeFn)
+		st.disarm(false)
+		if e != nil && o != nil && o.ctx != nil && o.ctx.Err() != nil {
+			ctxErr = o.ctx.Err()
+		}
+		return e
+	})
+	if ctxErr != nil {
+		return 0, false, ctxErr
+	}
 	if err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return 0, true, nil

@@ -1,0 +1,389 @@
+package pysock
+
+import (
+	"io"
+	"net"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+// Read implements io.Reader with Go's conventions: it is RecvInto in the
+// socket's mode, except that the end of a stream is io.EOF (Python's b”).
+// On a datagram socket an empty datagram reads as io.EOF too.
+func (s *Socket) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n, err := s.recvInto(p, 0)
+	if err == nil && n == 0 {
+		return 0, io.EOF
+	}
+	return n, err
+}
+
+// Write implements io.Writer: SendAll in the socket's mode.
+func (s *Socket) Write(p []byte) (int, error) {
+	if _, err := s.send(opSendAll, p, 0); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// ReadFrom implements io.ReaderFrom, so io.Copy(sock, r) uses the fast
+// path: a regular *os.File goes through sendfile(2) (SendFile), anything
+// else through a 64 KiB buffer and SendAll.
+func (s *Socket) ReadFrom(r io.Reader) (int64, error) {
+	if f, ok := r.(*os.File); ok && s.typ&SOCK_STREAM != 0 && s.timeout.Load() != 0 {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			off, err := f.Seek(0, io.SeekCurrent)
+			if err == nil {
+				n, err := s.SendFile(f, off)
+				return int64(n), err
+			}
+		}
+	}
+	buf := make([]byte, 64<<10)
+	var total int64
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 {
+			if _, err := s.send(opSendAll, buf[:n], 0); err != nil {
+				return total, err
+			}
+			total += int64(n)
+		}
+		if rerr == io.EOF {
+			return total, nil
+		}
+		if rerr != nil {
+			return total, rerr
+		}
+	}
+}
+
+// WriteTo implements io.WriterTo: it reads until the end of the stream
+// and writes everything to w.
+func (s *Socket) WriteTo(w io.Writer) (int64, error) {
+	buf := make([]byte, 64<<10)
+	var total int64
+	for {
+		n, err := s.recvInto(buf, 0)
+		if err != nil {
+			return total, err
+		}
+		if n == 0 {
+			return total, nil
+		}
+		m, werr := w.Write(buf[:n])
+		total += int64(m)
+		if werr != nil {
+			return total, werr
+		}
+	}
+}
+
+// netAddr converts an address to the net.Addr a Go program expects.
+func netAddr(a Address, typ int) net.Addr {
+	switch x := a.(type) {
+	case InetAddr:
+		ip := net.ParseIP(x.Host)
+		if typ == SOCK_DGRAM {
+			return &net.UDPAddr{IP: ip, Port: x.Port}
+		}
+		return &net.TCPAddr{IP: ip, Port: x.Port}
+	case Inet6Addr:
+		ip := net.ParseIP(x.Host)
+		zone := ""
+		if x.ScopeID != 0 {
+			if ifi, err := net.InterfaceByIndex(int(x.ScopeID)); err == nil {
+				zone = ifi.Name
+			}
+		}
+		if typ == SOCK_DGRAM {
+			return &net.UDPAddr{IP: ip, Port: x.Port, Zone: zone}
+		}
+		return &net.TCPAddr{IP: ip, Port: x.Port, Zone: zone}
+	case UnixAddr:
+		nt := "unix"
+		switch typ {
+		case SOCK_DGRAM:
+			nt = "unixgram"
+		case SOCK_SEQPACKET:
+			nt = "unixpacket"
+		}
+		return &net.UnixAddr{Name: string(x), Net: nt}
+	}
+	return nil
+}
+
+// fromNetAddr converts a net.Addr to an address pysock accepts.
+func fromNetAddr(a net.Addr) any {
+	switch x := a.(type) {
+	case *net.UDPAddr:
+		if ip4 := x.IP.To4(); ip4 != nil {
+			return Tuple{ip4.String(), x.Port}
+		}
+		return Tuple{x.IP.String(), x.Port}
+	case *net.TCPAddr:
+		if ip4 := x.IP.To4(); ip4 != nil {
+			return Tuple{ip4.String(), x.Port}
+		}
+		return Tuple{x.IP.String(), x.Port}
+	case *net.UnixAddr:
+		return x.Name
+	}
+	return a
+}
+
+// deadlines holds a Conn's Go-style deadlines.
+type deadlines struct {
+	mu     sync.Mutex
+	rd, wd time.Time
+}
+
+func (d *deadlines) read() *callOpts {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return &callOpts{adapter: true, deadline: d.rd}
+}
+
+func (d *deadlines) write() *callOpts {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return &callOpts{adapter: true, deadline: d.wd}
+}
+
+// Conn is a stream Socket seen as a net.Conn; see Socket.NetConn.
+type Conn struct {
+	s  *Socket
+	dl deadlines
+}
+
+// NetConn returns the socket as a net.Conn (also a syscall.Conn). The
+// adapter always waits for I/O, whatever the Python mode (setblocking /
+// settimeout, which it leaves alone), and bounds waits with Go's
+// SetDeadline family instead: an absolute time, after which calls fail at
+// once with an error matching os.ErrDeadlineExceeded (a TimeoutError, a
+// net.Error whose Timeout() is true). settimeout's relative per-call
+// timeout does not apply to it. The end of the stream is io.EOF. Closing
+// the Conn closes the socket.
+func (s *Socket) NetConn() *Conn { return &Conn{s: s} }
+
+// Socket returns the pysock socket behind the adapter.
+func (c *Conn) Socket() *Socket { return c.s }
+
+// Read implements net.Conn.
+func (c *Conn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n, err := c.s.recvIntoOpts(p, 0, c.dl.read())
+	if err == nil && n == 0 {
+		return 0, io.EOF
+	}
+	return n, err
+}
+
+// Write implements net.Conn: everything is written or an error returned.
+func (c *Conn) Write(p []byte) (int, error) {
+	n, err := c.s.sendOpts(opSendAll, p, 0, c.dl.write())
+	if err != nil {
+		return n, err
+	}
+	return len(p), nil
+}
+
+// Close implements net.Conn.
+func (c *Conn) Close() error { return c.s.Close() }
+
+// LocalAddr implements net.Conn (nil if unknown).
+func (c *Conn) LocalAddr() net.Addr {
+	a, err := c.s.GetSockName()
+	if err != nil {
+		return nil
+	}
+	return netAddr(a, c.s.typ)
+}
+
+// RemoteAddr implements net.Conn (nil if not connected).
+func (c *Conn) RemoteAddr() net.Addr {
+	a, err := c.s.GetPeerName()
+	if err != nil {
+		return nil
+	}
+	return netAddr(a, c.s.typ)
+}
+
+// SetDeadline implements net.Conn: it applies to future calls and to
+// calls waiting now.
+func (c *Conn) SetDeadline(t time.Time) error {
+	return setDeadlines(c.s, &c.dl, t, true, true)
+}
+
+// SetReadDeadline implements net.Conn.
+func (c *Conn) SetReadDeadline(t time.Time) error { return setDeadlines(c.s, &c.dl, t, true, false) }
+
+// SetWriteDeadline implements net.Conn.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return setDeadlines(c.s, &c.dl, t, false, true) }
+
+// setDeadlines stores Go-style deadlines and applies them to adapter calls
+// that are waiting.
+func setDeadlines(s *Socket, d *deadlines, t time.Time, read, write bool) error {
+	if _, err := s.handle(); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	if read {
+		d.rd = t
+	}
+	if write {
+		d.wd = t
+	}
+	d.mu.Unlock()
+	if read {
+		s.r.adapterDeadline(true, t)
+	}
+	if write {
+		s.w.adapterDeadline(false, t)
+	}
+	return nil
+}
+
+// CloseRead shuts down the reading side (shutdown(SHUT_RD)).
+func (c *Conn) CloseRead() error { return c.s.Shutdown(SHUT_RD) }
+
+// CloseWrite shuts down the writing side (shutdown(SHUT_WR)).
+func (c *Conn) CloseWrite() error { return c.s.Shutdown(SHUT_WR) }
+
+// SyscallConn implements syscall.Conn.
+func (c *Conn) SyscallConn() (syscall.RawConn, error) {
+	h, err := c.s.handle()
+	if err != nil {
+		return nil, err
+	}
+	return h.rc, nil
+}
+
+// PacketConn is a datagram Socket seen as a net.PacketConn; see
+// Socket.NetPacketConn.
+type PacketConn struct {
+	s  *Socket
+	dl deadlines
+}
+
+// NetPacketConn returns a datagram socket as a net.PacketConn, with the
+// same deadline rules as NetConn.
+func (s *Socket) NetPacketConn() *PacketConn { return &PacketConn{s: s} }
+
+// ReadFrom implements net.PacketConn.
+func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
+	n, a, err := c.s.recvFromIntoOpts(p, 0, c.dl.read())
+	if err != nil {
+		return 0, nil, err
+	}
+	return n, netAddr(a, c.s.typ), nil
+}
+
+// WriteTo implements net.PacketConn.
+func (c *PacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
+	o := c.dl.write()
+	if pastDeadline(o) {
+		return 0, pyerr.NewSocketTimeout()
+	}
+	return c.s.sendToOpts(p, 0, fromNetAddr(addr), o)
+}
+
+// Close implements net.PacketConn.
+func (c *PacketConn) Close() error { return c.s.Close() }
+
+// LocalAddr implements net.PacketConn.
+func (c *PacketConn) LocalAddr() net.Addr {
+	a, err := c.s.GetSockName()
+	if err != nil {
+		return nil
+	}
+	return netAddr(a, c.s.typ)
+}
+
+// SetDeadline implements net.PacketConn.
+func (c *PacketConn) SetDeadline(t time.Time) error {
+	return setDeadlines(c.s, &c.dl, t, true, true)
+}
+
+// SetReadDeadline implements net.PacketConn.
+func (c *PacketConn) SetReadDeadline(t time.Time) error {
+	return setDeadlines(c.s, &c.dl, t, true, false)
+}
+
+// SetWriteDeadline implements net.PacketConn.
+func (c *PacketConn) SetWriteDeadline(t time.Time) error {
+	return setDeadlines(c.s, &c.dl, t, false, true)
+}
+
+// Listener is a listening Socket seen as a net.Listener; see
+// Socket.NetListener.
+type Listener struct{ s *Socket }
+
+// NetListener returns a listening socket as a net.Listener whose Accept
+// waits whatever the Python mode and returns *Conn values. The accepted
+// sockets get the module default timeout, as Socket.Accept's do.
+func (s *Socket) NetListener() *Listener { return &Listener{s: s} }
+
+// Accept implements net.Listener.
+func (l *Listener) Accept() (net.Conn, error) {
+	c, _, err := l.s.acceptOpts(&callOpts{adapter: true})
+	if err != nil {
+		return nil, err
+	}
+	return c.NetConn(), nil
+}
+
+// Close implements net.Listener; a waiting Accept returns an error
+// matching net.ErrClosed.
+func (l *Listener) Close() error { return l.s.Close() }
+
+// Addr implements net.Listener.
+func (l *Listener) Addr() net.Addr {
+	a, err := l.s.GetSockName()
+	if err != nil {
+		return nil
+	}
+	return netAddr(a, l.s.typ)
+}
+
+// FromNetConn is socket.fromfd for a Go connection or listener
+// (*net.TCPConn, *net.UnixConn, *net.UDPConn, *net.TCPListener, … — any
+// syscall.Conn): a new Socket on a duplicate of its fd, with family, type
+// and protocol read from the kernel and the module default timeout, as
+// CPython's fromfd gives. The duplicate shares the file status flags with
+// the original: Go's fd is non-blocking, so until SetBlocking or
+// SetTimeout is called the Socket is "blocking" with a non-blocking fd
+// (recv may raise BlockingIOError, as in CPython). Changing the mode
+// changes the original's flags too; close the original once adopted.
+func FromNetConn(c syscall.Conn) (*Socket, error) {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return nil, toPyErr(err)
+	}
+	nfd := -1
+	var derr error
+	if err := rc.Control(func(fd uintptr) {
+		nfd, derr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
+	}); err != nil {
+		return nil, toPyErr(err)
+	}
+	if derr != nil {
+		return nil, toPyErr(derr)
+	}
+	s, err := FromFileno(nfd, -1, -1, -1)
+	if err != nil {
+		unix.Close(nfd)
+		return nil, err
+	}
+	return s, nil
+}
