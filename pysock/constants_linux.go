@@ -14,6 +14,7 @@ const (
 	AF_AX25      = unix.AF_AX25      // socket.AF_AX25
 	AF_BRIDGE    = unix.AF_BRIDGE    // socket.AF_BRIDGE
 	AF_CAN       = unix.AF_CAN       // socket.AF_CAN
+	AF_DECnet    = 12                // socket.AF_DECnet (not in x/sys/unix)
 	AF_ECONET    = unix.AF_ECONET    // socket.AF_ECONET
 	AF_INET      = unix.AF_INET      // socket.AF_INET
 	AF_INET6     = unix.AF_INET6     // socket.AF_INET6
@@ -581,6 +582,7 @@ var constantValues = map[string]int{
 	"socket.AF_AX25":                        AF_AX25,
 	"socket.AF_BRIDGE":                      AF_BRIDGE,
 	"socket.AF_CAN":                         AF_CAN,
+	"socket.AF_DECnet":                      AF_DECnet,
 	"socket.AF_ECONET":                      AF_ECONET,
 	"socket.AF_INET":                        AF_INET,
 	"socket.AF_INET6":                       AF_INET6,

@@ -35,7 +35,7 @@ in_unix = generic | set.intersection(*arch_sets)
 def public_ints(mod):
     out = {}
     for name in dir(mod):
-        if name.isupper() and not name.startswith("_"):
+        if name[:1].isupper() and not name.startswith("_"):
             v = getattr(mod, name)
             if isinstance(v, int) and not isinstance(v, bool):
                 out[name] = int(v)

@@ -313,3 +313,50 @@ func RecvFds(sock *Socket, bufsize, maxfds int, flags ...int) (FdsResult, error)
 	}
 	return FdsResult{Msg: m.Data, Fds: fds, Flags: m.MsgFlags, Address: m.Address}, nil
 }
+
+// AfalgOptions are sendmsg_afalg's keyword arguments: Op (required;
+// ALG_OP_ENCRYPT or ALG_OP_DECRYPT), IV (nil for None), AssocLen (nil for
+// None) and Flags.
+type AfalgOptions struct {
+	Op       any
+	IV       []byte
+	AssocLen any
+	Flags    int
+}
+
+// SendMsgAfalg is socket.sendmsg_afalg([msg, ]*, op[, iv[, assoclen[, flags]]]):
+// sendmsg with the AF_ALG control messages for the operation, the IV and
+// the AEAD associated-data length. Only AF_ALG sockets accept it
+// (OSError('algset is only supported for AF_ALG') otherwise).
+func (s *Socket) SendMsgAfalg(msg [][]byte, o AfalgOptions) (int, error) {
+	if s.family != AF_ALG {
+		return 0, pyerr.NewOSError("algset is only supported for AF_ALG")
+	}
+	if o.Op == nil {
+		return 0, pyerr.NewTypeError("Invalid or missing argument 'op'")
+	}
+	op, err := asCInt(o.Op)
+	if err != nil {
+		return 0, err
+	}
+	u32 := func(v uint32) []byte {
+		b := make([]byte, 4)
+		binary.NativeEndian.PutUint32(b, v)
+		return b
+	}
+	anc := []AncData{{Level: SOL_ALG, Type: ALG_SET_OP, Data: u32(uint32(op))}}
+	if o.IV != nil {
+		anc = append(anc, AncData{Level: SOL_ALG, Type: ALG_SET_IV, Data: append(u32(uint32(len(o.IV))), o.IV...)})
+	}
+	if o.AssocLen != nil {
+		n, err := asCInt(o.AssocLen)
+		if err != nil {
+			return 0, err
+		}
+		if n < 0 {
+			return 0, pyerr.NewTypeError("assoclen must be positive")
+		}
+		anc = append(anc, AncData{Level: SOL_ALG, Type: ALG_SET_AEAD_ASSOCLEN, Data: u32(uint32(n))})
+	}
+	return s.sendMsg(msg, anc, o.Flags, nil)
+}

@@ -144,5 +144,14 @@ func Msg(t *Transcript) error {
 		return v.SendMsg([][]byte{[]byte("x")}, []pysock.AncData{}, 0, pysock.Tuple{"127.0.0.1", 70000})
 	})
 	t.Show("udp sendmsg unconnected", func() (any, error) { return v.SendMsg([][]byte{[]byte("x")}) })
+	a, b, err = pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	t.Show("sendmsg_afalg on AF_UNIX", func() (any, error) {
+		return a.SendMsgAfalg([][]byte{[]byte("x")}, pysock.AfalgOptions{Op: pysock.ALG_OP_ENCRYPT})
+	})
+	a.Close()
+	b.Close()
 	return nil
 }

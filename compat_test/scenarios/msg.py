@@ -63,3 +63,7 @@ show("udp sendmsg bad address", lambda: v.sendmsg([b"x"], [], 0, ("127.0.0.1", 7
 show("udp sendmsg unconnected", lambda: v.sendmsg([b"x"]))
 u.close()
 v.close()
+a, b = socket.socketpair()
+show("sendmsg_afalg on AF_UNIX", lambda: a.sendmsg_afalg([b"x"], op=socket.ALG_OP_ENCRYPT))
+a.close()
+b.close()

@@ -11,6 +11,6 @@ rows = []
 for mod in (socket, select, selectors):
     for name in dir(mod):
         v = getattr(mod, name)
-        if name.isupper() and not name.startswith("_") and isinstance(v, int) and not isinstance(v, bool):
+        if name[:1].isupper() and not name.startswith("_") and isinstance(v, int) and not isinstance(v, bool):
             rows.append(f"{mod.__name__}.{name} {int(v)}")
 print("\n".join(sorted(rows)))
