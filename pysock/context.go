@@ -34,7 +34,7 @@ func (s *Socket) RecvContext(ctx context.Context, bufsize int, flags ...int) ([]
 	if err != nil {
 		return nil, err
 	}
-	return buf[:n], nil
+	return truncResult(buf, n), nil
 }
 
 // RecvIntoContext is RecvInto (with nbytes 0: all of buf) that ctx can
@@ -67,7 +67,7 @@ func (s *Socket) RecvFromContext(ctx context.Context, bufsize int, flags ...int)
 	if err != nil {
 		return nil, nil, err
 	}
-	return buf[:n], addr, nil
+	return truncResult(buf, n), addr, nil
 }
 
 // SendContext is Send that ctx can cancel.

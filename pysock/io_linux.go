@@ -382,12 +382,26 @@ func (s *Socket) Recv(bufsize int, flags ...int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return buf[:n], nil
+	return truncResult(buf, n), nil
+}
+
+// truncResult is the bytes CPython returns for a receive of n bytes into
+// buf: with MSG_TRUNC the kernel reports a datagram's full length, which
+// may exceed the buffer; CPython then returns that many bytes (the rest
+// unset; zeros here).
+func truncResult(buf []byte, n int) []byte {
+	if n <= len(buf) {
+		return buf[:n]
+	}
+	out := make([]byte, n)
+	copy(out, buf)
+	return out
 }
 
 // RecvInto is socket.recv_into(buffer[, nbytes[, flags]]): it reads into
 // buf and returns the count. nbytes 0 (the default) means len(buf). It
-// allocates nothing.
+// allocates nothing. With MSG_TRUNC on a datagram socket the count is the
+// datagram's full length and can exceed len(buf), as in CPython.
 func (s *Socket) RecvInto(buf []byte, args ...int) (int, error) {
 	nbytes, fl := 0, 0
 	if len(args) > 0 {
@@ -452,7 +466,7 @@ func (s *Socket) RecvFrom(bufsize int, flags ...int) ([]byte, Address, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return buf[:n], addr, nil
+	return truncResult(buf, n), addr, nil
 }
 
 // RecvFromInto is socket.recvfrom_into(buffer[, nbytes[, flags]]) →

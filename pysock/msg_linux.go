@@ -77,7 +77,7 @@ func (s *Socket) RecvMsg(bufsize int, args ...int) (MsgResult, error) {
 	if err != nil {
 		return MsgResult{}, err
 	}
-	r.Data = buf[:r.N]
+	r.Data = buf[:min(r.N, len(buf))] // MSG_TRUNC may report more; CPython returns what fits
 	return r, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/leakcheck"
 	"github.com/pysock/pysock/pysock"
 	"golang.org/x/sys/unix"
 )
@@ -26,15 +27,9 @@ func openFDs(t testing.TB) int {
 	return len(ents)
 }
 
-// checkFDs fails the test if it leaves more fds open than it found.
-func checkFDs(t *testing.T) {
-	before := openFDs(t)
-	t.Cleanup(func() {
-		if after := openFDs(t); after > before {
-			t.Errorf("fd leak: %d open before, %d after", before, after)
-		}
-	})
-}
+// checkFDs fails the test if it leaves more fds or goroutines than it
+// found.
+func checkFDs(t *testing.T) { leakcheck.Track(t) }
 
 func osThreads(t testing.TB) int {
 	t.Helper()

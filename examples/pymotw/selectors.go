@@ -13,7 +13,18 @@ func SelectorsEchoServer(out func(string), host string, port int, ready func(int
 	if err != nil {
 		return err
 	}
-	defer mysel.Close()
+	defer func() {
+		// On an error return, connections still registered are closed too
+		// (the Python program leaves them to the garbage collector).
+		if m := mysel.GetMap(); m != nil {
+			for _, k := range m.Values() {
+				if s, ok := k.FileObj.(*pysock.Socket); ok {
+					s.Close()
+				}
+			}
+		}
+		mysel.Close()
+	}()
 	keepRunning := true
 	type callback func(*pysock.Socket, int) error
 
