@@ -393,8 +393,9 @@ func (s *SelectSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 	return s.collect(ready), nil
 }
 
-// collect turns fd → ready events into the result list, in fd order,
-// skipping fds unregistered meanwhile.
+// collect turns fd → ready events into the result list, in fd order
+// (CPython iterates a set of small ints, which is close to that), skipping
+// fds unregistered meanwhile.
 func (m *selectorMap) collect(ready map[int]int) []SelectorEvent {
 	fds := make([]int, 0, len(ready))
 	for fd := range ready {
@@ -502,9 +503,11 @@ func (p *pollLike) Modify(fileobj any, events int, data ...any) (SelectorKey, er
 
 // ready converts the backend's (fd, events) list as _PollLikeSelector
 // does: anything but the read bit counts as writable, anything but the
-// write bit as readable.
+// write bit as readable. The order is the backend's, as in CPython.
 func (p *pollLike) ready(list []PollEvent) []SelectorEvent {
-	m := make(map[int]int, len(list))
+	out := make([]SelectorEvent, 0, len(list))
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for _, e := range list {
 		ev := 0
 		if e.Events&^p.readMask != 0 {
@@ -513,9 +516,11 @@ func (p *pollLike) ready(list []PollEvent) []SelectorEvent {
 		if e.Events&^p.writeMask != 0 {
 			ev |= EVENT_READ
 		}
-		m[e.Fd] |= ev
+		if k, ok := p.keys[e.Fd]; ok {
+			out = append(out, SelectorEvent{Key: k, Events: ev & k.Events})
+		}
 	}
-	return p.collect(m)
+	return out
 }
 
 // PollSelector is selectors.PollSelector, built on a PollObject.
