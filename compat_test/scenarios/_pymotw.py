@@ -406,3 +406,113 @@ def nonblocking_walkthrough(out):
     out("setblocking(1): timeout {!r}".format(a.gettimeout()))
     a.close()
     b.close()
+
+
+# select_echo_slow_client.py (B4, B5)
+def select_echo_slow_client(out, host, port, first_sleep=1.0, between=1.5):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server_address = (host, port)
+    out("connecting to {} port {}".format(*server_address))
+    sock.connect(server_address)
+    time.sleep(first_sleep)
+    messages = [b"Part one of the message.", b"Part two of the message."]
+    amount_expected = len(b"".join(messages))
+    try:
+        for message in messages:
+            out("sending {!r}".format(message))
+            sock.sendall(message)
+            time.sleep(between)
+        amount_received = 0
+        while amount_received < amount_expected:
+            data = sock.recv(16)
+            amount_received += len(data)
+            out("received {!r}".format(data))
+    finally:
+        out("closing socket")
+        sock.close()
+
+
+# select_poll_echo_server.py (B5), stopping after `clients` connections closed.
+def poll_echo_server(out, host, port, ready, clients=1):
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setblocking(0)
+    server.bind((host, port))
+    out("starting up on {} port {}".format(host, server.getsockname()[1]))
+    server.listen(5)
+    ready(server.getsockname()[1])
+    message_queues = {}
+    TIMEOUT = 1000
+    READ_ONLY = select.POLLIN | select.POLLPRI | select.POLLHUP | select.POLLERR
+    READ_WRITE = READ_ONLY | select.POLLOUT
+    poller = select.poll()
+    poller.register(server, READ_ONLY)
+    fd_to_socket = {server.fileno(): server}
+    closed = 0
+    client_address = None
+    while closed < clients:
+        out("waiting for the next event")
+        events = poller.poll(TIMEOUT)
+        for fd, flag in events:
+            s = fd_to_socket[fd]
+            if flag & (select.POLLIN | select.POLLPRI):
+                if s is server:
+                    connection, client_address = s.accept()
+                    out("  connection {}".format(client_address))
+                    connection.setblocking(0)
+                    fd_to_socket[connection.fileno()] = connection
+                    poller.register(connection, READ_ONLY)
+                    message_queues[connection] = queue.Queue()
+                else:
+                    data = s.recv(1024)
+                    if data:
+                        out("  received {!r} from {}".format(data, s.getpeername()))
+                        message_queues[s].put(data)
+                        poller.modify(s, READ_WRITE)
+                    else:
+                        out("  closing {}".format(client_address))
+                        poller.unregister(s)
+                        del fd_to_socket[fd]
+                        s.close()
+                        del message_queues[s]
+                        closed += 1
+            elif flag & select.POLLHUP:
+                out("  closing {} (HUP)".format(client_address))
+                poller.unregister(s)
+                del fd_to_socket[fd]
+                s.close()
+                closed += 1
+            elif flag & select.POLLOUT:
+                try:
+                    next_msg = message_queues[s].get_nowait()
+                except queue.Empty:
+                    out("{} queue empty".format(s.getpeername()))
+                    poller.modify(s, READ_ONLY)
+                else:
+                    out("  sending {!r} to {}".format(next_msg, s.getpeername()))
+                    s.send(next_msg)
+            elif flag & select.POLLERR:
+                out("  exception on {}".format(s.getpeername()))
+                poller.unregister(s)
+                del fd_to_socket[fd]
+                s.close()
+                del message_queues[s]
+    server.close()
+
+
+# socket_multicast_receiver.py (B2), adapted as in the captured runs: it
+# binds the group address with SO_REUSEADDR and joins on 127.0.0.1.
+def multicast_receiver(out, group, port, ready, datagrams=1):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((group, port))
+    mreq = socket.inet_aton(group) + socket.inet_aton("127.0.0.1")
+    sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    ready(port)
+    for _ in range(datagrams):
+        out("\nwaiting to receive message")
+        data, address = sock.recvfrom(1024)
+        out("received {} bytes from {}".format(len(data), address))
+        out(repr(data))
+        out("sending acknowledgement to {}".format(address))
+        sock.sendto(b"ack", address)
+    sock.close()

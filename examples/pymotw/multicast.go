@@ -52,3 +52,41 @@ func MulticastSender(out func(string), group string, port int, timeout float64) 
 		out(fmt.Sprintf("received %s from %s", r(b(data)), server))
 	}
 }
+
+// MulticastReceiver is socket_multicast_receiver.py, adapted as in the
+// captured runs: it binds the group address with SO_REUSEADDR, joins the
+// group on 127.0.0.1 and answers `datagrams` datagrams with b'ack'.
+func MulticastReceiver(out func(string), group string, port int, ready func(int), datagrams int) error {
+	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_DGRAM, -1)
+	if err != nil {
+		return err
+	}
+	defer sock.Close()
+	sock.SetSockOpt(pysock.SOL_SOCKET, pysock.SO_REUSEADDR, 1)
+	if err := sock.Bind(pysock.Tuple{group, port}); err != nil {
+		return err
+	}
+	g, err := pysock.InetAton(group)
+	if err != nil {
+		return err
+	}
+	iface, _ := pysock.InetAton("127.0.0.1")
+	if err := sock.SetSockOpt(pysock.IPPROTO_IP, pysock.IP_ADD_MEMBERSHIP, append(g, iface...)); err != nil {
+		return err
+	}
+	ready(port)
+	for range datagrams {
+		out("\nwaiting to receive message")
+		data, address, err := sock.RecvFrom(1024)
+		if err != nil {
+			return err
+		}
+		out(fmt.Sprintf("received %d bytes from %s", len(data), address))
+		out(r(b(data)))
+		out(fmt.Sprintf("sending acknowledgement to %s", address))
+		if _, err := sock.SendTo([]byte("ack"), address); err != nil {
+			return err
+		}
+	}
+	return nil
+}
