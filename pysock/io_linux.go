@@ -274,6 +274,13 @@ func (s *Socket) doWrite(fd uintptr) bool {
 			// (blocking mode) it may hold this thread until the data fits.
 			n, _, e = unix.Syscall6(unix.SYS_SENDFILE, fd, uintptr(st.fileFd), uintptr(unsafe.Pointer(&st.offset)), uintptr(st.count), 0, 0)
 		case opConnectFinish:
+			// With the kernel flag clear (blocking mode) connect(2) would
+			// sleep until the handshake ends: look first, so that the
+			// goroutine parks on the poller (and Close can wake it).
+			if !st.h.nbFast() && !pollNow(fd, unix.POLLOUT|unix.POLLERR) {
+				e = syscall.EAGAIN
+				break
+			}
 			_, _, e = unix.Syscall(unix.SYS_CONNECT, fd, uintptr(st.addr.ptr()), uintptr(st.addr.len))
 			if e == syscall.EALREADY || e == syscall.EINPROGRESS {
 				e = syscall.EAGAIN

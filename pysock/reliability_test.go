@@ -432,3 +432,49 @@ func countFDs() int {
 	ents, _ := os.ReadDir("/proc/self/fd")
 	return len(ents)
 }
+
+// TestCloseWakesConnect: a blocking-mode connect waiting on a full
+// backlog returns OSError(9) promptly when another goroutine closes the
+// socket, round after round.
+func TestCloseWakesConnect(t *testing.T) {
+	checkFDs(t)
+	srv, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.Bind(pysock.Tuple{"127.0.0.1", 0})
+	srv.Listen(0)
+	addr, _ := srv.GetSockName()
+	// Fill the accept queue: connect until one times out.
+	var fillers []*pysock.Socket
+	defer func() {
+		for _, f := range fillers {
+			f.Close()
+		}
+	}()
+	for range 64 {
+		f, _ := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
+		fillers = append(fillers, f)
+		f.SetTimeout(0.2)
+		if err := f.Connect(addr); err != nil {
+			break
+		}
+	}
+	for round := range 10 {
+		c, _ := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
+		done := make(chan error, 1)
+		go func() { done <- c.Connect(addr) }()
+		time.Sleep(20 * time.Millisecond) // let it wait; the result holds either way
+		c.Close()
+		select {
+		case err := <-done:
+			var oe *pyerr.OSError
+			if err != nil && (!errors.As(err, &oe) || oe.Errno != 9) {
+				t.Fatalf("round %d: connect after Close: %v", round, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("round %d: Close did not wake connect", round)
+		}
+	}
+}
