@@ -215,6 +215,23 @@ func (e *EpollObject) Poll(args ...any) ([]PollEvent, error) {
 		return nil, pyerr.NewValueError(fmt.Sprintf("maxevents must be greater than 0, got %d", maxevents))
 	}
 
+	var out []PollEvent
+	err := e.wait(wait, ns, maxevents, func(evs []unix.EpollEvent) {
+		out = make([]PollEvent, len(evs))
+		for i, ev := range evs {
+			out[i] = PollEvent{Fd: int(ev.Fd), Events: int(ev.Events)}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// wait is epoll_wait through the runtime poller: it waits (if wait) at
+// most ns nanoseconds (ns <= 0: no deadline) and hands the ready events to
+// use, under the object's lock (the slice is only valid during use).
+func (e *EpollObject) wait(wait bool, ns int64, maxevents int, use func([]unix.EpollEvent)) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if cap(e.buf) < maxevents {
@@ -241,15 +258,12 @@ func (e *EpollObject) Poll(args ...any) ([]PollEvent, error) {
 	})
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return []PollEvent{}, nil
+		n = 0
 	case err != nil:
-		return nil, errEpollClosed()
+		return errEpollClosed()
 	case werr != nil:
-		return nil, toPyErr(werr)
+		return toPyErr(werr)
 	}
-	out := make([]PollEvent, n)
-	for i := range n {
-		out[i] = PollEvent{Fd: int(buf[i].Fd), Events: int(buf[i].Events)}
-	}
-	return out, nil
+	use(buf[:n])
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyrepr"
+	"golang.org/x/sys/unix"
 )
 
 // SelectorKey is selectors.SelectorKey: a registered file object, its file
@@ -611,20 +612,41 @@ func (s *EpollSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 	s.mu.Lock()
 	maxev := max(len(s.keys), 1)
 	s.mu.Unlock()
-	var t any
+	if s.ep.Closed() {
+		return nil, errEpollClosed()
+	}
+	// epoll.poll(timeout, maxevents) with EpollSelector's rounding: whole
+	// milliseconds, up; the events go straight into the result.
+	wait, ns := true, int64(-1)
 	switch {
 	case !ok:
-		t = -1
 	case sec <= 0:
-		t = 0
+		wait = false
 	default:
-		t = math.Ceil(sec*1e3) * 1e-3
+		ns = int64(math.Ceil(sec*1e3)) * 1e6
 	}
-	list, err := s.ep.Poll(t, maxev)
+	var out []SelectorEvent
+	err = s.ep.wait(wait, ns, maxev, func(evs []unix.EpollEvent) {
+		out = make([]SelectorEvent, 0, len(evs))
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, e := range evs {
+			ev := 0
+			if e.Events&^EPOLLIN != 0 {
+				ev |= EVENT_WRITE
+			}
+			if e.Events&^EPOLLOUT != 0 {
+				ev |= EVENT_READ
+			}
+			if k, ok := s.keys[int(e.Fd)]; ok {
+				out = append(out, SelectorEvent{Key: k, Events: ev & k.Events})
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	return s.ready(list), nil
+	return out, nil
 }
 
 // Close is close(): closes the epoll fd and forgets every registration.
