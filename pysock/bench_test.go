@@ -3,6 +3,7 @@ package pysock_test
 import (
 	"net"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/pysock/pysock/pysock"
@@ -163,4 +164,95 @@ func BenchmarkSetTimeout(b *testing.B) {
 			x.SetTimeout(nil)
 		}
 	}
+}
+
+// Bulk echo over TCP loopback: a server goroutine echoes 64 KiB reads
+// (pysock RecvInto/SendAll, or Go net), a Go net client writes and reads
+// back b.N × 64 KiB.
+//
+//	go test -run '^$' -bench Bulk -benchmem ./pysock/
+func BenchmarkBulk(b *testing.B) {
+	b.Run("pysock-blocking", func(b *testing.B) {
+		srv, err := pysock.CreateServer(pysock.Tuple{"127.0.0.1", 0})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer srv.Close()
+		addr, _ := srv.GetSockName()
+		go func() {
+			c, _, err := srv.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			buf := make([]byte, 64<<10)
+			for {
+				n, err := c.RecvInto(buf)
+				if err != nil || n == 0 {
+					return
+				}
+				if c.SendAll(buf[:n]) != nil {
+					return
+				}
+			}
+		}()
+		benchBulkClient(b, addr.String())
+	})
+	b.Run("go-net", func(b *testing.B) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			buf := make([]byte, 64<<10)
+			for {
+				n, err := c.Read(buf)
+				if n > 0 {
+					if _, err := c.Write(buf[:n]); err != nil {
+						return
+					}
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		benchBulkClient(b, ln.Addr().String())
+	})
+}
+
+func benchBulkClient(b *testing.B, addr string) {
+	addr = strings.NewReplacer("(", "", ")", "", "'", "", ", ", ":").Replace(addr)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	chunk := make([]byte, 64<<10)
+	b.SetBytes(int64(len(chunk)))
+	b.ResetTimer()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 64<<10)
+		for got, want := 0, b.N*len(chunk); got < want; {
+			n, err := c.Read(buf)
+			if err != nil {
+				return
+			}
+			got += n
+		}
+	}()
+	for range b.N {
+		if _, err := c.Write(chunk); err != nil {
+			b.Fatal(err)
+		}
+	}
+	<-done
 }
