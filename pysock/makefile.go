@@ -366,13 +366,7 @@ func (f *SocketFile) readBytes(n int) ([]byte, error) {
 			break
 		}
 	}
-	k := len(f.rbuf)
-	if n >= 0 {
-		k = min(k, n)
-	}
-	out := append([]byte{}, f.rbuf[:k]...)
-	f.rbuf = f.rbuf[k:]
-	return out, nil
+	return f.takeBytes(n), nil
 }
 
 // read1Bytes is BufferedReader.read1(n): at most one raw read.
@@ -382,22 +376,14 @@ func (f *SocketFile) read1Bytes(n int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	k := len(f.rbuf)
-	if n >= 0 {
-		k = min(k, n)
-	}
-	out := append([]byte{}, f.rbuf[:k]...)
-	f.rbuf = f.rbuf[k:]
-	return out, nil
+	return f.takeBytes(n), nil
 }
 
 // readLineBytes is BufferedReader.readline(limit).
 func (f *SocketFile) readLineBytes(limit int) ([]byte, error) {
 	for {
 		if i := bytes.IndexByte(f.rbuf, '\n'); i >= 0 && (limit < 0 || i < limit) {
-			out := append([]byte{}, f.rbuf[:i+1]...)
-			f.rbuf = f.rbuf[i+1:]
-			return out, nil
+			return f.takeBytes(i + 1), nil
 		}
 		if limit >= 0 && len(f.rbuf) >= limit {
 			break
@@ -410,13 +396,18 @@ func (f *SocketFile) readLineBytes(limit int) ([]byte, error) {
 			break
 		}
 	}
+	return f.takeBytes(limit), nil
+}
+
+// takeBytes removes and returns up to n buffered bytes (all for n < 0).
+func (f *SocketFile) takeBytes(n int) []byte {
 	k := len(f.rbuf)
-	if limit >= 0 {
-		k = min(k, limit)
+	if n >= 0 {
+		k = min(k, n)
 	}
 	out := append([]byte{}, f.rbuf[:k]...)
 	f.rbuf = f.rbuf[k:]
-	return out, nil
+	return out
 }
 
 func sizeArg(size []int) int {

@@ -29,30 +29,33 @@ func EchoServer(out func(string), host string, port int, ready func(int), connec
 		if err != nil {
 			return err
 		}
-		err = func() error {
-			defer connection.Close()
-			out(fmt.Sprintf("connection from %s", clientAddress))
-			for {
-				data, err := connection.Recv(16)
-				if err != nil {
-					return err
-				}
-				out(fmt.Sprintf("received %s", r(b(data))))
-				if len(data) == 0 {
-					out(fmt.Sprintf("no data from %s", clientAddress))
-					return nil
-				}
-				out("sending data back to the client")
-				if err := connection.SendAll(data); err != nil {
-					return err
-				}
-			}
-		}()
-		if err != nil {
+		if err := echoConnection(out, connection, clientAddress); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// echoConnection is the per-connection loop the echo servers share: recv
+// 16 bytes, send them back, until an empty read; then close.
+func echoConnection(out func(string), connection *pysock.Socket, clientAddress pysock.Address) error {
+	defer connection.Close()
+	out(fmt.Sprintf("connection from %s", clientAddress))
+	for {
+		data, err := connection.Recv(16)
+		if err != nil {
+			return err
+		}
+		out(fmt.Sprintf("received %s", r(b(data))))
+		if len(data) == 0 {
+			out(fmt.Sprintf("no data from %s", clientAddress))
+			return nil
+		}
+		out("sending data back to the client")
+		if err := connection.SendAll(data); err != nil {
+			return err
+		}
+	}
 }
 
 // EchoClient is socket_echo_client.py: it sends Message and reads the echo

@@ -34,26 +34,7 @@ func UDSServer(out func(string), serverAddress string, ready func(int), connecti
 		if err != nil {
 			return err
 		}
-		err = func() error {
-			defer connection.Close()
-			out(fmt.Sprintf("connection from %s", clientAddress))
-			for {
-				data, err := connection.Recv(16)
-				if err != nil {
-					return err
-				}
-				out(fmt.Sprintf("received %s", r(b(data))))
-				if len(data) == 0 {
-					out(fmt.Sprintf("no data from %s", clientAddress))
-					return nil
-				}
-				out("sending data back to the client")
-				if err := connection.SendAll(data); err != nil {
-					return err
-				}
-			}
-		}()
-		if err != nil {
+		if err := echoConnection(out, connection, clientAddress); err != nil {
 			return err
 		}
 	}

@@ -3,26 +3,13 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"os"
 	"time"
 
 	"github.com/pysock/pysock/examples/pymotw"
 )
 
 func main() {
-	host := flag.String("host", "localhost", "address to use")
-	port := flag.Int("port", 10000, "port to use (0: any free port)")
-	n := flag.Int("n", 1, "how many clients or datagrams to serve before exiting")
-	flag.Parse()
-	out := func(s string) { fmt.Println(s) }
-	if err := run(out, *host, *port, *n); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
-
-func run(out func(string), host string, port, n int) error {
-	return pymotw.SelectEchoSlowClient(out, host, port, time.Second, 1500*time.Millisecond)
+	pymotw.Main(func(out func(string), host string, port, n int) error {
+		return pymotw.SelectEchoSlowClient(out, host, port, time.Second, 1500*time.Millisecond)
+	})
 }

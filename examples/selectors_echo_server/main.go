@@ -3,25 +3,11 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"os"
-
 	"github.com/pysock/pysock/examples/pymotw"
 )
 
 func main() {
-	host := flag.String("host", "localhost", "address to use")
-	port := flag.Int("port", 10000, "port to use (0: any free port)")
-	n := flag.Int("n", 1, "how many clients or datagrams to serve before exiting")
-	flag.Parse()
-	out := func(s string) { fmt.Println(s) }
-	if err := run(out, *host, *port, *n); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
-
-func run(out func(string), host string, port, n int) error {
-	return pymotw.SelectorsEchoServer(out, host, port, func(int) {})
+	pymotw.Main(func(out func(string), host string, port, n int) error {
+		return pymotw.SelectorsEchoServer(out, host, port, func(int) {})
+	})
 }
