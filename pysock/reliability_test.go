@@ -56,6 +56,12 @@ func pump(t *testing.T, a, b *pysock.Socket, n int, seed uint64) (sent, got [32]
 	total := 0
 	for {
 		k, err := b.RecvInto(buf[:1+rng.IntN(len(buf))])
+		if errors.Is(err, syscall.EAGAIN) { // non-blocking reader: wait in select
+			if _, _, _, err := pysock.Select([]any{b}, nil, nil, 10.0); err != nil {
+				t.Fatalf("select: %v", err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("RecvInto after %d bytes: %v", total, err)
 		}
@@ -85,17 +91,22 @@ func integrityMiB() int {
 	return 32
 }
 
-// TestDataIntegrity moves data through SendAll / RecvInto in blocking,
-// timeout and (on the reader) non-blocking+select mode, over TCP, with
-// random chunking, and compares checksums.
+// TestDataIntegrity moves data through SendAll / RecvInto in blocking and
+// timeout mode, and to a non-blocking reader waiting in select (mode 0.0:
+// the writer stays blocking, as a non-blocking sendall gives up midway),
+// over TCP, with random chunking, and compares checksums.
 func TestDataIntegrity(t *testing.T) {
 	checkFDs(t)
 	n := integrityMiB() << 20
-	for _, mode := range []any{nil, 10.0} {
+	for _, mode := range []any{nil, 10.0, 0.0} {
 		t.Run(fmt.Sprint("mode ", pysock.Repr(mode)), func(t *testing.T) {
 			srv, addr := listener(t)
 			defer srv.Close()
-			a, err := pysock.CreateConnection(addr, mode)
+			writerMode := mode
+			if mode == 0.0 {
+				writerMode = nil
+			}
+			a, err := pysock.CreateConnection(addr, writerMode)
 			if err != nil {
 				t.Fatal(err)
 			}
