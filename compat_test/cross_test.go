@@ -20,6 +20,7 @@ import (
 // crossPair is a server/client program pair run across languages.
 type crossPair struct {
 	scenario string // golden with the all-CPython transcript
+	section  string // the golden's label for the client lines ("" = "client")
 	pyServer string // _run_program.py names
 	pyClient string
 	clients  int
@@ -27,16 +28,37 @@ type crossPair struct {
 	goClient func(out func(string), port int) error
 }
 
+// The pairs not run across languages, and why: C4 (UDS) prints a
+// temporary path the runner does not normalise, C5 and B1/B2 are not
+// client/server pairs over one address, and B6's upstream client is racy
+// (see scenarios/b_selectors.py).
 var crossPairs = []crossPair{
-	{"c_echo", "echo_server", "echo_client", 1,
+	{"c_echo", "easy client", "echo_server", "echo_client_easy", 1,
+		func(out func(string), ready func(int)) error { return pymotw.EchoServer(out, "localhost", 0, ready, 1) },
+		func(out func(string), port int) error { return pymotw.EchoClientEasy(out, "localhost", port) }},
+	{"b_timeout", "", "select_echo_server_timeout", "select_echo_slow_client", 1,
+		func(out func(string), ready func(int)) error {
+			return pymotw.SelectEchoServer(out, "localhost", 0, ready, 1, 1)
+		},
+		func(out func(string), port int) error {
+			return pymotw.SelectEchoSlowClient(out, "localhost", port, time.Second, 1500*time.Millisecond)
+		}},
+	{"b_poll", "", "poll_echo_server", "select_echo_slow_client", 1,
+		func(out func(string), ready func(int)) error {
+			return pymotw.PollEchoServer(out, "localhost", 0, ready, 1)
+		},
+		func(out func(string), port int) error {
+			return pymotw.SelectEchoSlowClient(out, "localhost", port, time.Second, 1500*time.Millisecond)
+		}},
+	{"c_echo", "", "echo_server", "echo_client", 1,
 		func(out func(string), ready func(int)) error { return pymotw.EchoServer(out, "localhost", 0, ready, 1) },
 		func(out func(string), port int) error { return pymotw.EchoClient(out, "localhost", port) }},
-	{"c_dgram", "dgram_server", "dgram_client", 1,
+	{"c_dgram", "", "dgram_server", "dgram_client", 1,
 		func(out func(string), ready func(int)) error {
 			return pymotw.DgramServer(out, "localhost", 0, ready, 1)
 		},
 		func(out func(string), port int) error { return pymotw.DgramClient(out, "localhost", port) }},
-	{"b_select", "select_echo_server", "select_echo_multiclient", 2,
+	{"b_select", "", "select_echo_server", "select_echo_multiclient", 2,
 		func(out func(string), ready func(int)) error {
 			return pymotw.SelectEchoServer(out, "localhost", 0, ready, 2, nil)
 		},
@@ -78,8 +100,14 @@ func normLines(in []string) []string {
 func TestCrossLanguage(t *testing.T) {
 	oracle.Python(t)
 	for _, p := range crossPairs {
-		want := goldenSection(t, p.scenario, "client")
-		t.Run(p.scenario+"/CPython client, pysock server", func(t *testing.T) {
+		section := p.section
+		if section == "" {
+			section = "client"
+		}
+		want := goldenSection(t, p.scenario, section)
+		name := p.scenario + "/" + p.pyClient
+		t.Run(name+"/CPython client, pysock server", func(t *testing.T) {
+			t.Parallel()
 			ready := make(chan int, 1)
 			done := make(chan error, 1)
 			go func() { done <- p.goServer(func(string) {}, func(port int) { ready <- port }) }()
@@ -102,7 +130,8 @@ func TestCrossLanguage(t *testing.T) {
 				t.Error("pysock server did not stop")
 			}
 		})
-		t.Run(p.scenario+"/pysock client, CPython server", func(t *testing.T) {
+		t.Run(name+"/pysock client, CPython server", func(t *testing.T) {
+			t.Parallel()
 			cmd := exec.Command(oracle.Python(t), "_run_program.py", p.pyServer, "localhost", "0", fmt.Sprint(p.clients))
 			cmd.Dir = "scenarios"
 			stderr, err := cmd.StderrPipe()

@@ -26,11 +26,14 @@ servers = {
     "echo_server": lambda: p.echo_server(out, host, port, ready, connections=n),
     "dgram_server": lambda: p.dgram_server(out, host, port, ready, datagrams=n),
     "select_echo_server": lambda: p.select_echo_server(out, host, port, ready, clients=n),
+    "select_echo_server_timeout": lambda: p.select_echo_server(out, host, port, ready, clients=n, timeout=1),
+    "poll_echo_server": lambda: p.poll_echo_server(out, host, port, ready, clients=n),
 }
 clients = {
     "echo_client": lambda: p.echo_client(out, host, port),
     "echo_client_easy": lambda: p.echo_client_easy(out, host, port),
     "dgram_client": lambda: p.dgram_client(out, host, port),
     "select_echo_multiclient": lambda: p.select_echo_multiclient(out, host, port),
+    "select_echo_slow_client": lambda: p.select_echo_slow_client(out, host, port),
 }
 (servers.get(name) or clients[name])()
