@@ -502,23 +502,29 @@ func (p *pollLike) Modify(fileobj any, events int, data ...any) (SelectorKey, er
 	return k, nil
 }
 
-// ready converts the backend's (fd, events) list as _PollLikeSelector
-// does: anything but the read bit counts as writable, anything but the
-// write bit as readable. The order is the backend's, as in CPython.
+// event converts one backend (fd, events) pair as _PollLikeSelector does:
+// anything but the read bit counts as writable, anything but the write bit
+// as readable; false for an fd no longer registered. Callers hold p.mu.
+func (p *pollLike) event(fd, events int) (SelectorEvent, bool) {
+	ev := 0
+	if events&^p.readMask != 0 {
+		ev |= EVENT_WRITE
+	}
+	if events&^p.writeMask != 0 {
+		ev |= EVENT_READ
+	}
+	k, ok := p.keys[fd]
+	return SelectorEvent{Key: k, Events: ev & k.Events}, ok
+}
+
+// ready converts the backend's list, keeping its order (as CPython).
 func (p *pollLike) ready(list []PollEvent) []SelectorEvent {
 	out := make([]SelectorEvent, 0, len(list))
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, e := range list {
-		ev := 0
-		if e.Events&^p.readMask != 0 {
-			ev |= EVENT_WRITE
-		}
-		if e.Events&^p.writeMask != 0 {
-			ev |= EVENT_READ
-		}
-		if k, ok := p.keys[e.Fd]; ok {
-			out = append(out, SelectorEvent{Key: k, Events: ev & k.Events})
+		if ev, ok := p.event(e.Fd, e.Events); ok {
+			out = append(out, ev)
 		}
 	}
 	return out
@@ -631,15 +637,8 @@ func (s *EpollSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		for _, e := range evs {
-			ev := 0
-			if e.Events&^EPOLLIN != 0 {
-				ev |= EVENT_WRITE
-			}
-			if e.Events&^EPOLLOUT != 0 {
-				ev |= EVENT_READ
-			}
-			if k, ok := s.keys[int(e.Fd)]; ok {
-				out = append(out, SelectorEvent{Key: k, Events: ev & k.Events})
+			if ev, ok := s.event(int(e.Fd), int(e.Events)); ok {
+				out = append(out, ev)
 			}
 		}
 	})
