@@ -179,7 +179,9 @@ func (s *Socket) Fileno() int {
 // Close is socket.close(). It is idempotent; calls blocked in other
 // goroutines return OSError(9) promptly. As in CPython, ECONNRESET from
 // close(2) is ignored and EBADF (the fd was closed behind the socket's back)
-// is returned.
+// is returned; and while files made by MakeFile are open, Close only marks
+// the socket closed (its repr says [closed]) and the fd stays open, usable,
+// until the last file is closed.
 func (s *Socket) Close() error {
 	s.iomu.Lock()
 	s.userClosed = true
