@@ -17,6 +17,23 @@ import time
 MESSAGE = b"This is the message.  It will be repeated."
 
 
+def _echo_connection(out, connection, client_address):
+    """The per-connection loop of socket_echo_server.py and its UDS twin."""
+    try:
+        out("connection from {}".format(client_address))
+        while True:
+            data = connection.recv(16)
+            out("received {!r}".format(data))
+            if data:
+                out("sending data back to the client")
+                connection.sendall(data)
+            else:
+                out("no data from {}".format(client_address))
+                break
+    finally:
+        connection.close()
+
+
 # socket_echo_server.py / socket_echo_client.py / socket_echo_client_easy.py (C1, C2)
 def echo_server(out, host, port, ready, connections=1):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -27,19 +44,7 @@ def echo_server(out, host, port, ready, connections=1):
     for _ in range(connections):
         out("waiting for a connection")
         connection, client_address = sock.accept()
-        try:
-            out("connection from {}".format(client_address))
-            while True:
-                data = connection.recv(16)
-                out("received {!r}".format(data))
-                if data:
-                    out("sending data back to the client")
-                    connection.sendall(data)
-                else:
-                    out("no data from {}".format(client_address))
-                    break
-        finally:
-            connection.close()
+        _echo_connection(out, connection, client_address)
     sock.close()
 
 
@@ -131,19 +136,7 @@ def uds_server(out, server_address, ready, connections=1):
     for _ in range(connections):
         out("waiting for a connection")
         connection, client_address = sock.accept()
-        try:
-            out("connection from {}".format(client_address))
-            while True:
-                data = connection.recv(16)
-                out("received {!r}".format(data))
-                if data:
-                    out("sending data back to the client")
-                    connection.sendall(data)
-                else:
-                    out("no data from {}".format(client_address))
-                    break
-        finally:
-            connection.close()
+        _echo_connection(out, connection, client_address)
     sock.close()
 
 
