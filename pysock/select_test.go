@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -285,5 +286,36 @@ func TestSelectorsEchoServer(t *testing.T) {
 				c.Close()
 			}
 		})
+	}
+}
+
+// TestSelectorMapOrder checks that get_map() iterates in registration
+// order as a Python dict does, also after an fd is unregistered and
+// registered again (it moves to the end).
+func TestSelectorMapOrder(t *testing.T) {
+	s := pysock.NewSelectSelector()
+	defer s.Close()
+	for _, fd := range []int{7, 3, 5, 9} {
+		if _, err := s.Register(fd, pysock.EVENT_READ); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, fd := range []int{7, 5} {
+		if _, err := s.Unregister(fd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Register(7, pysock.EVENT_WRITE); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.GetMap().Keys(), []int{3, 9, 7}; !slices.Equal(got, want) {
+		t.Errorf("Keys() = %v, want %v", got, want)
+	}
+	var fds []int
+	for _, k := range s.GetMap().Values() {
+		fds = append(fds, k.Fd)
+	}
+	if want := []int{3, 9, 7}; !slices.Equal(fds, want) {
+		t.Errorf("Values() fds = %v, want %v", fds, want)
 	}
 }

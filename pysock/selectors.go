@@ -1,6 +1,7 @@
 package pysock
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"reflect"
@@ -104,13 +105,15 @@ func same(a, b any) bool {
 type selectorMap struct {
 	mu     sync.Mutex
 	keys   map[int]SelectorKey
-	order  []int
+	order  map[int]uint64 // fd → registration number, for iteration order
+	next   uint64
 	closed bool
 	view   *SelectorMapping
 }
 
 func (m *selectorMap) init() {
 	m.keys = map[int]SelectorKey{}
+	m.order = map[int]uint64{}
 	m.view = &SelectorMapping{m: m}
 }
 
@@ -149,7 +152,8 @@ func (m *selectorMap) add(fileobj any, events int, data any) (SelectorKey, error
 	}
 	k := SelectorKey{FileObj: fileobj, Fd: fd, Events: events, Data: data}
 	m.keys[fd] = k
-	m.order = append(m.order, fd)
+	m.order[fd] = m.next
+	m.next++
 	return k, nil
 }
 
@@ -164,7 +168,7 @@ func (m *selectorMap) remove(fileobj any) (SelectorKey, error) {
 		return SelectorKey{}, notRegistered(fileobj)
 	}
 	delete(m.keys, fd)
-	m.order = slices.DeleteFunc(m.order, func(x int) bool { return x == fd })
+	delete(m.order, fd)
 	return k, nil
 }
 
@@ -184,8 +188,19 @@ func (m *selectorMap) get(fileobj any) (SelectorKey, error) {
 // clear is _BaseSelectorImpl.close.
 func (m *selectorMap) clear() {
 	m.keys = map[int]SelectorKey{}
-	m.order = nil
+	m.order = map[int]uint64{}
 	m.closed = true
+}
+
+// ordered is the registered fds in registration order (a Python dict's
+// order; unregistering stays O(1) as it does there).
+func (m *selectorMap) ordered() []int {
+	fds := make([]int, 0, len(m.order))
+	for fd := range m.order {
+		fds = append(fds, fd)
+	}
+	slices.SortFunc(fds, func(a, b int) int { return cmp.Compare(m.order[a], m.order[b]) })
+	return fds
 }
 
 // GetMap is get_map().
@@ -231,15 +246,16 @@ func (v *SelectorMapping) Get(fileobj any) (SelectorKey, error) {
 func (v *SelectorMapping) Keys() []int {
 	v.m.mu.Lock()
 	defer v.m.mu.Unlock()
-	return slices.Clone(v.m.order)
+	return v.m.ordered()
 }
 
 // Values is list(mapping.values()): the keys in registration order.
 func (v *SelectorMapping) Values() []SelectorKey {
 	v.m.mu.Lock()
 	defer v.m.mu.Unlock()
-	out := make([]SelectorKey, len(v.m.order))
-	for i, fd := range v.m.order {
+	fds := v.m.ordered()
+	out := make([]SelectorKey, len(fds))
+	for i, fd := range fds {
 		out[i] = v.m.keys[fd]
 	}
 	return out
