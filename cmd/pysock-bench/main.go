@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -39,7 +40,7 @@ var (
 	w2MiB       = flag.Int("w2", 256, "W2 MiB echoed")
 	w3Timeout   = flag.Duration("w3timeout", 20*time.Second, "W3: give up on a server after this long")
 	w4Dur       = flag.Duration("w4", 2*time.Second, "W4 duration")
-	runs        = flag.Int("runs", 3, "W1, W2, W4: runs per cell (the median is shown)")
+	runs        = flag.Int("runs", 3, "runs per cell (the median is shown; W3 starts a fresh server for each)")
 )
 
 // median runs fn n times and keeps the run with the median rate (a
@@ -102,7 +103,9 @@ func main() {
 		}
 		if work["W3"] {
 			for _, c := range cs {
-				add(fmt.Sprintf("W3 C=%d req/s", c), name, withServerProc(name, func(port, pid int) result { return w3(port, pid, c, *w3Timeout) }))
+				add(fmt.Sprintf("W3 C=%d req/s", c), name, median(*runs, func() result {
+					return withServerProc(name, func(port, pid int) result { return w3(port, pid, c, *w3Timeout) })
+				}))
 			}
 		}
 		if work["W4"] {
@@ -120,6 +123,7 @@ type result struct {
 	failed  string
 	threads int
 	hwmKB   int
+	cpuUs   float64 // server CPU (user+system) per request, µs; 0 when not measured
 }
 
 func (r result) String() string {
@@ -129,6 +133,9 @@ func (r result) String() string {
 	s := human(r.rate)
 	if r.threads > 0 {
 		s += fmt.Sprintf(" · %d thr · %d MB", r.threads, r.hwmKB/1024)
+	}
+	if r.cpuUs > 0 {
+		s += fmt.Sprintf(" · %.1f µs", r.cpuUs)
 	}
 	return s
 }
@@ -174,8 +181,16 @@ func withServerProc(name string, fn func(port, pid int) result) result {
 		return result{failed: err.Error()}
 	}
 	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
+		// SIGTERM first: a profiling server writes its profile then.
+		cmd.Process.Signal(syscall.SIGTERM)
+		stopped := make(chan struct{})
+		go func() { cmd.Wait(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-stopped
+		}
 	}()
 	line, err := bufio.NewReader(out).ReadString('\n')
 	var port int
@@ -183,6 +198,24 @@ func withServerProc(name string, fn func(port, pid int) result) result {
 		return result{failed: "server did not start: " + strings.TrimSpace(line)}
 	}
 	return fn(port, cmd.Process.Pid)
+}
+
+// procCPU is the user+system CPU time a process has used so far, from
+// /proc/<pid>/stat (clock ticks of 10 ms).
+func procCPU(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name may hold spaces; the fields start after its ')'.
+	i := strings.LastIndexByte(string(data), ')')
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // procStatus reads Threads and VmHWM (kB) of a process.

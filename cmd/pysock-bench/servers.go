@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/pysock/pysock/pysock"
@@ -220,10 +222,30 @@ func rawUnix(ready func(int)) error {
 }
 
 // serve runs one server in this process (the -serve mode).
+//
+// With PYSOCK_BENCH_CPUPROFILE=file the server writes a CPU profile of
+// its whole life to file when it is stopped with SIGTERM.
 func serve(kind string) error {
 	fn, ok := goServers[kind]
 	if !ok {
 		return fmt.Errorf("unknown server %q", kind)
+	}
+	if path := os.Getenv("PYSOCK_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		stop := make(chan os.Signal, 1)
+		signal.Notify(stop, syscall.SIGTERM)
+		go func() {
+			<-stop
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(0)
+		}()
 	}
 	return fn(func(port int) {
 		fmt.Fprintf(os.Stdout, "READY %d\n", port)

@@ -110,7 +110,7 @@ func w3(port, pid, c int, timeout time.Duration) result {
 	firstRound := make(chan struct{})
 	var firstWG sync.WaitGroup
 	firstWG.Add(c)
-	start := time.Now()
+	start, cpu0 := time.Now(), procCPU(pid)
 	for _, cn := range conns {
 		wg.Add(1)
 		go func() {
@@ -147,7 +147,8 @@ func w3(port, pid, c int, timeout time.Duration) result {
 		threads2, hwm2 := procStatus(pid)
 		return result{failed: fmt.Sprintf("%d/%d conns done in %.0f s; %d thr; %d MB", done.Load(), c, elapsed.Seconds(), max(threads, threads2), max(hwm, hwm2)/1024)}
 	}
-	return result{rate: float64(16*c) / elapsed.Seconds(), threads: threads, hwmKB: hwm}
+	cpu := procCPU(pid) - cpu0
+	return result{rate: float64(16*c) / elapsed.Seconds(), threads: threads, hwmKB: hwm, cpuUs: float64(cpu.Microseconds()) / float64(16*c)}
 }
 
 // w4 is connect + close from 4 loops for d.
