@@ -96,13 +96,22 @@ func asCInt(v any) (int, error) {
 	if !ok {
 		return 0, errNotInteger(v)
 	}
-	if over || n > math.MaxInt32 {
+	if over {
+		return 0, pyerr.NewOverflowError("signed integer is greater than maximum")
+	}
+	return cInt(int(n))
+}
+
+// cInt is CPython's "i" argument conversion of an int already in range of
+// Go's int: a C int, or OverflowError with CPython's text.
+func cInt(n int) (int, error) {
+	if n > math.MaxInt32 {
 		return 0, pyerr.NewOverflowError("signed integer is greater than maximum")
 	}
 	if n < math.MinInt32 {
 		return 0, pyerr.NewOverflowError("signed integer is less than minimum")
 	}
-	return int(n), nil
+	return n, nil
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -371,7 +371,7 @@ func optFlags(caller string, flags []int) (int, error) {
 	case 0:
 		return 0, nil
 	case 1:
-		return flags[0], nil
+		return cInt(flags[0])
 	}
 	return 0, pyerr.NewTypeError(caller + "() takes at most 2 arguments")
 }
@@ -429,6 +429,9 @@ func (s *Socket) RecvInto(buf []byte, args ...int) (int, error) {
 	}
 	if len(args) > 2 {
 		return 0, pyerr.NewTypeError("recv_into() takes at most 3 arguments")
+	}
+	if _, err := cInt(fl); err != nil {
+		return 0, err
 	}
 	if nbytes < 0 {
 		return 0, pyerr.NewValueError("negative buffersize in recv_into")
@@ -495,6 +498,9 @@ func (s *Socket) RecvFromInto(buf []byte, args ...int) (int, Address, error) {
 	}
 	if len(args) > 1 {
 		fl = args[1]
+	}
+	if _, err := cInt(fl); err != nil {
+		return 0, nil, err
 	}
 	if nbytes < 0 {
 		return 0, nil, pyerr.NewValueError("negative buffersize in recvfrom_into")

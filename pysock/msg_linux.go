@@ -66,6 +66,10 @@ func (m MsgResult) String() string { return m.Repr() }
 // where the kernel gives none). File descriptors received with SCM_RIGHTS
 // are left inheritable, as CPython leaves them.
 func (s *Socket) RecvMsg(bufsize int, args ...int) (MsgResult, error) {
+	// CPython converts every argument before checking any value.
+	if _, _, err := msgArgs("recvmsg", args); err != nil {
+		return MsgResult{}, err
+	}
 	if bufsize < 0 {
 		return MsgResult{}, pyerr.NewValueError("negative buffer size in recvmsg()")
 	}
@@ -87,16 +91,28 @@ func (s *Socket) RecvMsgInto(buffers [][]byte, args ...int) (MsgResult, error) {
 	return s.recvMsg("recvmsg_into", buffers, args)
 }
 
-func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, error) {
-	ancbufsize, flags := 0, 0
+// msgArgs reads recvmsg's optional (ancbufsize, flags) arguments; flags is
+// a C int.
+func msgArgs(caller string, args []int) (ancbufsize, flags int, err error) {
+	if len(args) > 2 {
+		return 0, 0, pyerr.NewTypeError(fmt.Sprintf("%s() takes at most 3 arguments (%d given)", caller, len(args)+1))
+	}
 	if len(args) > 0 {
 		ancbufsize = args[0]
 	}
 	if len(args) > 1 {
 		flags = args[1]
 	}
-	if len(args) > 2 {
-		return MsgResult{}, pyerr.NewTypeError(fmt.Sprintf("%s() takes at most 3 arguments (%d given)", caller, len(args)+1))
+	if _, err := cInt(flags); err != nil {
+		return 0, 0, err
+	}
+	return ancbufsize, flags, nil
+}
+
+func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, error) {
+	ancbufsize, flags, err := msgArgs(caller, args)
+	if err != nil {
+		return MsgResult{}, err
 	}
 	if ancbufsize < 0 {
 		return MsgResult{}, pyerr.NewValueError("invalid ancillary data buffer length")
