@@ -42,14 +42,31 @@ func newHandle(fd int, nonblock bool) (*handle, error) {
 		return nil, pyerr.FromErrno(syscall.EBADF)
 	}
 	h := &handle{file: f, rc: rc, fd: fd}
-	h.nb.Store(true)
+	h.nb.Store(nonblock)
 	if !nonblock {
-		if err := h.setNonblock(false); err != nil {
+		// Nothing else has the File yet, so fd can be used directly (and
+		// no closure is allocated for each accepted connection).
+		if err := setFIONBIO(fd, false); err != nil {
 			f.Close()
-			return nil, err
+			return nil, toPyErr(err)
 		}
 	}
 	return h, nil
+}
+
+// setFIONBIO sets the kernel O_NONBLOCK flag with ioctl(FIONBIO), as
+// CPython's internal_setblocking does.
+func setFIONBIO(fd int, on bool) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	for {
+		err := unix.IoctlSetPointerInt(fd, fionbio, v)
+		if err != syscall.EINTR {
+			return err
+		}
+	}
 }
 
 // control runs fn with the fd held open; errors from fn are returned as is.
@@ -66,13 +83,7 @@ func (h *handle) control(fn func(fd int) error) error {
 func (h *handle) setNonblock(on bool) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	v := 0
-	if on {
-		v = 1
-	}
-	err := h.control(func(fd int) error {
-		return ignoringEINTR(func() error { return unix.IoctlSetPointerInt(fd, fionbio, v) })
-	})
+	err := h.control(func(fd int) error { return setFIONBIO(fd, on) })
 	if err != nil {
 		return toPyErr(err)
 	}
@@ -84,15 +95,6 @@ func (h *handle) setNonblock(on bool) error {
 // is true only for an adopted fd that was already non-blocking, where
 // CPython's blocking calls fail with EAGAIN instead of waiting.
 func (h *handle) nbFast() bool { return h.nb.Load() }
-
-func ignoringEINTR(fn func() error) error {
-	for {
-		err := fn()
-		if err != syscall.EINTR {
-			return err
-		}
-	}
-}
 
 // errClosed is what a call on a closed socket returns: OSError(9, 'Bad file
 // descriptor'), which also matches net.ErrClosed and os.ErrClosed.

@@ -3,6 +3,7 @@ package pysock
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -25,37 +26,75 @@ const (
 	opSendAll
 	opConnectFinish // blocking mode: complete an in-progress connect with connect(2)
 	opConnectWait   // timeout mode: wait writable, then read SO_ERROR
-	opRecvMsg       // recvmsg(2) with st.msg
-	opSendMsg       // sendmsg(2) with st.msg
-	opSendFile      // sendfile(2) from st.fileFd at st.offset
+	opRecvMsg       // recvmsg(2) with st.x.msg
+	opSendMsg       // sendmsg(2) with st.x.msg
+	opSendFile      // sendfile(2) from st.x.fileFd at st.x.offset
 )
 
 // ioState is the per-call state of one read or one write: kept in the
 // Socket (guarded by rmu / wmu) so that the RawConn callbacks are built once
-// and calls allocate nothing.
+// and calls allocate nothing. It is packed (80 bytes) because every
+// connection holds two: at 10 000 connections each byte a socket is 10 kB
+// of the server's memory.
 type ioState struct {
 	op       uint8
 	wait     bool        // on EAGAIN, park on the poller (blocking / timeout mode)
 	timed    bool        // timeout mode: deadline applies
-	armed    atomic.Bool // the poller deadline was set for this call (written under dlmu)
 	timedOut bool        // sendall found its deadline passed between chunks
+	cancel   bool        // a context was cancelled: the deadline stays in the past (under dlmu)
+	adapter  bool        // a net.Conn call is in progress: SetDeadline applies to it (under dlmu)
+	errno    uint16      // the call's errno (a syscall.Errno), 0 if none
+	armed    atomic.Bool // the poller deadline was set for this call (written under dlmu)
+	flags    int32       // the caller's MSG_* flags (a C int)
 	h        *handle
-	deadline time.Time
+	deadline int64 // monotonic, see monoNow
 	buf      []byte
-	flags    int
 	n        int
-	errno    syscall.Errno
-	rsa      unix.RawSockaddrAny
-	rsalen   uint32
-	addr     rawAddr
-	dlmu     sync.Mutex   // orders deadline changes of arm/disarm and cancellation
-	cancel   bool         // a context was cancelled: the deadline stays in the past
-	adapter  bool         // a net.Conn call is in progress: SetDeadline applies to it
-	msg      *unix.Msghdr // opRecvMsg, opSendMsg
-	fileFd   int          // opSendFile
-	offset   int64        // opSendFile
-	count    int          // opSendFile
+	x        *ioExtra   // the rarer calls' arguments; see extra
+	dlmu     sync.Mutex // orders deadline changes of arm/disarm and cancellation
 }
+
+// ioExtra holds what only some calls need, allocated on a side's first such
+// call: most stream sockets never need it.
+type ioExtra struct {
+	sa     rawAddr      // recvfrom/accept (read side), sendto/connect (write side)
+	msg    *unix.Msghdr // opRecvMsg, opSendMsg
+	fileFd int          // opSendFile
+	offset int64        // opSendFile
+	count  int          // opSendFile
+}
+
+// extra is the side's ioExtra. Callers hold the side's mutex.
+func (st *ioState) extra() *ioExtra {
+	if st.x == nil {
+		st.x = new(ioExtra)
+	}
+	return st.x
+}
+
+// sockaddr is the side's sockaddr buffer. Callers hold the side's mutex.
+func (st *ioState) sockaddr() *rawAddr { return &st.extra().sa }
+
+// monoBase anchors the monotonic deadlines kept in ioState (8 bytes where a
+// time.Time takes 24); monoTime turns one back into a time.Time that still
+// carries the monotonic reading.
+var monoBase = time.Now()
+
+func monoNow() int64 { return int64(time.Since(monoBase)) }
+
+func monoTime(d int64) time.Time { return monoBase.Add(time.Duration(d)) }
+
+// monoAfter is monoNow()+ns, saturating instead of wrapping.
+func monoAfter(ns int64) int64 {
+	now := monoNow()
+	if ns > math.MaxInt64-now {
+		return math.MaxInt64
+	}
+	return now + ns
+}
+
+// errnoOf is the call's errno as a syscall.Errno.
+func (st *ioState) errnoOf() syscall.Errno { return syscall.Errno(st.errno) }
 
 func bufPtr(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
 
@@ -64,24 +103,20 @@ func bufPtr(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b
 // this call; kernelNB is set for an fd CPython would find non-blocking in
 // blocking mode (adopted with O_NONBLOCK), where EAGAIN must surface too.
 func (s *Socket) prepare(st *ioState, h *handle, userNB bool) {
-	ns := s.timeout.Load()
-	st.h = h
-	st.wait = ns != 0 && !userNB
-	if ns < 0 && st.wait && h.nbFast() {
-		st.wait = false
-	}
-	st.timed = ns > 0 && st.wait
-	if st.timed {
-		st.deadline = time.Now().Add(time.Duration(ns))
-	}
-	st.armed.Store(false)
-	st.timedOut = false
-	st.n, st.errno = 0, 0
+	s.prepareOpts(st, h, userNB, nil)
 }
 
 // arm sets the call's deadline on the poller (once per call, timeout mode
-// only) just before the RawConn parks the goroutine. A cancelled context's
-// past deadline is left in place.
+// only) just before the RawConn parks the goroutine, so that calls which
+// find data ready make no timer update. A cancelled context's past
+// deadline is left in place.
+//
+// The cost of arming here: the runtime's timer code runs at the bottom of
+// the callback's stack, and a goroutine parked in a timeout-mode recv
+// holds a 4 KiB stack instead of 2 KiB (20 MB at 10 000 connections).
+// Arming before the call, a few frames from the caller, was measured too:
+// the timer code alone (os, internal/poll and runtime frames, about 1 KiB)
+// still overflows the 2 KiB stack, so that only added timer updates.
 func (st *ioState) arm(read bool) {
 	if !st.timed || st.armed.Load() {
 		return
@@ -92,7 +127,7 @@ func (st *ioState) arm(read bool) {
 	if st.cancel {
 		return
 	}
-	st.setDeadline(read, st.deadline)
+	st.setDeadline(read, monoTime(st.deadline))
 }
 
 func (st *ioState) disarm(read bool) {
@@ -143,14 +178,26 @@ type callOpts struct {
 	adapter  bool            // adapter calls: wait (no deadline if zero) whatever the mode
 }
 
-// prepareOpts is prepare for a call with options.
+// prepareOpts is prepare for a call with options (nil for none).
 func (s *Socket) prepareOpts(st *ioState, h *handle, userNB bool, o *callOpts) {
-	s.prepare(st, h, userNB)
+	ns := s.timeout.Load()
+	st.h = h
+	st.wait = ns != 0 && !userNB
+	if ns < 0 && st.wait && h.nbFast() {
+		st.wait = false
+	}
+	st.timed = ns > 0 && st.wait
+	if st.timed {
+		st.deadline = monoAfter(ns)
+	}
 	if o != nil && o.adapter {
 		st.wait = !userNB
 		st.timed = st.wait && !o.deadline.IsZero()
-		st.deadline = o.deadline
+		st.deadline = int64(o.deadline.Sub(monoBase))
 	}
+	st.armed.Store(false)
+	st.timedOut = false
+	st.n, st.errno = 0, 0
 }
 
 // errPastDeadline is what an adapter call returns when its deadline has
@@ -232,16 +279,17 @@ func (s *Socket) doRead(fd uintptr) bool {
 		case opRecv:
 			n, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, bufPtr(st.buf), uintptr(len(st.buf)), uintptr(st.flags|unix.MSG_DONTWAIT), 0, 0)
 		case opRecvFrom:
-			st.rsalen = unix.SizeofSockaddrAny
+			sa := &st.x.sa
+			sa.len = unix.SizeofSockaddrAny
 			n, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, bufPtr(st.buf), uintptr(len(st.buf)), uintptr(st.flags|unix.MSG_DONTWAIT),
-				uintptr(unsafe.Pointer(&st.rsa)), uintptr(unsafe.Pointer(&st.rsalen)))
+				uintptr(sa.ptr()), uintptr(unsafe.Pointer(&sa.len)))
 		case opPollIn:
 			if pollNow(fd, unix.POLLIN|unix.POLLERR) {
 				return true
 			}
 			e = syscall.EAGAIN
 		case opRecvMsg:
-			n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(st.msg)), uintptr(st.flags|unix.MSG_DONTWAIT))
+			n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(st.x.msg)), uintptr(st.flags|unix.MSG_DONTWAIT))
 		case opAccept:
 			// accept4 has no MSG_DONTWAIT: on a listener whose kernel flag is
 			// blocking, look before leaping so the thread never sleeps.
@@ -249,8 +297,9 @@ func (s *Socket) doRead(fd uintptr) bool {
 				e = syscall.EAGAIN
 				break
 			}
-			st.rsalen = unix.SizeofSockaddrAny
-			n, _, e = unix.Syscall6(unix.SYS_ACCEPT4, fd, uintptr(unsafe.Pointer(&st.rsa)), uintptr(unsafe.Pointer(&st.rsalen)),
+			sa := &st.x.sa
+			sa.len = unix.SizeofSockaddrAny
+			n, _, e = unix.Syscall6(unix.SYS_ACCEPT4, fd, uintptr(sa.ptr()), uintptr(unsafe.Pointer(&sa.len)),
 				unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0, 0)
 		}
 		if e == syscall.EINTR {
@@ -260,7 +309,7 @@ func (s *Socket) doRead(fd uintptr) bool {
 			st.arm(true)
 			return false
 		}
-		st.n, st.errno = int(n), e
+		st.n, st.errno = int(n), uint16(e)
 		return true
 	}
 }
@@ -276,13 +325,13 @@ func (s *Socket) doWrite(fd uintptr) bool {
 			n, _, e = unix.RawSyscall6(unix.SYS_SENDTO, fd, bufPtr(st.buf[st.n:]), uintptr(len(st.buf)-st.n), uintptr(st.flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL), 0, 0)
 		case opSendTo:
 			n, _, e = unix.RawSyscall6(unix.SYS_SENDTO, fd, bufPtr(st.buf), uintptr(len(st.buf)), uintptr(st.flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL),
-				uintptr(st.addr.ptr()), uintptr(st.addr.len))
+				uintptr(st.x.sa.ptr()), uintptr(st.x.sa.len))
 		case opSendMsg:
-			n, _, e = unix.RawSyscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(st.msg)), uintptr(st.flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL))
+			n, _, e = unix.RawSyscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(st.x.msg)), uintptr(st.flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL))
 		case opSendFile:
 			// sendfile(2) has no MSG_DONTWAIT: with the kernel flag clear
 			// (blocking mode) it may hold this thread until the data fits.
-			n, _, e = unix.Syscall6(unix.SYS_SENDFILE, fd, uintptr(st.fileFd), uintptr(unsafe.Pointer(&st.offset)), uintptr(st.count), 0, 0)
+			n, _, e = unix.Syscall6(unix.SYS_SENDFILE, fd, uintptr(st.x.fileFd), uintptr(unsafe.Pointer(&st.x.offset)), uintptr(st.x.count), 0, 0)
 		case opConnectFinish:
 			// With the kernel flag clear (blocking mode) connect(2) would
 			// sleep until the handshake ends: look first, so that the
@@ -291,7 +340,7 @@ func (s *Socket) doWrite(fd uintptr) bool {
 				e = syscall.EAGAIN
 				break
 			}
-			_, _, e = unix.Syscall(unix.SYS_CONNECT, fd, uintptr(st.addr.ptr()), uintptr(st.addr.len))
+			_, _, e = unix.Syscall(unix.SYS_CONNECT, fd, uintptr(st.x.sa.ptr()), uintptr(st.x.sa.len))
 			if e == syscall.EALREADY || e == syscall.EINPROGRESS {
 				e = syscall.EAGAIN
 			}
@@ -315,7 +364,7 @@ func (s *Socket) doWrite(fd uintptr) bool {
 			return false
 		}
 		if e != 0 {
-			st.errno = e
+			st.errno = uint16(e)
 			return true
 		}
 		if st.op != opSendAll {
@@ -328,7 +377,7 @@ func (s *Socket) doWrite(fd uintptr) bool {
 		}
 		// sendall's timeout bounds the whole call, checked between chunks
 		// as CPython's sock_sendall does.
-		if st.timed && !time.Now().Before(st.deadline) {
+		if st.timed && monoNow() >= st.deadline {
 			st.timedOut = true
 			return true
 		}
@@ -344,7 +393,7 @@ func (s *Socket) read(h *handle) error {
 		return h.mapPollError(err)
 	}
 	if s.r.errno != 0 {
-		return pyerr.FromErrno(s.r.errno)
+		return pyerr.FromErrno(s.r.errnoOf())
 	}
 	return nil
 }
@@ -361,7 +410,7 @@ func (s *Socket) write(h *handle) error {
 		return pyerr.NewSocketTimeout()
 	}
 	if s.w.errno != 0 {
-		return pyerr.FromErrno(s.w.errno)
+		return pyerr.FromErrno(s.w.errnoOf())
 	}
 	return nil
 }
@@ -462,7 +511,7 @@ func (s *Socket) recvIntoOpts(buf []byte, flags int, o *callOpts) (int, error) {
 	defer s.rmu.Unlock()
 	st := &s.r
 	s.prepareOpts(st, h, flags&unix.MSG_DONTWAIT != 0, o)
-	st.op, st.buf, st.flags = opRecv, buf, flags
+	st.op, st.buf, st.flags = opRecv, buf, int32(flags)
 	err = withCtx(o, st, true, func() error { return s.read(h) })
 	st.buf = nil
 	return st.n, err
@@ -538,13 +587,14 @@ func (s *Socket) recvFromIntoOpts(buf []byte, flags int, o *callOpts) (int, Addr
 			return 0, nil, err
 		}
 	}
-	st.op, st.buf, st.flags = opRecvFrom, buf, flags
+	st.op, st.buf, st.flags = opRecvFrom, buf, int32(flags)
+	sa := st.sockaddr()
 	err = withCtx(o, st, true, func() error { return s.read(h) })
 	st.buf = nil
 	if err != nil {
 		return 0, nil, err
 	}
-	return st.n, decodeAddr(&st.rsa, st.rsalen), nil
+	return st.n, decodeAddr(&sa.sa, sa.len), nil
 }
 
 // Send is socket.send(data[, flags]): one attempt, returning how many bytes
@@ -586,7 +636,7 @@ func (s *Socket) sendOpts(op uint8, data []byte, flags int, o *callOpts) (int, e
 	defer s.wmu.Unlock()
 	st := &s.w
 	s.prepareOpts(st, h, flags&unix.MSG_DONTWAIT != 0, o)
-	st.op, st.buf, st.flags = op, data, flags
+	st.op, st.buf, st.flags = op, data, int32(flags)
 	err = withCtx(o, st, false, func() error { return s.write(h) })
 	st.buf = nil
 	return st.n, err
@@ -624,11 +674,11 @@ func (s *Socket) sendToOpts(data []byte, flags int, addr any, o *callOpts) (int,
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	st := &s.w
-	if err := encodeAddr(s.family, addr, "sendto", &st.addr); err != nil {
+	if err := encodeAddr(s.family, addr, "sendto", st.sockaddr()); err != nil {
 		return 0, err
 	}
 	s.prepareOpts(st, h, flags&unix.MSG_DONTWAIT != 0, o)
-	st.op, st.buf, st.flags = opSendTo, data, flags
+	st.op, st.buf, st.flags = opSendTo, data, int32(flags)
 	err = withCtx(o, st, false, func() error { return s.write(h) })
 	st.buf = nil
 	return st.n, err
@@ -651,8 +701,9 @@ func (s *Socket) acceptOpts(o *callOpts) (*Socket, Address, error) {
 	st := &s.r
 	s.prepareOpts(st, h, false, o)
 	st.op = opAccept
+	sa := st.sockaddr()
 	err = withCtx(o, st, true, func() error { return s.read(h) })
-	fd, addr := st.n, decodeAddr(&st.rsa, st.rsalen)
+	fd, addr := st.n, decodeAddr(&sa.sa, sa.len)
 	s.rmu.Unlock()
 	if err != nil {
 		return nil, nil, err
@@ -766,7 +817,7 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 	st := &s.w
 	s.prepareOpts(st, h, false, o)
 	st.wait = true
-	st.addr = ra
+	*st.sockaddr() = ra
 	st.op = opConnectFinish
 	if ns > 0 || st.timed {
 		st.op = opConnectWait
@@ -789,7 +840,7 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 		}
 		return closedErrno(err)
 	}
-	return st.errno, false, nil
+	return st.errnoOf(), false, nil
 }
 
 // closedErrno maps a RawConn failure during connect to connect's results.

@@ -156,9 +156,10 @@ func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, e
 			return MsgResult{}, err
 		}
 	}
-	st.op, st.msg, st.flags = opRecvMsg, &msg, flags
+	st.op, st.flags = opRecvMsg, int32(flags)
+	st.extra().msg = &msg
 	err = s.read(h)
-	st.msg = nil
+	st.x.msg = nil
 	if err != nil {
 		return MsgResult{}, err
 	}
@@ -266,9 +267,10 @@ func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any
 	defer s.wmu.Unlock()
 	st := &s.w
 	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
-	st.op, st.msg, st.flags = opSendMsg, &msg, flags
+	st.op, st.flags = opSendMsg, int32(flags)
+	st.extra().msg = &msg
 	err = s.write(h)
-	st.msg = nil
+	st.x.msg = nil
 	return st.n, err
 }
 

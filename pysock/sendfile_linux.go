@@ -141,9 +141,10 @@ func (s *Socket) sendfileSyscall(file *os.File, offsetArg any, count int) (total
 		s.wmu.Lock()
 		w := &s.w
 		s.prepare(w, h, false)
-		w.op, w.fileFd, w.offset, w.count = opSendFile, ffd, offset, int(blocksize)
+		x := w.extra()
+		w.op, x.fileFd, x.offset, x.count = opSendFile, ffd, offset, int(blocksize)
 		werr := s.write(h)
-		sent, newOff := w.n, w.offset
+		sent, newOff := w.n, x.offset
 		s.wmu.Unlock()
 		if werr != nil {
 			var oe *pyerr.OSError

@@ -1,0 +1,19 @@
+package pysock
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// TestSocketSize keeps a Socket within the 256-byte allocation class and
+// its per-call state packed: a server holds one Socket per connection, so
+// at 10 000 connections every byte here is 10 kB (issue 8 measures
+// VmHWM against Go net).
+func TestSocketSize(t *testing.T) {
+	if n := unsafe.Sizeof(ioState{}); n > 80 {
+		t.Errorf("ioState is %d bytes, want <= 80", n)
+	}
+	if n := unsafe.Sizeof(Socket{}); n > 256 {
+		t.Errorf("Socket is %d bytes, want <= 256", n)
+	}
+}
