@@ -9,7 +9,8 @@
 // server; each server runs in its own process so its OS threads and
 // VmHWM can be read from /proc):
 //
-//	W1  ping-pong 64 B over one connection: round trips/s
+//	W1  ping-pong 64 B over one connection: round trips/s, the best of
+//	    max(-runs, 5) runs, with their median (see bestOf)
 //	W2  bulk echo of -w2 MiB in 64 KiB chunks through one connection, both directions at once: MiB/s
 //	W3  C connections held open at once, each doing 16 pings: req/s, server OS threads when all are held, VmHWM
 //	W4  connect + accept + close with 4 client loops: connections/s
@@ -36,7 +37,7 @@ var (
 	serversFlag = flag.String("servers", "pysock-blocking,pysock-timeout,pysock-selectors,go-net,raw-unix,py-threads,py-threads-timeout,py-selectors", "servers to compare")
 	workFlag    = flag.String("workloads", "W1,W2,W3,W4", "workloads to run")
 	cFlag       = flag.String("c", "100,1000,10000", "W3 connection counts")
-	w1N         = flag.Int("w1", 20000, "W1 round trips")
+	w1N         = flag.Int("w1", 10000, "W1 round trips")
 	w2MiB       = flag.Int("w2", 256, "W2 MiB echoed")
 	w3Timeout   = flag.Duration("w3timeout", 20*time.Second, "W3: give up on a server after this long")
 	w4Dur       = flag.Duration("w4", 2*time.Second, "W4 duration")
@@ -56,6 +57,28 @@ func median(n int, fn func() result) result {
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].rate < rs[j].rate })
 	return rs[len(rs)/2]
+}
+
+// bestOf runs fn n times and keeps the fastest run, with the median rate
+// alongside (a failure wins). W1 uses it: single-connection ping-pong on
+// this kind of machine is bimodal for every server whose waits go
+// through Go's netpoller (Go net included), about 30 k or 7 k round
+// trips/s from one run to the next depending on which runtime thread is
+// woken, while raw blocking fds sit in between. The best run measures the
+// code path; the median shows the lottery.
+func bestOf(n int, fn func() result) result {
+	var rs []result
+	for range n {
+		r := fn()
+		if r.failed != "" {
+			return r
+		}
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].rate < rs[j].rate })
+	best := rs[len(rs)-1]
+	best.median = rs[len(rs)/2].rate
+	return best
 }
 
 func main() {
@@ -92,7 +115,7 @@ func main() {
 	}
 	for _, name := range servers {
 		if work["W1"] {
-			add("W1 ping-pong rt/s", name, median(*runs, func() result {
+			add("W1 ping-pong rt/s", name, bestOf(max(*runs, 5), func() result {
 				return withServer(name, func(port int) result { return w1(port, *w1N) })
 			}))
 		}
@@ -124,6 +147,7 @@ type result struct {
 	threads int
 	hwmKB   int
 	cpuUs   float64 // server CPU (user+system) per request, µs; 0 when not measured
+	median  float64 // bestOf: the median run's rate
 }
 
 func (r result) String() string {
@@ -133,6 +157,9 @@ func (r result) String() string {
 	s := human(r.rate)
 	if r.threads > 0 {
 		s += fmt.Sprintf(" · %d thr · %d MB", r.threads, r.hwmKB/1024)
+	}
+	if r.median > 0 {
+		s += " (median " + human(r.median) + ")"
 	}
 	if r.cpuUs > 0 {
 		s += fmt.Sprintf(" · %.1f µs", r.cpuUs)
