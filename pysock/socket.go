@@ -71,6 +71,9 @@ func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket
 // SOCK_NONBLOCK in typ makes it non-blocking and, like SOCK_CLOEXEC, is
 // masked out of Type(). The fd is close-on-exec (non-inheritable).
 func NewSocket(family, typ, proto int) (*Socket, error) {
+	if err := socketInts(family, typ, proto); err != nil {
+		return nil, err
+	}
 	family, typ, proto = withDefaults(family, typ, proto, AF_INET)
 	fd, err := unix.Socket(family, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
 	if err != nil {
@@ -82,6 +85,17 @@ func NewSocket(family, typ, proto int) (*Socket, error) {
 		return nil, err
 	}
 	return newSocketObject(h, family, typ, proto, ns), nil
+}
+
+// socketInts is socket.socket's conversion of family, type and proto to C
+// ints (its own message, unlike the "i" format's).
+func socketInts(family, typ, proto int) error {
+	for _, v := range []int{family, typ, proto} {
+		if v != int(int32(v)) {
+			return pyerr.NewOverflowError("Python int too large to convert to C int")
+		}
+	}
+	return nil
 }
 
 // withDefaults replaces -1 arguments with Python's defaults.
@@ -114,6 +128,10 @@ func initialTimeout(typ int) int64 {
 // flag is not read, so a non-blocking fd adopted in blocking mode gives
 // BlockingIOError from recv.
 func FromFileno(fd, family, typ, proto int) (*Socket, error) {
+	if err := socketInts(family, typ, proto); err != nil {
+		return nil, err
+	}
+	fd = int(int32(fd)) // socketmodule.c keeps the fileno in a C int
 	if fd < 0 {
 		return nil, pyerr.NewValueError("negative file descriptor")
 	}

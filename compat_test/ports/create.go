@@ -177,5 +177,28 @@ func Create(t *Transcript) error {
 	t.Show("fromfd inheritable", func() (any, error) { return f.GetInheritable() })
 	f.Close()
 	t.Show("fromfd(-1)", func() (any, error) { return sock(pysock.FromFd(-1, pysock.AF_INET, pysock.SOCK_STREAM)) })
+	t.Show("socket(2**31, 1, 0)", func() (any, error) { return sock(pysock.NewSocket(1<<31, 1, 0)) })
+	t.Show("socket(2, 2**31, 0)", func() (any, error) { return sock(pysock.NewSocket(2, 1<<31, 0)) })
+	t.Show("socket(2, 1, -2**31-1)", func() (any, error) { return sock(pysock.NewSocket(2, 1, -1<<31-1)) })
+	t.Show("socket(2, 1, 0, 2**31)", func() (any, error) { return sock(pysock.FromFileno(1<<31, 2, 1, 0)) })
+	t.Show("socket(2, 1, 0, -2**31-1)", func() (any, error) { return sock(pysock.FromFileno(-1<<31-1, 2, 1, 0)) })
+	t.Show("socket(2, 1, 0, 2**32+srv.fileno())", func() (any, error) {
+		s, err := pysock.FromFileno(1<<32+srv.Fileno(), 2, 1, 0)
+		if err != nil {
+			return nil, err
+		}
+		return s.Detach() == srv.Fileno(), nil
+	})
+	pair := func(a, b *pysock.Socket, err error) (any, error) {
+		if err != nil {
+			return nil, err
+		}
+		a.Close()
+		b.Close()
+		return "a pair", nil
+	}
+	t.Show("socketpair(2**31)", func() (any, error) { return pair(pysock.SocketPair(1<<31, -1, -1)) })
+	t.Show("socketpair(AF_UNIX, 2**31)", func() (any, error) { return pair(pysock.SocketPair(pysock.AF_UNIX, 1<<31, -1)) })
+	t.Show("socketpair(AF_UNIX, 1, -2**31-1)", func() (any, error) { return pair(pysock.SocketPair(pysock.AF_UNIX, 1, -1<<31-1)) })
 	return nil
 }
