@@ -674,7 +674,7 @@ func (s *Socket) sendToOpts(data []byte, flags int, addr any, o *callOpts) (int,
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	st := &s.w
-	if err := encodeAddr(s.family, addr, "sendto", st.sockaddr()); err != nil {
+	if err := encodeAddr(int(s.family), addr, "sendto", st.sockaddr()); err != nil {
 		return 0, err
 	}
 	s.prepareOpts(st, h, flags&unix.MSG_DONTWAIT != 0, o)
@@ -713,7 +713,7 @@ func (s *Socket) acceptOpts(o *callOpts) (*Socket, Address, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return newSocketObject(nh, s.family, s.typ, s.proto, ns), addr, nil
+	return newSocketObject(nh, int(s.family), int(s.typ), int(s.proto), ns), addr, nil
 }
 
 // Connect is socket.connect(address). Blocking mode waits for the
@@ -758,7 +758,7 @@ func (s *Socket) ConnectEx(address any) (int, error) {
 // CPython raises even from connect_ex (a bad address).
 func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall.Errno, timedOut bool, err error) {
 	var ra rawAddr
-	if err := encodeAddr(s.family, address, caller, &ra); err != nil {
+	if err := encodeAddr(int(s.family), address, caller, &ra); err != nil {
 		return 0, false, err
 	}
 	h := s.h.Load()

@@ -224,7 +224,7 @@ func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any
 	var msg unix.Msghdr
 	var ra rawAddr
 	if address != nil {
-		if err := encodeAddr(s.family, address, "sendmsg", &ra); err != nil {
+		if err := encodeAddr(int(s.family), address, "sendmsg", &ra); err != nil {
 			return 0, err
 		}
 		msg.Name = (*byte)(ra.ptr())

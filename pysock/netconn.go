@@ -207,7 +207,7 @@ func (c *Conn) LocalAddr() net.Addr {
 	if err != nil {
 		return nil
 	}
-	return netAddr(a, c.s.typ)
+	return netAddr(a, int(c.s.typ))
 }
 
 // RemoteAddr implements net.Conn (nil if not connected).
@@ -216,7 +216,7 @@ func (c *Conn) RemoteAddr() net.Addr {
 	if err != nil {
 		return nil
 	}
-	return netAddr(a, c.s.typ)
+	return netAddr(a, int(c.s.typ))
 }
 
 // SetDeadline implements net.Conn: it applies to future calls and to
@@ -286,7 +286,7 @@ func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return n, netAddr(a, c.s.typ), nil
+	return n, netAddr(a, int(c.s.typ)), nil
 }
 
 // WriteTo implements net.PacketConn.
@@ -307,7 +307,7 @@ func (c *PacketConn) LocalAddr() net.Addr {
 	if err != nil {
 		return nil
 	}
-	return netAddr(a, c.s.typ)
+	return netAddr(a, int(c.s.typ))
 }
 
 // SetDeadline implements net.PacketConn.
@@ -353,7 +353,7 @@ func (l *Listener) Addr() net.Addr {
 	if err != nil {
 		return nil
 	}
-	return netAddr(a, l.s.typ)
+	return netAddr(a, int(l.s.typ))
 }
 
 // FromNetConn is socket.fromfd for a Go connection or listener

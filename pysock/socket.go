@@ -31,7 +31,10 @@ var netErrClosed = net.ErrClosed
 // Close has its fd closed by the garbage collector (CPython closes it in
 // __del__ with a ResourceWarning; pysock closes it silently).
 type Socket struct {
-	family, typ, proto int
+	// family, type and proto are C ints (checked by the constructors);
+	// int32 keeps a Socket within 240 bytes, see TestSocketSize.
+	family, typ, proto int32
+	ioRefs             int32 // see iomu
 
 	timeout atomic.Int64 // ns; -1 None (blocking), 0 non-blocking
 	h       atomic.Pointer[handle]
@@ -44,7 +47,6 @@ type Socket struct {
 	// Python's _closed and _io_refs: Close with files from MakeFile still
 	// open only marks the socket closed; the last file's Close closes it.
 	iomu       sync.Mutex
-	ioRefs     int
 	userClosed bool
 }
 
@@ -57,7 +59,7 @@ func (s *Socket) handle() (*handle, error) {
 }
 
 func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket {
-	s := &Socket{family: family, typ: typ &^ (SOCK_NONBLOCK | SOCK_CLOEXEC), proto: proto}
+	s := &Socket{family: int32(family), typ: int32(typ &^ (SOCK_NONBLOCK | SOCK_CLOEXEC)), proto: int32(proto)}
 	s.timeout.Store(timeoutNs)
 	s.h.Store(h)
 	s.readFn = s.doRead
@@ -184,7 +186,7 @@ func (s *Socket) Family() AddressFamily { return AddressFamily(s.family) }
 func (s *Socket) Type() SocketKind { return SocketKind(s.typ) }
 
 // Proto is the socket.proto property.
-func (s *Socket) Proto() int { return s.proto }
+func (s *Socket) Proto() int { return int(s.proto) }
 
 // Fileno is socket.fileno(): the fd, or -1 once closed or detached.
 func (s *Socket) Fileno() int {
@@ -296,7 +298,7 @@ func (s *Socket) Dup() (*Socket, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newSocketObject(nh, s.family, s.typ, s.proto, ns), nil
+	return newSocketObject(nh, int(s.family), int(s.typ), int(s.proto), ns), nil
 }
 
 // GetInheritable is socket.get_inheritable(): whether FD_CLOEXEC is clear.

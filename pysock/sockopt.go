@@ -11,7 +11,7 @@ import (
 // Inet6Addr) for IP families, a path string or "\x00name" for AF_UNIX.
 func (s *Socket) Bind(address any) error {
 	var ra rawAddr
-	if err := encodeAddr(s.family, address, "bind", &ra); err != nil {
+	if err := encodeAddr(int(s.family), address, "bind", &ra); err != nil {
 		return err
 	}
 	return s.syscallErr(func(fd int) error {

@@ -156,7 +156,7 @@ func (r result) String() string {
 	}
 	s := human(r.rate)
 	if r.threads > 0 {
-		s += fmt.Sprintf(" · %d thr · %d MB", r.threads, r.hwmKB/1024)
+		s += fmt.Sprintf(" · %d thr · %.1f MB", r.threads, float64(r.hwmKB)/1024)
 	}
 	if r.median > 0 {
 		s += " (median " + human(r.median) + ")"
