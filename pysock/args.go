@@ -97,7 +97,7 @@ func asCInt(v any) (int, error) {
 		return 0, errNotInteger(v)
 	}
 	if over {
-		return 0, pyerr.NewOverflowError("signed integer is greater than maximum")
+		return 0, pyerr.NewOverflowError("Python int too large to convert to C long")
 	}
 	return cInt(int(n))
 }
@@ -112,6 +112,16 @@ func cInt(n int) (int, error) {
 		return 0, pyerr.NewOverflowError("signed integer is less than minimum")
 	}
 	return n, nil
+}
+
+// cInts is cInt for several arguments, in order.
+func cInts(ns ...int) error {
+	for _, n := range ns {
+		if _, err := cInt(n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -62,6 +62,9 @@ func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
 	if len(args) > 4 {
 		return nil, pyerr.NewTypeError(fmt.Sprintf("getaddrinfo() takes at most 6 arguments (%d given)", len(args)+2))
 	}
+	if err := cInts(args...); err != nil {
+		return nil, err
+	}
 	var h [4]int
 	copy(h[:], args)
 	hints := gaiHints{family: h[0], socktype: h[1], proto: h[2], flags: h[3]}

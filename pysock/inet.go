@@ -121,14 +121,18 @@ func InetNtop(family int, packedIP any) (string, error) {
 // uint16Arg is CPython's uint16_t converter with the function name in the
 // message.
 func uint16Arg(fn string, v any) (uint16, error) {
-	n, ok, over := asIndex(v)
+	n, ok, _ := asIndex(v)
 	if !ok {
 		return 0, errNotInteger(v)
 	}
-	if n < 0 && !over {
+	// CPython converts to a C int first, then checks the 16-bit range.
+	if _, err := asCInt(v); err != nil {
+		return 0, err
+	}
+	if n < 0 {
 		return 0, pyerr.NewOverflowError(fn + ": can't convert negative Python int to C 16-bit unsigned integer")
 	}
-	if over || n > math.MaxUint16 {
+	if n > math.MaxUint16 {
 		return 0, pyerr.NewOverflowError(fn + ": Python int too large to convert to C 16-bit unsigned integer")
 	}
 	return uint16(n), nil

@@ -3,6 +3,7 @@ package pysock
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
@@ -114,7 +115,7 @@ func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, e
 	if err != nil {
 		return MsgResult{}, err
 	}
-	if ancbufsize < 0 {
+	if ancbufsize < 0 || ancbufsize > math.MaxInt32 { // CPython's SOCKLEN_T_LIMIT
 		return MsgResult{}, pyerr.NewValueError("invalid ancillary data buffer length")
 	}
 	h, err := s.handle()
@@ -240,6 +241,11 @@ func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any
 	if len(iov) > 0 {
 		msg.Iov = &iov[0]
 		msg.SetIovlen(len(iov))
+	}
+	for _, a := range anc {
+		if err := cInts(a.Level, a.Type); err != nil {
+			return 0, err
+		}
 	}
 	space := 0
 	for _, a := range anc {

@@ -8,10 +8,8 @@ import (
 // proto=0): two connected sockets, each in the getdefaulttimeout() mode.
 // -1 means Python's default for each argument.
 func SocketPair(family, typ, proto int) (*Socket, *Socket, error) {
-	for _, v := range []int{family, typ, proto} {
-		if _, err := cInt(v); err != nil {
-			return nil, nil, err
-		}
+	if err := cInts(family, typ, proto); err != nil {
+		return nil, nil, err
 	}
 	family, typ, proto = withDefaults(family, typ, proto, AF_UNIX)
 	fds, err := unix.Socketpair(family, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)

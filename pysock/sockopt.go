@@ -25,13 +25,20 @@ func (s *Socket) Bind(address any) error {
 func (s *Socket) Listen(backlog ...int) error {
 	n := min(SOMAXCONN, 128)
 	if len(backlog) > 0 {
-		n = max(backlog[0], 0)
+		b, err := cInt(backlog[0])
+		if err != nil {
+			return err
+		}
+		n = max(b, 0)
 	}
 	return s.syscallErr(func(fd int) error { return unix.Listen(fd, n) })
 }
 
 // Shutdown is socket.shutdown(how): SHUT_RD, SHUT_WR or SHUT_RDWR.
 func (s *Socket) Shutdown(how int) error {
+	if how != int(int32(how)) {
+		return pyerr.NewOverflowError("Python int too large to convert to C int")
+	}
 	return s.syscallErr(func(fd int) error { return unix.Shutdown(fd, how) })
 }
 
@@ -62,6 +69,9 @@ func (s *Socket) name(trap uintptr) (Address, error) {
 // (or 0) it returns the option as an int; with buflen it returns up to
 // buflen raw bytes ([]byte). buflen must be 0..1024, as in CPython.
 func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
+	if err := cInts(append([]int{level, optname}, buflen...)...); err != nil {
+		return nil, err
+	}
 	if len(buflen) == 0 || buflen[0] == 0 {
 		var v int
 		err := s.syscallErr(func(fd int) error {
@@ -91,6 +101,9 @@ func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
 // (or bool) or bytes value, or setsockopt(level, optname, None, optlen):
 // pass nil as value and the optlen.
 func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error {
+	if err := cInts(level, optname); err != nil {
+		return err
+	}
 	var buf []byte
 	switch v := value.(type) {
 	case nil:

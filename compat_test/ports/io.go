@@ -281,6 +281,20 @@ func IO(t *Transcript) error {
 		{"getsockopt SO_TYPE", func() (any, error) { return s.GetSockOpt(pysock.SOL_SOCKET, pysock.SO_TYPE) }},
 		{"getsockopt buflen 2000", func() (any, error) { return s.GetSockOpt(pysock.SOL_SOCKET, pysock.SO_TYPE, 2000) }},
 		{"getsockopt SO_TYPE buflen 4", func() (any, error) { return s.GetSockOpt(pysock.SOL_SOCKET, pysock.SO_TYPE, 4) }},
+		{"listen(2**31)", none(func() error { return s.Listen(1 << 31) })},
+		{"listen(-2**31-1)", none(func() error { return s.Listen(-1<<31 - 1) })},
+		{"shutdown(2**31)", none(func() error { return s.Shutdown(1 << 31) })},
+		{"setsockopt(2**31, 1, 1)", none(func() error { return s.SetSockOpt(1<<31, 1, 1) })},
+		{"setsockopt(SOL_SOCKET, 2**31, 1)", none(func() error { return s.SetSockOpt(pysock.SOL_SOCKET, 1<<31, 1) })},
+		{"getsockopt(2**31, 1)", func() (any, error) { return s.GetSockOpt(1<<31, 1) }},
+		{"getsockopt(SOL_SOCKET, 2**31)", func() (any, error) { return s.GetSockOpt(pysock.SOL_SOCKET, 1<<31) }},
+		{"getsockopt(SOL_SOCKET, SO_TYPE, 2**31)", func() (any, error) { return s.GetSockOpt(pysock.SOL_SOCKET, pysock.SO_TYPE, 1<<31) }},
+		{"getsockopt(SOL_SOCKET, SO_TYPE, -1)", func() (any, error) { return s.GetSockOpt(pysock.SOL_SOCKET, pysock.SO_TYPE, -1) }},
+		{"recvmsg(1, 2**31)", func() (any, error) { _, err := s.RecvMsg(1, 1<<31); return nil, err }},
+		{"sendmsg ancillary level 2**31", func() (any, error) {
+			return s.SendMsg([][]byte{[]byte("x")}, []pysock.AncData{{Level: 1 << 31, Type: 1, Data: nil}})
+		}},
+		{"sendmsg flags 2**31", func() (any, error) { return s.SendMsg([][]byte{[]byte("x")}, []pysock.AncData{}, 1<<31) }},
 		{"bind ('', 0)", none(func() error { return s.Bind(pysock.Tuple{"", 0}) })},
 		{"getsockname after bind", func() (any, error) {
 			a, err := s.GetSockName()

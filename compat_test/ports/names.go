@@ -114,6 +114,8 @@ func Names(t *Transcript) error {
 	gai("('127.0.0.1', 80, type=STREAM, proto=UDP)", "127.0.0.1", 80, 0, S.STREAM, pysock.IPPROTO_UDP)
 	gai("('127.0.0.1', 80, flags=0x10000)", "127.0.0.1", 80, 0, 0, 0, 0x10000)
 	gai("(None, 80, flags=CANONNAME)", nil, 80, 0, 0, 0, pysock.AI_CANONNAME)
+	gai("('127.0.0.1', 80, 2**31)", "127.0.0.1", 80, 1<<31)
+	gai("('127.0.0.1', 80, 0, 0, 0, -2**31-1)", "127.0.0.1", 80, 0, 0, 0, -1<<31-1)
 
 	for _, tc := range []struct {
 		sa    any
@@ -126,7 +128,7 @@ func Names(t *Transcript) error {
 		{pysock.Tuple{"127.0.0.1", "x"}, 0}, {pysock.Tuple{"127.0.0.1", 80, 1, 2}, 0},
 		{pysock.Tuple{"::1", 80, 1 << 20}, pysock.NI_NUMERICHOST}, {pysock.Tuple{"127.0.0.1", -1}, 0},
 		{pysock.Tuple{"localhost", 80}, 0}, {pysock.Tuple{"127.0.0.1", 80}, 0x10000},
-		{pysock.Tuple{"fe80::1", 80, 0, 1}, pysock.NI_NUMERICHOST | pysock.NI_NUMERICSERV},
+		{pysock.Tuple{"fe80::1", 80, 0, 1}, pysock.NI_NUMERICHOST | pysock.NI_NUMERICSERV}, {pysock.Tuple{"127.0.0.1", 80}, 1 << 31},
 	} {
 		label := fmt.Sprintf("getnameinfo(%s, %s)", R(tc.sa), R(tc.flags))
 		t.Show(label, func() (any, error) { return pair(pysock.GetNameInfo(tc.sa, tc.flags)) })
@@ -165,6 +167,7 @@ func Names(t *Transcript) error {
 		{"getservbyport(70000)", func() (any, error) { return str(pysock.GetServByPort(70000)) }},
 		{"getservbyport(-1)", func() (any, error) { return str(pysock.GetServByPort(-1)) }},
 		{"getservbyport('80')", func() (any, error) { return str(pysock.GetServByPort("80")) }},
+		{"getservbyport(2**31)", func() (any, error) { return str(pysock.GetServByPort(1 << 31)) }},
 		{"getprotobyname('tcp')", func() (any, error) { return num(pysock.GetProtoByName("tcp")) }},
 		{"getprotobyname('UDP')", func() (any, error) { return num(pysock.GetProtoByName("UDP")) }},
 		{"getprotobyname('nosuch')", func() (any, error) { return num(pysock.GetProtoByName("nosuch")) }},
@@ -217,6 +220,7 @@ func Names(t *Transcript) error {
 		{"ntohl(1)", func() (any, error) { return num(pysock.Ntohl(1)) }},
 		{"htons(-1)", func() (any, error) { return num(pysock.Htons(-1)) }},
 		{"htons(65536)", func() (any, error) { return num(pysock.Htons(65536)) }},
+		{"htons(2**31)", func() (any, error) { return num(pysock.Htons(1 << 31)) }},
 		{"ntohs(-1)", func() (any, error) { return num(pysock.Ntohs(-1)) }},
 		{"htons(1.5)", func() (any, error) { return num(pysock.Htons(1.5)) }},
 		{"htons('1')", func() (any, error) { return num(pysock.Htons("1")) }},
@@ -237,6 +241,7 @@ func Names(t *Transcript) error {
 		{"CMSG_SPACE(2147483623)", func() (any, error) { return num(pysock.CMSG_SPACE(2147483623)) }},
 		{"CMSG_SPACE(2147483624)", func() (any, error) { return num(pysock.CMSG_SPACE(2147483624)) }},
 		{"CMSG_LEN(2**64)", func() (any, error) { return num(pysock.CMSG_LEN(two64)) }},
+		{"CMSG_LEN(2**62)", func() (any, error) { return num(pysock.CMSG_LEN(1 << 62)) }},
 		{"CMSG_LEN('x')", func() (any, error) { return num(pysock.CMSG_LEN("x")) }},
 		{"if_nametoindex('lo')", func() (any, error) { return num(pysock.IfNameToIndex("lo")) }},
 		{"if_nametoindex(b'lo')", func() (any, error) { return num(pysock.IfNameToIndex([]byte("lo"))) }},
@@ -248,6 +253,7 @@ func Names(t *Transcript) error {
 		{"if_indextoname(-1)", func() (any, error) { return str(pysock.IfIndexToName(-1)) }},
 		{"if_indextoname('1')", func() (any, error) { return str(pysock.IfIndexToName("1")) }},
 		{"if_indextoname(2**32)", func() (any, error) { return str(pysock.IfIndexToName(int64(1) << 32)) }},
+		{"if_indextoname(2**31)", func() (any, error) { return str(pysock.IfIndexToName(1 << 31)) }},
 		{"if_nameindex() has (1, 'lo')", func() (any, error) {
 			ifs, err := pysock.IfNameIndex()
 			for _, i := range ifs {
@@ -259,6 +265,8 @@ func Names(t *Transcript) error {
 		}},
 		{"close(-1)", func() (any, error) { return nil, pysock.Close(-1) }},
 		{"dup(-1)", func() (any, error) { return num(pysock.Dup(-1)) }},
+		{"close(2**31)", func() (any, error) { return nil, pysock.Close(1 << 31) }},
+		{"dup(2**31)", func() (any, error) { return num(pysock.Dup(1 << 31)) }},
 	} {
 		t.Show(c.label, c.fn)
 	}

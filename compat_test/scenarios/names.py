@@ -67,13 +67,15 @@ gai("('127.0.0.1', 0, type=RAW)", "127.0.0.1", 0, type=S.SOCK_RAW)
 gai("('127.0.0.1', 80, type=STREAM, proto=UDP)", "127.0.0.1", 80, type=S.SOCK_STREAM, proto=S.IPPROTO_UDP)
 gai("('127.0.0.1', 80, flags=0x10000)", "127.0.0.1", 80, flags=0x10000)
 gai("(None, 80, flags=CANONNAME)", None, 80, flags=S.AI_CANONNAME)
+gai("('127.0.0.1', 80, 2**31)", "127.0.0.1", 80, 2**31)
+gai("('127.0.0.1', 80, 0, 0, 0, -2**31-1)", "127.0.0.1", 80, 0, 0, 0, -2**31 - 1)
 
 for args in [(("127.0.0.1", 80), 0), (("127.0.0.1", 80), S.NI_NUMERICHOST | S.NI_NUMERICSERV),
              (("127.0.0.1", 53), S.NI_DGRAM), (("::1", 22, 0, 0), S.NI_NUMERICHOST), (("::1", 80), S.NI_NUMERICHOST),
              (("127.0.0.1", 70000), 0), (("127.0.0.1",), 0), ("x", 0), ((1, 80), 0), (("127.0.0.1", 80), "x"),
              (("127.0.0.1", "x"), 0), (("127.0.0.1", 80, 1, 2), 0), (("::1", 80, 2**20), S.NI_NUMERICHOST),
              (("127.0.0.1", -1), 0), (("localhost", 80), 0), (("127.0.0.1", 80), 0x10000),
-             (("fe80::1", 80, 0, 1), S.NI_NUMERICHOST | S.NI_NUMERICSERV)]:
+             (("fe80::1", 80, 0, 1), S.NI_NUMERICHOST | S.NI_NUMERICSERV), (("127.0.0.1", 80), 2**31)]:
     show("getnameinfo%r" % (args,), lambda: S.getnameinfo(*args))
 
 for label, f in [
@@ -105,6 +107,7 @@ for label, f in [
     ("getservbyport(70000)", lambda: S.getservbyport(70000)),
     ("getservbyport(-1)", lambda: S.getservbyport(-1)),
     ("getservbyport('80')", lambda: S.getservbyport("80")),
+    ("getservbyport(2**31)", lambda: S.getservbyport(2**31)),
     ("getprotobyname('tcp')", lambda: S.getprotobyname("tcp")),
     ("getprotobyname('UDP')", lambda: S.getprotobyname("UDP")),
     ("getprotobyname('nosuch')", lambda: S.getprotobyname("nosuch")),
@@ -152,6 +155,7 @@ for label, f in [
     ("ntohl(1)", lambda: S.ntohl(1)),
     ("htons(-1)", lambda: S.htons(-1)),
     ("htons(65536)", lambda: S.htons(65536)),
+    ("htons(2**31)", lambda: S.htons(2**31)),
     ("ntohs(-1)", lambda: S.ntohs(-1)),
     ("htons(1.5)", lambda: S.htons(1.5)),
     ("htons('1')", lambda: S.htons("1")),
@@ -172,6 +176,7 @@ for label, f in [
     ("CMSG_SPACE(2147483623)", lambda: S.CMSG_SPACE(2147483623)),
     ("CMSG_SPACE(2147483624)", lambda: S.CMSG_SPACE(2147483624)),
     ("CMSG_LEN(2**64)", lambda: S.CMSG_LEN(2**64)),
+    ("CMSG_LEN(2**62)", lambda: S.CMSG_LEN(2**62)),
     ("CMSG_LEN('x')", lambda: S.CMSG_LEN("x")),
     ("if_nametoindex('lo')", lambda: S.if_nametoindex("lo")),
     ("if_nametoindex(b'lo')", lambda: S.if_nametoindex(b"lo")),
@@ -183,8 +188,11 @@ for label, f in [
     ("if_indextoname(-1)", lambda: S.if_indextoname(-1)),
     ("if_indextoname('1')", lambda: S.if_indextoname("1")),
     ("if_indextoname(2**32)", lambda: S.if_indextoname(2**32)),
+    ("if_indextoname(2**31)", lambda: S.if_indextoname(2**31)),
     ("if_nameindex() has (1, 'lo')", lambda: (1, "lo") in S.if_nameindex()),
     ("close(-1)", lambda: S.close(-1)),
     ("dup(-1)", lambda: S.dup(-1)),
+    ("close(2**31)", lambda: S.close(2**31)),
+    ("dup(2**31)", lambda: S.dup(2**31)),
 ]:
     show(label, f)
