@@ -1,6 +1,7 @@
 package pysock
 
 import (
+	"fmt"
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
@@ -119,11 +120,13 @@ func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error 
 	case string:
 		return pyerr.NewTypeError("a bytes-like object is required, not 'str'")
 	default:
-		n, err := asCInt(value)
-		if err != nil {
-			return err
+		// CPython tries the value as a C int, then as a buffer: an int out
+		// of range fails as a buffer would.
+		n, ok, over := asIndex(value)
+		if !ok || over || n != int64(int32(n)) {
+			return pyerr.NewTypeError(fmt.Sprintf("a bytes-like object is required, not '%s'", pyTypeName(value)))
 		}
-		return s.syscallErr(func(fd int) error { return unix.SetsockoptInt(fd, level, optname, n) })
+		return s.syscallErr(func(fd int) error { return unix.SetsockoptInt(fd, level, optname, int(n)) })
 	}
 	return s.syscallErr(func(fd int) error {
 		var p unsafe.Pointer
