@@ -44,38 +44,42 @@ var (
 	runs        = flag.Int("runs", 3, "runs per cell (the median is shown; W3 starts a fresh server for each)")
 )
 
-// median runs fn n times and keeps the run with the median rate (a
-// failure wins: it is reported).
-func median(n int, fn func() result) result {
+// runSorted runs fn n times and returns the runs slowest first, or the
+// first failure (a failure wins: it is reported).
+func runSorted(n int, fn func() result) ([]result, *result) {
 	var rs []result
 	for range n {
 		r := fn()
 		if r.failed != "" {
-			return r
+			return nil, &r
 		}
 		rs = append(rs, r)
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].rate < rs[j].rate })
+	return rs, nil
+}
+
+// median runs fn n times and keeps the run with the median rate.
+func median(n int, fn func() result) result {
+	rs, failed := runSorted(n, fn)
+	if failed != nil {
+		return *failed
+	}
 	return rs[len(rs)/2]
 }
 
 // bestOf runs fn n times and keeps the fastest run, with the median rate
-// alongside (a failure wins). W1 uses it: single-connection ping-pong on
-// this kind of machine is bimodal for every server whose waits go
-// through Go's netpoller (Go net included), about 30 k or 7 k round
-// trips/s from one run to the next depending on which runtime thread is
-// woken, while raw blocking fds sit in between. The best run measures the
-// code path; the median shows the lottery.
+// alongside. W1 uses it: single-connection ping-pong on this kind of
+// machine is bimodal for every server whose waits go through Go's
+// netpoller (Go net included), about 30 k or 7 k round trips/s from one
+// run to the next depending on which runtime thread is woken, while raw
+// blocking fds sit in between. The best run measures the code path; the
+// median shows the lottery.
 func bestOf(n int, fn func() result) result {
-	var rs []result
-	for range n {
-		r := fn()
-		if r.failed != "" {
-			return r
-		}
-		rs = append(rs, r)
+	rs, failed := runSorted(n, fn)
+	if failed != nil {
+		return *failed
 	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].rate < rs[j].rate })
 	best := rs[len(rs)-1]
 	best.median = rs[len(rs)/2].rate
 	return best
