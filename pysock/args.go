@@ -114,6 +114,20 @@ func cInt(n int) (int, error) {
 	return n, nil
 }
 
+// clinicInt is an Argument Clinic "int" parameter (CPython's
+// _PyLong_AsInt): any value outside a C int, however large, has one
+// message.
+func clinicInt(v any) (int, error) {
+	n, ok, over := asIndex(v)
+	if !ok {
+		return 0, errNotInteger(v)
+	}
+	if over || n != int64(int32(n)) {
+		return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
+	}
+	return int(n), nil
+}
+
 // cInts is cInt for several arguments, in order.
 func cInts(ns ...int) error {
 	for _, n := range ns {

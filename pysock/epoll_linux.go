@@ -45,6 +45,11 @@ func Epoll(args ...int) (*EpollObject, error) {
 	if len(args) > 2 {
 		return nil, pyerr.NewTypeError(fmt.Sprintf("epoll() takes at most 2 arguments (%d given)", len(args)))
 	}
+	for _, v := range args {
+		if _, err := clinicInt(v); err != nil {
+			return nil, err
+		}
+	}
 	if sizehint == -1 {
 		sizehint = fdSetSize - 1
 	} else if sizehint <= 0 {
@@ -186,6 +191,15 @@ func (e *EpollObject) Poll(args ...any) ([]PollEvent, error) {
 	if len(args) > 2 {
 		return nil, pyerr.NewTypeError(fmt.Sprintf("poll() takes at most 2 arguments (%d given)", len(args)))
 	}
+	// Argument Clinic converts maxevents before the timeout is looked at.
+	maxevents := -1
+	if len(args) > 1 {
+		m, err := clinicInt(args[1])
+		if err != nil {
+			return nil, err
+		}
+		maxevents = m
+	}
 	wait, ns := true, int64(-1)
 	if !isNoneArg(args) {
 		t, err := timeoutArg(args[0], 1e9, "timeout must be an integer or None")
@@ -200,14 +214,6 @@ func (e *EpollObject) Poll(args ...any) ([]PollEvent, error) {
 			ns = ms * 1e6
 			wait = ms > 0
 		}
-	}
-	maxevents := -1
-	if len(args) > 1 {
-		m, err := asCInt(args[1])
-		if err != nil {
-			return nil, err
-		}
-		maxevents = m
 	}
 	if maxevents == -1 {
 		maxevents = fdSetSize - 1

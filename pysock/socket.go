@@ -90,11 +90,11 @@ func NewSocket(family, typ, proto int) (*Socket, error) {
 }
 
 // socketInts is socket.socket's conversion of family, type and proto to C
-// ints (its own message, unlike the "i" format's).
+// ints (Argument Clinic's message, unlike the "i" format's).
 func socketInts(family, typ, proto int) error {
 	for _, v := range []int{family, typ, proto} {
-		if v != int(int32(v)) {
-			return pyerr.NewOverflowError("Python int too large to convert to C int")
+		if _, err := clinicInt(v); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -37,8 +37,8 @@ func (s *Socket) Listen(backlog ...int) error {
 
 // Shutdown is socket.shutdown(how): SHUT_RD, SHUT_WR or SHUT_RDWR.
 func (s *Socket) Shutdown(how int) error {
-	if how != int(int32(how)) {
-		return pyerr.NewOverflowError("Python int too large to convert to C int")
+	if _, err := clinicInt(how); err != nil {
+		return err
 	}
 	return s.syscallErr(func(fd int) error { return unix.Shutdown(fd, how) })
 }

@@ -316,6 +316,39 @@ func Multiplex(t *Transcript) error {
 			t.Show(n+" register closed", func() (any, error) { return key(s.Register(b, 1)) })
 		}
 	}
+	two63 := new(big.Int).Lsh(big.NewInt(1), 63)
+	po := pysock.Poll()
+	t.Do("poll.register(2**31)", func() error { return po.Register(1 << 31) })
+	t.Do("poll.register(a, 2**16)", func() error { return po.Register(a, 1<<16) })
+	t.Do("poll.register(a, -1)", func() error { return po.Register(a, -1) })
+	t.Do("poll.unregister(2**31)", func() error { return po.Unregister(1 << 31) })
+	t.Show("poll.poll(-2**31-1)", func() (any, error) { return po.Poll(-1<<31 - 1) })
+	t.Show("poll.poll(2**63)", func() (any, error) { return po.Poll(two63) })
+	t.Show("poll.poll(1.5e20)", func() (any, error) { return po.Poll(1.5e20) })
+	epollNew := func(args ...int) (any, error) {
+		ep, err := pysock.Epoll(args...)
+		if err != nil {
+			return nil, err
+		}
+		ep.Close()
+		return "an epoll", nil
+	}
+	t.Show("epoll(2**31)", func() (any, error) { return epollNew(1 << 31) })
+	t.Show("epoll(-2)", func() (any, error) { return epollNew(-2) })
+	t.Show("epoll(0, 2**31)", func() (any, error) { return epollNew(0, 1<<31) })
+	eo, err := pysock.Epoll()
+	if err != nil {
+		return err
+	}
+	t.Do("epoll.register(2**31)", func() error { return eo.Register(1 << 31) })
+	t.Do("epoll.register(a, 2**32)", func() error { return eo.Register(a, 1<<32) })
+	t.Show("epoll.poll(0, 2**31)", func() (any, error) { return eo.Poll(0, 1<<31) })
+	t.Show("epoll.poll(0, -2)", func() (any, error) { return eo.Poll(0, -2) })
+	t.Show("epoll.poll(1e20)", func() (any, error) { return eo.Poll(1e20) })
+	eo.Close()
+	t.Show("select([2**31], [], [], 0)", func() (any, error) { return which(pysock.Select([]any{1 << 31}, nil, nil, 0)) })
+	t.Show("select([], [], [], 1e20)", func() (any, error) { return which(pysock.Select(nil, nil, nil, 1e20)) })
+
 	for _, s := range []*pysock.Socket{a, b, e} {
 		s.Close()
 	}

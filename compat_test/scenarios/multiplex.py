@@ -186,6 +186,28 @@ for cls in (selectors.SelectSelector, selectors.PollSelector, selectors.EpollSel
     else:
         show(n + " select(0) closed", lambda: s.select(0))
 
+# Integer arguments at their C limits.
+p = select.poll()
+show("poll.register(2**31)", lambda: p.register(2**31))
+show("poll.register(a, 2**16)", lambda: p.register(a, 2**16))
+show("poll.register(a, -1)", lambda: p.register(a, -1))
+show("poll.unregister(2**31)", lambda: p.unregister(2**31))
+show("poll.poll(-2**31-1)", lambda: p.poll(-2**31 - 1))
+show("poll.poll(2**63)", lambda: p.poll(2**63))
+show("poll.poll(1.5e20)", lambda: p.poll(1.5e20))
+show("epoll(2**31)", lambda: select.epoll(2**31))
+show("epoll(-2)", lambda: select.epoll(-2))
+show("epoll(0, 2**31)", lambda: select.epoll(0, 2**31))
+ep = select.epoll()
+show("epoll.register(2**31)", lambda: ep.register(2**31))
+show("epoll.register(a, 2**32)", lambda: ep.register(a, 2**32))
+show("epoll.poll(0, 2**31)", lambda: ep.poll(0, 2**31))
+show("epoll.poll(0, -2)", lambda: ep.poll(0, -2))
+show("epoll.poll(1e20)", lambda: ep.poll(1e20))
+ep.close()
+show("select([2**31], [], [], 0)", lambda: select.select([2**31], [], [], 0))
+show("select([], [], [], 1e20)", lambda: select.select([], [], [], 1e20))
+
 for s in (a, b, e):
     s.close()
 out("done")
