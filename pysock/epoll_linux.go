@@ -65,6 +65,23 @@ func Epoll(args ...int) (*EpollObject, error) {
 	return newEpoll(fd)
 }
 
+// epollTimeout converts epoll.poll's timeout (seconds, not None): whether
+// to wait, and for how long (-1: no limit), with CPython's errors.
+func epollTimeout(v any) (wait bool, ns int64, err error) {
+	t, err := timeoutArg(v, 1e9, "timeout must be an integer or None")
+	if err != nil {
+		return false, 0, err
+	}
+	ms := ceilDiv(t, 1e6)
+	if ms < math.MinInt32 || ms > math.MaxInt32 {
+		return false, 0, pyerr.NewOverflowError("timeout is too large")
+	}
+	if ms < 0 { // epoll_wait's own rounding: tiny negatives poll
+		return true, -1, nil
+	}
+	return ms > 0, ms * 1e6, nil
+}
+
 // EpollFromFd is select.epoll.fromfd(fd): an epoll object that owns the
 // existing epoll descriptor fd (it is closed with the object).
 func EpollFromFd(fd int) (*EpollObject, error) {
@@ -202,17 +219,9 @@ func (e *EpollObject) Poll(args ...any) ([]PollEvent, error) {
 	}
 	wait, ns := true, int64(-1)
 	if !isNoneArg(args) {
-		t, err := timeoutArg(args[0], 1e9, "timeout must be an integer or None")
-		if err != nil {
+		var err error
+		if wait, ns, err = epollTimeout(args[0]); err != nil {
 			return nil, err
-		}
-		ms := ceilDiv(t, 1e6)
-		if ms < math.MinInt32 || ms > math.MaxInt32 {
-			return nil, pyerr.NewOverflowError("timeout is too large")
-		}
-		if ms >= 0 { // epoll_wait's own rounding: tiny negatives poll
-			ns = ms * 1e6
-			wait = ms > 0
 		}
 	}
 	if maxevents == -1 {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/big"
 	"reflect"
 	"slices"
 	"sync"
@@ -81,10 +82,7 @@ func fileobjToFd(fileobj any) (int, error) {
 	if fd < 0 {
 		return 0, pyerr.NewValueError(fmt.Sprintf("Invalid file descriptor: %d", fd))
 	}
-	if fd > math.MaxInt32 {
-		return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
-	}
-	return int(fd), nil
+	return int(fd), nil // no upper bound here: the backend judges it
 }
 
 // same is Python's "a is b" for the values a caller registers, and stands
@@ -285,6 +283,10 @@ func selectorTimeout(timeout []any, op string, numFirst bool) (sec float64, ok b
 	case time.Duration:
 		return x.Seconds(), true, nil
 	}
+	if b, isBig := timeout[0].(*big.Int); isBig {
+		f, _ := new(big.Float).SetInt(b).Float64()
+		return f, true, nil
+	}
 	n, isInt, _ := asIndex(timeout[0])
 	if !isInt {
 		a, b := pyTypeName(timeout[0]), "int"
@@ -393,7 +395,13 @@ func (s *SelectSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 	s.mu.Unlock()
 	var rr, wr []any
 	if ok {
-		rr, wr, _, err = Select(r, w, nil, max(sec, 0))
+		// max(timeout, 0): the caller's value itself unless negative, so
+		// that select() judges its size as it would in CPython.
+		var t any = 0
+		if sec >= 0 {
+			t = timeout[0]
+		}
+		rr, wr, _, err = Select(r, w, nil, t)
 	} else {
 		rr, wr, _, err = Select(r, w, nil)
 	}
@@ -577,7 +585,14 @@ func (s *PollSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 	case sec <= 0:
 		list, err = s.poll.Poll(0)
 	default:
-		list, err = s.poll.Poll(math.Ceil(sec * 1e3))
+		// math.ceil(timeout * 1e3): a Python int, however large, which
+		// poll() then judges.
+		ms := math.Ceil(sec * 1e3)
+		var arg any = int64(ms)
+		if ms >= math.MaxInt64 {
+			arg, _ = new(big.Float).SetFloat64(ms).Int(nil)
+		}
+		list, err = s.poll.Poll(arg)
 	}
 	if err != nil {
 		return nil, err
@@ -637,15 +652,18 @@ func (s *EpollSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 	if s.ep.Closed() {
 		return nil, errEpollClosed()
 	}
-	// epoll.poll(timeout, maxevents) with EpollSelector's rounding: whole
-	// milliseconds, up; the events go straight into the result.
+	// epoll.poll(math.ceil(timeout * 1e3) * 1e-3, maxevents): whole
+	// milliseconds, up, judged as epoll.poll judges them; the events go
+	// straight into the result.
 	wait, ns := true, int64(-1)
 	switch {
 	case !ok:
 	case sec <= 0:
 		wait = false
 	default:
-		ns = int64(math.Ceil(sec*1e3)) * 1e6
+		if wait, ns, err = epollTimeout(math.Ceil(sec*1e3) * 1e-3); err != nil {
+			return nil, err
+		}
 	}
 	var out []SelectorEvent
 	err = s.ep.wait(wait, ns, maxev, func(evs []unix.EpollEvent) {

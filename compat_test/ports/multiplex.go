@@ -348,6 +348,30 @@ func Multiplex(t *Transcript) error {
 	eo.Close()
 	t.Show("select([2**31], [], [], 0)", func() (any, error) { return which(pysock.Select([]any{1 << 31}, nil, nil, 0)) })
 	t.Show("select([], [], [], 1e20)", func() (any, error) { return which(pysock.Select(nil, nil, nil, 1e20)) })
+	for _, ctor := range ctors {
+		n := ctor.name
+		s, err := ctor.make()
+		if err != nil {
+			return err
+		}
+		t.Show(n+" register(a, 2**31)", func() (any, error) { return s.Register(a, 1<<31) })
+		t.Show(n+" register(2**31, 1)", func() (any, error) { return s.Register(1<<31, 1) })
+		selected := func(l []pysock.SelectorEvent, err error) (any, error) {
+			if err != nil {
+				return nil, err
+			}
+			out := []any{}
+			for _, ev := range l {
+				out = append(out, ev.Events)
+			}
+			return out, nil
+		}
+		t.Show(n+" select(1e20)", func() (any, error) { return selected(s.Select(1e20)) })
+		t.Show(n+" select(-1e20)", func() (any, error) { return selected(s.Select(-1e20)) })
+		t.Show(n+" select(2**63)", func() (any, error) { return selected(s.Select(two63)) })
+		t.Show(n+" select(2147483.648)", func() (any, error) { return selected(s.Select(2147483.648)) })
+		s.Close()
+	}
 
 	for _, s := range []*pysock.Socket{a, b, e} {
 		s.Close()

@@ -207,6 +207,16 @@ show("epoll.poll(1e20)", lambda: ep.poll(1e20))
 ep.close()
 show("select([2**31], [], [], 0)", lambda: select.select([2**31], [], [], 0))
 show("select([], [], [], 1e20)", lambda: select.select([], [], [], 1e20))
+for cls in (selectors.SelectSelector, selectors.PollSelector, selectors.EpollSelector):
+    n = cls.__name__
+    s = cls()
+    show(n + " register(a, 2**31)", lambda: s.register(a, 2**31))
+    show(n + " register(2**31, 1)", lambda: s.register(2**31, 1))
+    show(n + " select(1e20)", lambda: s.select(1e20))
+    show(n + " select(-1e20)", lambda: s.select(-1e20))
+    show(n + " select(2**63)", lambda: s.select(2**63))
+    show(n + " select(2147483.648)", lambda: s.select(2147483.648))
+    s.close()
 
 for s in (a, b, e):
     s.close()
