@@ -43,6 +43,7 @@ type SocketFile struct {
 	raw             bool // buffering=0: the SocketIO itself
 	text            bool
 	bufSize         int
+	fillBuf         []byte // fill's receive buffer, kept between reads
 	encoding        string
 	errors          string
 	newline         *string
@@ -81,12 +82,20 @@ func (s *Socket) MakeFile(mode string, opts ...MakeFileOptions) (*SocketFile, er
 	binary := strings.Contains(mode, "b")
 	bufsize := defaultBufferSize
 	if o.Buffering != nil {
-		n, err := asCInt(o.Buffering)
-		if err != nil {
-			return nil, err
+		// The io classes take a Py_ssize_t and allocate the buffer at
+		// once: MemoryError here for a size the machine cannot hold.
+		n, ok, over := asIndex(o.Buffering)
+		if !ok {
+			return nil, errNotInteger(o.Buffering)
+		}
+		if over {
+			return nil, pyerr.NewOverflowError("Python int too large to convert to C ssize_t")
 		}
 		if n >= 0 {
-			bufsize = n
+			if err := checkAlloc(int(n)); err != nil {
+				return nil, err
+			}
+			bufsize = int(n)
 		}
 	}
 	f.bufSize = bufsize
@@ -341,7 +350,10 @@ func (f *SocketFile) fill() (n int, none bool, err error) {
 	if f.raw {
 		size = 8192
 	}
-	buf := make([]byte, size)
+	if len(f.fillBuf) != size {
+		f.fillBuf = make([]byte, size)
+	}
+	buf := f.fillBuf
 	n, none, err = f.rawReadInto(buf)
 	if n > 0 {
 		f.rbuf = append(f.rbuf, buf[:n]...)
@@ -630,6 +642,7 @@ func (f *SocketFile) Close() error {
 		ferr = f.flushLocked()
 	}
 	f.closed, f.rawClosed = true, true
+	f.fillBuf = nil
 	f.mu.Unlock()
 	if err := f.sock.decrefIO(); err != nil && ferr == nil {
 		ferr = err

@@ -2,6 +2,7 @@ package ports
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/pysock/pysock/internal/pyrepr"
@@ -44,7 +45,7 @@ func MakeFile(t *Transcript) error {
 	for _, tc := range []struct {
 		mode      string
 		buffering any
-	}{{"r", nil}, {"rb", nil}, {"rb", 1}, {"w", nil}, {"wb", nil}, {"rw", nil}} {
+	}{{"r", nil}, {"rb", nil}, {"rb", 1}, {"w", nil}, {"wb", nil}, {"rw", nil}, {"rb", 1 << 31}, {"r", -2}} {
 		t.Show(fmt.Sprintf("makefile(%s, %s)", R(tc.mode), R(tc.buffering)), func() (any, error) {
 			f, err := b.MakeFile(tc.mode, opt(tc.buffering))
 			if err != nil {
@@ -57,7 +58,7 @@ func MakeFile(t *Transcript) error {
 	for _, tc := range []struct {
 		mode      string
 		buffering any
-	}{{"r+", nil}, {"a", nil}, {"rt", nil}, {"r", 0}} {
+	}{{"r+", nil}, {"a", nil}, {"rt", nil}, {"r", 0}, {"rb", 1 << 62}, {"r", 1 << 62}, {"rb", new(big.Int).Lsh(big.NewInt(1), 63)}} {
 		t.Show(fmt.Sprintf("makefile(%s, %s)", R(tc.mode), R(tc.buffering)), func() (any, error) {
 			f, err := b.MakeFile(tc.mode, opt(tc.buffering))
 			if err == nil {

@@ -11,7 +11,8 @@ def r(f):
     return repr(f).replace("name=%d" % b.fileno(), "name=<fd>")
 
 
-for mode, buffering in [("r", None), ("rb", None), ("rb", 1), ("w", None), ("wb", None), ("rw", None)]:
+for mode, buffering in [("r", None), ("rb", None), ("rb", 1), ("w", None), ("wb", None), ("rw", None),
+                        ("rb", 2**31), ("r", -2)]:
     def mk():
         f = b.makefile(mode, buffering)
         try:
@@ -19,7 +20,7 @@ for mode, buffering in [("r", None), ("rb", None), ("rb", 1), ("w", None), ("wb"
         finally:
             f.close()
     show("makefile(%r, %r)" % (mode, buffering), mk)
-for mode, buffering in [("r+", None), ("a", None), ("rt", None), ("r", 0)]:
+for mode, buffering in [("r+", None), ("a", None), ("rt", None), ("r", 0), ("rb", 2**62), ("r", 2**62), ("rb", 2**63)]:
     show("makefile(%r, %r)" % (mode, buffering), lambda: b.makefile(mode, buffering))
 show("encoding nosuch", lambda: b.makefile("r", encoding="nosuch"))
 show("newline 'x'", lambda: b.makefile("r", newline="x"))

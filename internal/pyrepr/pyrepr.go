@@ -5,6 +5,7 @@ package pyrepr
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -56,6 +57,8 @@ func appendRepr(b *strings.Builder, v any) {
 		b.WriteString(strconv.FormatInt(toInt64(x), 10))
 	case uint, uint8, uint16, uint32, uint64, uintptr:
 		b.WriteString(strconv.FormatUint(toUint64(x), 10))
+	case *big.Int: // a Python int of any size
+		b.WriteString(x.String())
 	case float64:
 		b.WriteString(Float(x))
 	case float32:
