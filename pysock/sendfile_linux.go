@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 
 	pyerr "github.com/pysock/pysock/errors"
@@ -59,9 +60,16 @@ func (s *Socket) sendfileCount(v any) (int, error) {
 	if v == nil {
 		return 0, nil
 	}
-	n, ok, _ := asIndex(v)
+	n, ok, over := asIndex(v)
 	if !ok {
 		return 0, pyerr.NewTypeError("count must be a positive integer (got " + pyrepr.Repr(v) + ")")
+	}
+	if over {
+		if b, _ := v.(*big.Int); b != nil && b.Sign() > 0 {
+			// Passes the check, then os.sendfile takes a Py_ssize_t.
+			return 0, pyerr.NewOverflowError("Python int too large to convert to C ssize_t")
+		}
+		n = -1
 	}
 	if n <= 0 {
 		return 0, pyerr.NewValueError("count must be a positive integer (got " + pyrepr.Repr(v) + ")")

@@ -1,6 +1,7 @@
 package ports
 
 import (
+	"math/big"
 	"os"
 
 	"github.com/pysock/pysock/pysock"
@@ -50,6 +51,12 @@ func SendFile(t *Transcript) error {
 	t.Show("received", func() (any, error) { return bytesOf(b.Recv(100)) })
 	t.Show("offset past end", func() (any, error) { return a.SendFile(f, 5000) })
 	t.Show("offset 'x'", func() (any, error) { return a.SendFile(f, "x") })
+	two63 := new(big.Int).Lsh(big.NewInt(1), 63)
+	t.Show("offset -1", func() (any, error) { return a.SendFile(f, -1) })
+	t.Show("offset 2**63", func() (any, error) { return a.SendFile(f, two63) })
+	t.Show("offset 1.5", func() (any, error) { return a.SendFile(f, 1.5) })
+	t.Show("count 2**63", func() (any, error) { return a.SendFile(f, 0, two63) })
+	t.Show("count 1.5", func() (any, error) { return a.SendFile(f, 0, 1.5) })
 	e, err := os.CreateTemp("", "pysock-sendfile-empty")
 	if err != nil {
 		return err
