@@ -115,6 +115,8 @@ func Names(t *Transcript) error {
 	gai("('127.0.0.1', 80, flags=0x10000)", "127.0.0.1", 80, 0, 0, 0, 0x10000)
 	gai("(None, 80, flags=CANONNAME)", nil, 80, 0, 0, 0, pysock.AI_CANONNAME)
 	gai("('127.0.0.1', 80, 2**31)", "127.0.0.1", 80, 1<<31)
+	gai("('127.0.0.1', 2**31, type=STREAM)", "127.0.0.1", 1<<31, 0, pysock.SOCK_STREAM)
+	gai("('127.0.0.1', 2**64+80, type=STREAM)", "127.0.0.1", new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 64), big.NewInt(80)), 0, pysock.SOCK_STREAM)
 	gai("('127.0.0.1', 80, 0, 0, 0, -2**31-1)", "127.0.0.1", 80, 0, 0, 0, -1<<31-1)
 
 	for _, tc := range []struct {

@@ -68,6 +68,8 @@ gai("('127.0.0.1', 80, type=STREAM, proto=UDP)", "127.0.0.1", 80, type=S.SOCK_ST
 gai("('127.0.0.1', 80, flags=0x10000)", "127.0.0.1", 80, flags=0x10000)
 gai("(None, 80, flags=CANONNAME)", None, 80, flags=S.AI_CANONNAME)
 gai("('127.0.0.1', 80, 2**31)", "127.0.0.1", 80, 2**31)
+gai("('127.0.0.1', 2**31, type=STREAM)", "127.0.0.1", 2**31, type=S.SOCK_STREAM)
+gai("('127.0.0.1', 2**64+80, type=STREAM)", "127.0.0.1", 2**64 + 80, type=S.SOCK_STREAM)
 gai("('127.0.0.1', 80, 0, 0, 0, -2**31-1)", "127.0.0.1", 80, 0, 0, 0, -2**31 - 1)
 
 for args in [(("127.0.0.1", 80), 0), (("127.0.0.1", 80), S.NI_NUMERICHOST | S.NI_NUMERICSERV),
