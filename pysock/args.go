@@ -9,7 +9,6 @@ import (
 
 	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyrepr"
-	"golang.org/x/sys/unix"
 )
 
 // Tuple is a Python tuple, for passing addresses the way Python code does:
@@ -139,20 +138,6 @@ func cInts(ns ...int) error {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// checkAlloc is where CPython's allocation of a receive buffer would raise
-// MemoryError: a request larger than the machine's memory fails up front
-// instead of crashing the Go runtime.
-func checkAlloc(n int) error {
-	var si unix.Sysinfo_t
-	if unix.Sysinfo(&si) == nil {
-		limit := (uint64(si.Totalram) + uint64(si.Totalswap)) * uint64(si.Unit)
-		if uint64(n) > limit {
-			return pyerr.NewMemoryError()
-		}
-	}
-	return nil
-}
 
 // Bytes is a []byte that Repr prints as Python's bytes: b'...'.
 type Bytes = pyrepr.Bytes

@@ -18,40 +18,116 @@ import (
 // CPython would leave (cleared in blocking mode). Every call goes through
 // the RawConn: Control for plain syscalls, Read/Write for I/O, so the fd
 // number cannot be closed and reused while a call uses it, and Close wakes
-// parked callers. No syscall made under the File ever sleeps in the kernel:
-// I/O uses MSG_DONTWAIT and waits park on the poller. (*os.File).Fd is never
-// called.
+// parked callers. The data syscalls made under the File never sleep in the
+// kernel (MSG_DONTWAIT, or a readiness check first); the few that could
+// (see enterKernel) do not hold up Close. (*os.File).Fd is never called.
+//
+// An adopted fd (FromFileno) is registered through a private duplicate,
+// since the number may already be registered by another *os.File or
+// Socket (the runtime refuses a second registration): the File then holds
+// the duplicate, fd is the caller's number and Close closes both.
 type handle struct {
 	file *os.File
 	rc   syscall.RawConn
-	fd   int
+	fd   int         // the number Fileno reports
+	priv bool        // file holds a private duplicate of fd
 	mu   sync.Mutex  // serializes flag changes
 	nb   atomic.Bool // what the kernel O_NONBLOCK flag is, as far as we set it
 	// closed is set before the File is closed, so that calls it wakes
 	// report OSError(9).
 	closed atomic.Bool
+	// kernelCalls counts syscalls in progress that may sleep in the
+	// kernel (see enterKernel).
+	kernelCalls atomic.Int32
+	// waiters are the calls waiting for a side's lock (see lockSlow);
+	// allocated on first contention.
+	waiters atomic.Pointer[lockWaiters]
 }
 
-// newHandle wraps fd, which must already be non-blocking, and leaves the
-// kernel flag at nonblock. On error fd is closed.
-func newHandle(fd int, nonblock bool) (*handle, error) {
-	f := os.NewFile(uintptr(fd), "socket")
+// freshHandle wraps fd, a descriptor pysock has just created (socket,
+// accept4, socketpair, dup: nobody else knows its number yet), whose kernel
+// flag is O_NONBLOCK, and sets the flag to nonblock. On error fd is
+// closed.
+func freshHandle(fd int, nonblock bool) (*handle, error) {
+	if detached.count.Load() > 0 {
+		fd = retireDetached(fd)
+	}
+	return newHandle(fd, fd, nonblock)
+}
+
+// newHandle registers regFd (O_NONBLOCK set) with the poller as the handle
+// of fd (regFd itself, or a private duplicate of it) and leaves the kernel
+// flag at nonblock. On error regFd is closed.
+func newHandle(fd, regFd int, nonblock bool) (*handle, error) {
+	f := os.NewFile(uintptr(regFd), "socket")
 	rc, err := f.SyscallConn()
 	if err != nil {
 		f.Close()
 		return nil, pyerr.FromErrno(syscall.EBADF)
 	}
-	h := &handle{file: f, rc: rc, fd: fd}
+	h := &handle{file: f, rc: rc, fd: fd, priv: fd != regFd}
 	h.nb.Store(nonblock)
 	if !nonblock {
-		// Nothing else has the File yet, so fd can be used directly (and
-		// no closure is allocated for each accepted connection).
-		if err := setFIONBIO(fd, false); err != nil {
+		// Nothing else has the File yet, so regFd can be used directly
+		// (and no closure is allocated for each accepted connection).
+		if err := setFIONBIO(regFd, false); err != nil {
 			f.Close()
 			return nil, toPyErr(err)
 		}
 	}
 	return h, nil
+}
+
+// adoptHandle registers fd, a descriptor the caller owns, through a private
+// duplicate, and leaves the shared kernel flag at nonblock.
+func adoptHandle(fd int, nonblock bool) (*handle, error) {
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, toPyErr(err)
+	}
+	if err := setFIONBIO(dup, true); err != nil {
+		unix.Close(dup)
+		return nil, toPyErr(err)
+	}
+	return newHandle(fd, dup, nonblock)
+}
+
+// enterKernel brackets a syscall that may sleep in the kernel (accept4,
+// connect, sendfile: they have no MSG_DONTWAIT, and a sibling sharing the
+// file description may have cleared O_NONBLOCK). It reports false once the
+// socket is closed; Close does not wait for such a call (see close).
+func (h *handle) enterKernel() bool {
+	h.kernelCalls.Add(1)
+	if h.closed.Load() {
+		h.kernelCalls.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (h *handle) exitKernel() { h.kernelCalls.Add(-1) }
+
+// close closes the fd (and the private duplicate of an adopted one).
+func (h *handle) close() error {
+	err := h.closeFile()
+	if h.priv {
+		err = unix.Close(h.fd)
+	}
+	return err
+}
+
+// closeFile closes the File. It never waits for another goroutine's call:
+// calls parked on the poller are woken (OSError 9); a syscall sleeping in
+// the kernel keeps the description open until it returns, as in CPython,
+// where close(2) returns at once and the other thread's call finishes
+// later, and then fails with OSError 9.
+func (h *handle) closeFile() error {
+	h.closed.Store(true)
+	if h.kernelCalls.Load() > 0 {
+		go h.file.Close()
+		return nil
+	}
+	return h.file.Close()
 }
 
 // setFIONBIO sets the kernel O_NONBLOCK flag with ioctl(FIONBIO), as
@@ -138,56 +214,103 @@ func toPyErr(err error) error {
 	return pyerr.NewOSError(err.Error())
 }
 
-// detached keeps the os.File of every detached socket whose fd is still
-// the caller's, so that its finalizer never closes that fd, and so that
-// adopting the fd again reuses the poller registration.
+// detached keeps the handle of every detached socket whose os.File holds
+// the number given to the caller. That File must not be closed or
+// collected while the number is the caller's: its finalizer would close
+// the caller's fd, and its poller close would unregister whatever file
+// then has that number. Adopting the number again (FromFileno) reuses the
+// registration.
+//
+// An entry is known to be stale when the kernel hands pysock the same
+// number for a new descriptor: the caller closed it. Only then, while
+// pysock alone knows the number, can the old File be closed safely:
+// retireDetached moves the new descriptor to another number first. So
+// memory stays flat however often sockets are detached and their fds
+// closed by hand.
 var detached struct {
 	sync.Mutex
-	m         map[int]detachedFD
-	graveyard []*os.File
+	m     map[int][]detachedFD
+	count atomic.Int32 // entries in m
 }
 
 type detachedFD struct {
-	h   *handle
-	ino uint64
+	h        *handle
+	dev, ino uint64
 }
 
-func fdIno(fd int) uint64 {
+func fdID(fd int) (dev, ino uint64) {
 	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil {
-		return 0
+		return 0, 0
 	}
-	return st.Ino
+	return st.Dev, st.Ino
 }
 
 func rememberDetached(h *handle) {
+	dev, ino := fdID(h.fd)
 	detached.Lock()
 	defer detached.Unlock()
 	if detached.m == nil {
-		detached.m = make(map[int]detachedFD)
+		detached.m = make(map[int][]detachedFD)
 	}
-	if old, ok := detached.m[h.fd]; ok {
-		detached.graveyard = append(detached.graveyard, old.h.file)
-	}
-	detached.m[h.fd] = detachedFD{h: h, ino: fdIno(h.fd)}
+	detached.m[h.fd] = append(detached.m[h.fd], detachedFD{h: h, dev: dev, ino: ino})
+	detached.count.Add(1)
 }
 
-// takeDetached returns the handle of a detached fd being adopted again, or
-// nil. A stale entry (the caller closed the fd and the number was reused)
-// is kept alive forever rather than let its finalizer close the new fd.
+// takeDetached returns the handle of a detached fd being adopted again or
+// closed with socket.close(fd), or nil.
 func takeDetached(fd int) *handle {
-	detached.Lock()
-	defer detached.Unlock()
-	d, ok := detached.m[fd]
-	if !ok {
+	if detached.count.Load() == 0 {
 		return nil
 	}
-	delete(detached.m, fd)
-	if ino := fdIno(fd); ino != 0 && ino == d.ino {
-		return d.h
+	dev, ino := fdID(fd)
+	detached.Lock()
+	defer detached.Unlock()
+	list := detached.m[fd]
+	if len(list) == 0 {
+		return nil
 	}
-	detached.graveyard = append(detached.graveyard, d.h.file)
-	return nil
+	last := list[len(list)-1]
+	if ino == 0 || last.ino != ino || last.dev != dev {
+		return nil
+	}
+	dropDetached(fd, len(list)-1)
+	return last.h
+}
+
+// dropDetached removes entry i of fd's list. Callers hold detached.
+func dropDetached(fd, i int) {
+	list := detached.m[fd]
+	list = append(list[:i:i], list[i+1:]...)
+	if len(list) == 0 {
+		delete(detached.m, fd)
+	} else {
+		detached.m[fd] = list
+	}
+	detached.count.Add(-1)
+}
+
+// retireDetached closes the oldest stale File of fd, a number the kernel
+// has just given pysock, and returns the descriptor's new number (fd
+// itself if there is nothing to retire or no number to move to).
+func retireDetached(fd int) int {
+	detached.Lock()
+	defer detached.Unlock()
+	list := detached.m[fd]
+	if len(list) == 0 {
+		return fd
+	}
+	moved, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return fd
+	}
+	old := list[0].h
+	dropDetached(fd, 0)
+	// The old File's poller close finds fd unregistered (it is the new,
+	// not yet registered descriptor) and its close(2) closes fd, which
+	// pysock alone knew.
+	old.file.Close()
+	return moved
 }
 
 // fionbio is the FIONBIO ioctl request (asm-generic value, used on amd64 and

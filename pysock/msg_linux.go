@@ -147,28 +147,27 @@ func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, e
 		msg.Control = &control[0]
 		msg.SetControllen(len(control))
 	}
-	s.rmu.Lock()
-	defer s.rmu.Unlock()
-	st := &s.r
-	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
-	if total == 0 && st.timed {
-		st.op = opPollIn // CPython polls first in timeout mode
-		if err := s.read(h); err != nil {
-			return MsgResult{}, err
-		}
-	}
-	st.op, st.flags = opRecvMsg, int32(flags)
-	st.extra().msg = &msg
-	err = s.read(h)
-	st.x.msg = nil
+	sd := &s.r
+	st, err := s.begin(sd, h, flags&unix.MSG_DONTWAIT != 0, nil)
 	if err != nil {
 		return MsgResult{}, err
 	}
+	defer s.end(sd, st)
+	st.op, st.flags = opRecvMsg, int32(flags)
+	x := st.extra()
+	x.msg, x.iov, x.total = &msg, iov, total
+	if err := s.run(sd, st, nil); err != nil {
+		return MsgResult{}, err
+	}
+	controllen, msgFlags, namelen := int(msg.Controllen), msg.Flags, msg.Namelen
+	if x.advanced { // MSG_WAITALL in blocking mode took several syscalls
+		controllen, msgFlags, namelen = x.firstControllen, x.firstFlags, x.firstNamelen
+	}
 	return MsgResult{
 		N:        st.n,
-		AncData:  parseCmsgs(control[:min(int(msg.Controllen), len(control))]),
-		MsgFlags: int(msg.Flags),
-		Address:  decodeAddr(&rsa, msg.Namelen),
+		AncData:  parseCmsgs(control[:min(controllen, len(control))]),
+		MsgFlags: int(msgFlags),
+		Address:  decodeAddr(&rsa, namelen),
 	}, nil
 }
 
@@ -269,14 +268,20 @@ func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any
 	if err != nil {
 		return 0, err
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	st := &s.w
-	s.prepare(st, h, flags&unix.MSG_DONTWAIT != 0)
+	sd := &s.w
+	st, err := s.begin(sd, h, flags&unix.MSG_DONTWAIT != 0, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer s.end(sd, st)
 	st.op, st.flags = opSendMsg, int32(flags)
-	st.extra().msg = &msg
-	err = s.write(h)
-	st.x.msg = nil
+	total := 0
+	for _, b := range buffers {
+		total += len(b)
+	}
+	x := st.extra()
+	x.msg, x.iov, x.total = &msg, iov, total
+	err = s.run(sd, st, nil)
 	return st.n, err
 }
 

@@ -424,7 +424,7 @@ func IfIndexToName(ifIndex any) (string, error) {
 // Detach or from elsewhere.
 func Close(fd int) error {
 	if h := takeDetached(fd); h != nil {
-		return toPyErr(h.file.Close())
+		return toPyErr(h.close())
 	}
 	return toPyErr(unix.Close(fd))
 }

@@ -8,7 +8,6 @@ import (
 	"syscall"
 	"time"
 
-	pyerr "github.com/pysock/pysock/errors"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,19 +18,17 @@ func (s *Socket) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, err := s.recvInto(p, 0)
+	n, _, err := s.recvIntoBuf(opRecv, p, 0, nil)
 	if err == nil && n == 0 {
 		return 0, io.EOF
 	}
 	return n, err
 }
 
-// Write implements io.Writer: SendAll in the socket's mode.
+// Write implements io.Writer: SendAll in the socket's mode. n is the
+// bytes sent, also when an error (a timeout, a reset) cut the call short.
 func (s *Socket) Write(p []byte) (int, error) {
-	if _, err := s.send(opSendAll, p, 0); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	return s.send(opSendAll, p, 0, nil)
 }
 
 // ReadFrom implements io.ReaderFrom, so io.Copy(sock, r) uses the fast
@@ -52,10 +49,11 @@ func (s *Socket) ReadFrom(r io.Reader) (int64, error) {
 	for {
 		n, rerr := r.Read(buf)
 		if n > 0 {
-			if _, err := s.send(opSendAll, buf[:n], 0); err != nil {
+			m, err := s.send(opSendAll, buf[:n], 0, nil)
+			total += int64(m)
+			if err != nil {
 				return total, err
 			}
-			total += int64(n)
 		}
 		if rerr == io.EOF {
 			return total, nil
@@ -72,7 +70,7 @@ func (s *Socket) WriteTo(w io.Writer) (int64, error) {
 	buf := make([]byte, 64<<10)
 	var total int64
 	for {
-		n, err := s.recvInto(buf, 0)
+		n, _, err := s.recvIntoBuf(opRecv, buf, 0, nil)
 		if err != nil {
 			return total, err
 		}
@@ -146,17 +144,18 @@ type deadlines struct {
 	rd, wd time.Time
 }
 
-func (d *deadlines) read() *callOpts {
+// get is the read or write deadline.
+func (d *deadlines) get(read bool) time.Time {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return &callOpts{adapter: true, deadline: d.rd}
+	if read {
+		return d.rd
+	}
+	return d.wd
 }
 
-func (d *deadlines) write() *callOpts {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return &callOpts{adapter: true, deadline: d.wd}
-}
+// opts are the options of an adapter call under d.
+func (d *deadlines) opts() *callOpts { return &callOpts{adapter: true, dl: d} }
 
 // Conn is a stream Socket seen as a net.Conn; see Socket.NetConn.
 type Conn struct {
@@ -182,7 +181,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, err := c.s.recvIntoOpts(p, 0, c.dl.read())
+	n, _, err := c.s.recvIntoBuf(opRecv, p, 0, c.dl.opts())
 	if err == nil && n == 0 {
 		return 0, io.EOF
 	}
@@ -191,11 +190,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 
 // Write implements net.Conn: everything is written or an error returned.
 func (c *Conn) Write(p []byte) (int, error) {
-	n, err := c.s.sendOpts(opSendAll, p, 0, c.dl.write())
-	if err != nil {
-		return n, err
-	}
-	return len(p), nil
+	return c.s.send(opSendAll, p, 0, c.dl.opts())
 }
 
 // Close implements net.Conn.
@@ -246,10 +241,13 @@ func setDeadlines(s *Socket, d *deadlines, t time.Time, read, write bool) error 
 	}
 	d.mu.Unlock()
 	if read {
-		s.r.adapterDeadline(true, t)
+		s.r.st.applyAdapterDeadline(t)
 	}
 	if write {
-		s.w.adapterDeadline(false, t)
+		s.w.st.applyAdapterDeadline(t)
+	}
+	if h := s.h.Load(); h != nil {
+		h.wakeWaiters()
 	}
 	return nil
 }
@@ -282,7 +280,7 @@ func (s *Socket) NetPacketConn() *PacketConn { return &PacketConn{s: s} }
 
 // ReadFrom implements net.PacketConn.
 func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
-	n, a, err := c.s.recvFromIntoOpts(p, 0, c.dl.read())
+	n, a, err := c.s.recvIntoBuf(opRecvFrom, p, 0, c.dl.opts())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -291,11 +289,7 @@ func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
 
 // WriteTo implements net.PacketConn.
 func (c *PacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
-	o := c.dl.write()
-	if pastDeadline(o) {
-		return 0, pyerr.NewSocketTimeout()
-	}
-	return c.s.sendToOpts(p, 0, fromNetAddr(addr), o)
+	return c.s.sendToAddr(p, 0, fromNetAddr(addr), c.dl.opts())
 }
 
 // Close implements net.PacketConn.
@@ -336,7 +330,7 @@ func (s *Socket) NetListener() *Listener { return &Listener{s: s} }
 
 // Accept implements net.Listener.
 func (l *Listener) Accept() (net.Conn, error) {
-	c, _, err := l.s.acceptOpts(&callOpts{adapter: true})
+	c, _, err := l.s.accept(&callOpts{adapter: true})
 	if err != nil {
 		return nil, err
 	}

@@ -146,14 +146,7 @@ func (s *Socket) sendfileSyscall(file *os.File, offsetArg any, count int) (total
 				break
 			}
 		}
-		s.wmu.Lock()
-		w := &s.w
-		s.prepare(w, h, false)
-		x := w.extra()
-		w.op, x.fileFd, x.offset, x.count = opSendFile, ffd, offset, int(blocksize)
-		werr := s.write(h)
-		sent, newOff := w.n, x.offset
-		s.wmu.Unlock()
+		sent, newOff, werr := s.sendfileOnce(h, ffd, offset, int(blocksize))
 		if werr != nil {
 			var oe *pyerr.OSError
 			if total == 0 && errors.As(werr, &oe) && oe.HasErrno && !pyerr.IsInstance(werr, "TimeoutError") && !errors.Is(werr, errClosedCause) {
@@ -168,6 +161,22 @@ func (s *Socket) sendfileSyscall(file *os.File, offsetArg any, count int) (total
 		total += sent
 	}
 	return total, false, nil
+}
+
+// sendfileOnce is one os.sendfile of Lib/socket.py's loop: it waits for
+// room first in timeout mode, and, like the blocking call, when the socket
+// is full.
+func (s *Socket) sendfileOnce(h *handle, ffd int, offset int64, count int) (sent int, newOff int64, err error) {
+	sd := &s.w
+	st, err := s.begin(sd, h, false, nil)
+	if err != nil {
+		return 0, offset, err
+	}
+	defer s.end(sd, st)
+	x := st.extra()
+	st.op, x.fileFd, x.offset, x.count = opSendFile, ffd, offset, count
+	err = s.run(sd, st, nil)
+	return st.n, x.offset, err
 }
 
 // sendfileSend is Lib/socket.py's _sendfile_use_send.

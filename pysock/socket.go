@@ -39,10 +39,7 @@ type Socket struct {
 	timeout atomic.Int64 // ns; -1 None (blocking), 0 non-blocking
 	h       atomic.Pointer[handle]
 
-	rmu, wmu sync.Mutex // serialize readers / writers; guard r / w
-	r, w     ioState
-	readFn   func(uintptr) bool
-	writeFn  func(uintptr) bool
+	r, w side // reads (recv*, accept) and writes (send*, connect)
 
 	// Python's _closed and _io_refs: Close with files from MakeFile still
 	// open only marks the socket closed; the last file's Close closes it.
@@ -62,8 +59,8 @@ func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket
 	s := &Socket{family: int32(family), typ: int32(typ &^ (SOCK_NONBLOCK | SOCK_CLOEXEC)), proto: int32(proto)}
 	s.timeout.Store(timeoutNs)
 	s.h.Store(h)
-	s.readFn = s.doRead
-	s.writeFn = s.doWrite
+	s.r.fn = s.r.st.do
+	s.w.fn = s.w.st.do
 	return s
 }
 
@@ -82,7 +79,7 @@ func NewSocket(family, typ, proto int) (*Socket, error) {
 		return nil, toPyErr(err)
 	}
 	ns := initialTimeout(typ)
-	h, err := newHandle(fd, ns >= 0)
+	h, err := freshHandle(fd, ns >= 0)
 	if err != nil {
 		return nil, err
 	}
@@ -156,17 +153,14 @@ func FromFileno(fd, family, typ, proto int) (*Socket, error) {
 	ns := defaultTimeout.Load()
 	h := takeDetached(fd)
 	if h == nil {
+		// Whatever the fd's current flag, it is registered with the
+		// poller (through a private duplicate; see handle). In blocking
+		// mode its O_NONBLOCK flag is left as it was, as CPython leaves it.
 		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
 		if err != nil {
 			return nil, toPyErr(err)
 		}
-		wasNB := flags&unix.O_NONBLOCK != 0
-		if !wasNB {
-			if err := unix.SetNonblock(fd, true); err != nil {
-				return nil, toPyErr(err)
-			}
-		}
-		h, err = newHandle(fd, wasNB || ns >= 0)
+		h, err = adoptHandle(fd, flags&unix.O_NONBLOCK != 0 || ns >= 0)
 		if err != nil {
 			return nil, err
 		}
@@ -219,8 +213,8 @@ func (s *Socket) realClose() error {
 	if h == nil {
 		return nil
 	}
-	h.closed.Store(true)
-	err := h.file.Close()
+	err := h.close()
+	h.wakeWaiters()
 	if err == nil {
 		return nil
 	}
@@ -273,6 +267,13 @@ func (s *Socket) Detach() int {
 	if h == nil {
 		return -1
 	}
+	if h.priv {
+		// The File holds a private duplicate: close it, the caller's
+		// number stays open.
+		h.closeFile()
+		h.wakeWaiters()
+		return h.fd
+	}
 	rememberDetached(h)
 	return h.fd
 }
@@ -293,8 +294,15 @@ func (s *Socket) Dup() (*Socket, error) {
 	if err != nil {
 		return nil, toPyErr(err)
 	}
+	// The duplicate shares the file description and so its O_NONBLOCK
+	// flag, which blocking mode clears: set it so that os.NewFile
+	// registers the fd with the poller.
+	if err := setFIONBIO(nfd, true); err != nil {
+		unix.Close(nfd)
+		return nil, toPyErr(err)
+	}
 	ns := s.timeout.Load()
-	nh, err := newHandle(nfd, ns >= 0)
+	nh, err := freshHandle(nfd, ns >= 0)
 	if err != nil {
 		return nil, err
 	}

@@ -17,12 +17,12 @@ func SocketPair(family, typ, proto int) (*Socket, *Socket, error) {
 		return nil, nil, toPyErr(err)
 	}
 	ns := initialTimeout(typ)
-	ha, err := newHandle(fds[0], ns >= 0)
+	ha, err := freshHandle(fds[0], ns >= 0)
 	if err != nil {
 		unix.Close(fds[1])
 		return nil, nil, err
 	}
-	hb, err := newHandle(fds[1], ns >= 0)
+	hb, err := freshHandle(fds[1], ns >= 0)
 	if err != nil {
 		ha.file.Close()
 		return nil, nil, err

@@ -1,0 +1,143 @@
+package pysock
+
+import (
+	"syscall"
+	"time"
+
+	pyerr "github.com/pysock/pysock/errors"
+)
+
+// Every waiting call runs through begin, run and end (the one wrapper
+// shape, as in mdlayher/socket): begin takes the side's lock within the
+// call's own deadline and decides the mode, run makes the syscalls through
+// the poller and maps the result to Python's exception, end releases.
+//
+// The context-aware variants (RecvContext…) behave like their plain twins
+// in the socket's current mode (blocking, timeout or non-blocking; the
+// mode is not changed), and in addition return ctx.Err() promptly when ctx
+// is cancelled or its deadline passes while the call waits. A cancelled
+// call has consumed nothing: received data stays queued, and
+// SendAllContext may have sent a prefix of the data, as a timed-out
+// sendall may.
+
+// callMode is how a call waits, decided when it starts (CPython's
+// sock_call_ex): blocking mode waits without a deadline, timeout mode with
+// one, non-blocking mode and MSG_DONTWAIT in blocking mode do not wait.
+// In timeout mode CPython polls before every call, so MSG_DONTWAIT there
+// still waits.
+type callMode struct {
+	wait, timed, emu bool
+	deadline         int64
+}
+
+// modeOf is the mode of a call starting now on h.
+func (s *Socket) modeOf(h *handle, userNB bool, o *callOpts, read bool) callMode {
+	if o != nil && o.adapter {
+		m := callMode{wait: !userNB, emu: !userNB && !h.nbFast()}
+		if t := o.adapterDeadline(read); m.wait && !t.IsZero() {
+			m.timed, m.deadline = true, int64(t.Sub(monoBase))
+		}
+		return m
+	}
+	ns := s.timeout.Load()
+	switch {
+	case ns > 0:
+		return callMode{wait: true, timed: true, deadline: monoAfter(ns)}
+	case ns < 0 && !userNB && !h.nbFast():
+		return callMode{wait: true, emu: true}
+	}
+	// Non-blocking mode, MSG_DONTWAIT, or an adopted fd whose kernel flag
+	// is O_NONBLOCK in blocking mode (CPython's blocking call then gives
+	// EAGAIN too).
+	return callMode{}
+}
+
+// pastDeadline reports whether an adapter call's deadline has already
+// passed: such a call fails before trying, as Go's net does.
+func pastDeadline(o *callOpts, read bool) bool {
+	if o == nil || !o.adapter {
+		return false
+	}
+	t := o.adapterDeadline(read)
+	return !t.IsZero() && !time.Now().Before(t)
+}
+
+// begin starts a call on side sd: it takes the side's lock within the
+// call's own deadline (a call's timeout, context and Go deadline run from
+// its start, including the time it waits for another goroutine's call on
+// the same side) and prepares the state the call runs with. That is the
+// side's own state, or, for a call that does not wait while another
+// goroutine holds the lock, a private one: a non-blocking call never waits
+// for a blocked one, as in CPython, where both would be in the kernel.
+// end releases what begin took.
+func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState, error) {
+	read := sd == &s.r
+	if pastDeadline(o, read) {
+		return nil, errTimeout()
+	}
+	m := s.modeOf(h, userNB, o, read)
+	st := &sd.st
+	if !sd.mu.TryLock() {
+		if !m.wait {
+			st = new(ioState)
+		} else if err := h.lockSlow(&sd.mu, &m, o, read); err != nil {
+			return nil, err
+		}
+	}
+	st.h = h
+	st.wait, st.timed, st.emu, st.deadline = m.wait, m.timed, m.emu, m.deadline
+	st.stream = s.typ == SOCK_STREAM
+	st.armed.Store(false)
+	st.n, st.errno = 0, 0
+	return st, nil
+}
+
+// end releases the state begin returned.
+func (s *Socket) end(sd *side, st *ioState) {
+	st.buf = nil
+	if st.x != nil {
+		st.x.msg, st.x.iov, st.x.advanced = nil, nil, false
+	}
+	if st == &sd.st {
+		sd.mu.Unlock()
+		st.h.wakeWaiters()
+	}
+}
+
+// run runs st's operation and returns Python's exception for its result:
+// through the poller (parking on EAGAIN) for the side's own state, in one
+// Control call for a private state, which never waits.
+func (s *Socket) run(sd *side, st *ioState, o *callOpts) error {
+	h := st.h
+	var err error
+	if st != &sd.st {
+		err = h.rc.Control(func(fd uintptr) { st.do(fd) })
+	} else {
+		err = withCtx(o, st, func() error {
+			var e error
+			if st.isRead() {
+				e = h.rc.Read(sd.fn)
+			} else {
+				e = h.rc.Write(sd.fn)
+			}
+			st.disarm()
+			return e
+		})
+	}
+	switch {
+	case err != nil && o != nil && o.ctx != nil && err == o.ctx.Err():
+		return err // the context ended the call
+	case err != nil:
+		return h.mapPollError(err)
+	case st.errno == errnoTimedOut:
+		return errTimeout()
+	case st.errno == uint8(syscall.EBADF) && h.closed.Load():
+		return errClosed()
+	case st.errno != 0:
+		return pyerr.FromErrno(st.errnoOf())
+	}
+	return nil
+}
+
+// errTimeout is socket.timeout: TimeoutError('timed out').
+func errTimeout() error { return pyerr.NewSocketTimeout() }

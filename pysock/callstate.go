@@ -1,0 +1,241 @@
+package pysock
+
+import (
+	"context"
+	"math"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// I/O operations run by the RawConn callbacks (rawio_linux.go).
+const (
+	opRecv uint8 = iota
+	opRecvFrom
+	opRecvNew     // recv into a buffer the callback allocates (see recvNew)
+	opRecvFromNew // recvfrom likewise
+	opRecvMsg     // recvmsg(2) with st.x.msg
+	opAccept      // the last read-side operation (see isRead)
+	opSend
+	opSendTo
+	opSendAll
+	opSendMsg       // sendmsg(2) with st.x.msg
+	opSendFile      // sendfile(2) from st.x.fileFd at st.x.offset
+	opConnectFinish // blocking mode: complete an in-progress connect with connect(2)
+	opConnectWait   // timeout mode: wait writable, then read SO_ERROR
+)
+
+// side is one direction of a Socket: reads (recv*, accept) or writes
+// (send*, connect). Calls on one side are serialized by lock and use the
+// side's state, so that the RawConn callback is built once per side and
+// calls allocate nothing.
+type side struct {
+	st ioState
+	mu sync.Mutex         // the side's lock; see lockSide
+	fn func(uintptr) bool // st.do, bound once
+}
+
+// ioState is the per-call state of one read or one write. It is packed
+// because every connection holds two: at 10 000 connections each byte of
+// a socket is 10 kB of a server's memory.
+type ioState struct {
+	armed    atomic.Bool
+	op       uint8
+	errno    uint8 // the call's errno (a syscall.Errno; Linux's are below 134), 0 if none, or errnoTimedOut
+	wait     bool  // on EAGAIN, park on the poller (blocking / timeout mode)
+	timed    bool  // a deadline applies (timeout mode, adapter deadline)
+	emu      bool  // blocking mode on a blocking kernel flag: give what the kernel's blocking call gives
+	stream   bool  // SOCK_STREAM: blocking send and MSG_WAITALL span several syscalls
+	cancel   bool  // a context was cancelled: the deadline stays in the past (under dlmu)
+	adapter  bool  // a net.Conn call is in progress: SetDeadline applies to it (under dlmu)
+	flags    int32 // the caller's MSG_* flags (a C int)
+	h        *handle
+	deadline int64 // monotonic, see monoNow
+	// buf is the call's buffer. opRecvNew / opRecvFromNew allocate it in
+	// the callback, sized by what arrived, at most n bytes.
+	buf  []byte
+	n    int
+	x    *ioExtra   // the rarer calls' arguments; see extra
+	dlmu sync.Mutex // orders deadline changes of arm/disarm and cancellation
+}
+
+// ioExtra holds what only some calls need, allocated on a side's first such
+// call: most stream sockets never need it.
+type ioExtra struct {
+	sa    rawAddr      // recvfrom/accept (read side), sendto/connect (write side)
+	msg   *unix.Msghdr // opRecvMsg, opSendMsg
+	iov   []unix.Iovec // the iovecs of msg, advanced as a stream call progresses
+	total int          // the bytes msg's iovecs hold
+	// After advance: the first recvmsg's results (see advance).
+	advanced        bool
+	firstControllen int
+	firstFlags      int32
+	firstNamelen    uint32
+	fileFd          int   // opSendFile
+	offset          int64 // opSendFile
+	count           int   // opSendFile
+}
+
+// extra is the side's ioExtra. Callers hold the side's lock.
+func (st *ioState) extra() *ioExtra {
+	if st.x == nil {
+		st.x = new(ioExtra)
+	}
+	return st.x
+}
+
+// sockaddr is the side's sockaddr buffer. Callers hold the side's lock.
+func (st *ioState) sockaddr() *rawAddr { return &st.extra().sa }
+
+// errnoTimedOut in ioState.errno: sendall found its deadline passed
+// between chunks.
+const errnoTimedOut = 255
+
+// isRead reports whether st's operation is on the read side.
+func (st *ioState) isRead() bool { return st.op <= opAccept }
+
+// errnoOf is the call's errno as a syscall.Errno.
+func (st *ioState) errnoOf() syscall.Errno { return syscall.Errno(st.errno) }
+
+// monoBase anchors the monotonic deadlines kept in ioState (8 bytes where a
+// time.Time takes 24); monoTime turns one back into a time.Time that still
+// carries the monotonic reading.
+var monoBase = time.Now()
+
+func monoNow() int64 { return int64(time.Since(monoBase)) }
+
+func monoTime(d int64) time.Time { return monoBase.Add(time.Duration(d)) }
+
+// monoAfter is monoNow()+ns, saturating instead of wrapping.
+func monoAfter(ns int64) int64 {
+	now := monoNow()
+	if ns > math.MaxInt64-now {
+		return math.MaxInt64
+	}
+	return now + ns
+}
+
+// callOpts are the extras of the context-aware and net.Conn calls; plain
+// calls pass nil.
+type callOpts struct {
+	ctx     context.Context // cancellation (RecvContext…): the socket's mode is kept
+	adapter bool            // adapter calls: wait (no deadline if zero) whatever the mode
+	dl      *deadlines      // adapter calls: the Conn's Go deadlines, read when needed
+}
+
+// adapterDeadline is the Go deadline of an adapter call on one side (zero:
+// none).
+func (o *callOpts) adapterDeadline(read bool) time.Time {
+	if o.dl == nil {
+		return time.Time{}
+	}
+	return o.dl.get(read)
+}
+
+// arm sets the call's deadline on the poller (once per call, timed calls
+// only) just before the RawConn parks the goroutine, so that calls which
+// find data ready make no timer update. A cancelled context's past
+// deadline is left in place.
+//
+// The cost of arming here: the runtime's timer code runs at the bottom of
+// the callback's stack, and a goroutine parked in a timeout-mode recv
+// holds a 4 KiB stack instead of 2 KiB (20 MB at 10 000 connections).
+// Arming before the call, a few frames from the caller, was measured too:
+// the timer code alone (os, internal/poll and runtime frames, about 1 KiB)
+// still overflows the 2 KiB stack, so that only added timer updates.
+func (st *ioState) arm() {
+	if !st.timed || st.armed.Load() {
+		return
+	}
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	st.armed.Store(true)
+	if st.cancel {
+		return
+	}
+	st.setDeadline(monoTime(st.deadline))
+}
+
+func (st *ioState) disarm() {
+	if !st.armed.Load() {
+		return
+	}
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	st.armed.Store(false)
+	st.setDeadline(time.Time{})
+}
+
+func (st *ioState) setDeadline(t time.Time) {
+	if st.isRead() {
+		st.h.file.SetReadDeadline(t)
+	} else {
+		st.h.file.SetWriteDeadline(t)
+	}
+}
+
+// cancelNow wakes the call parked on the poller: its deadline goes to the
+// past (from a context's AfterFunc).
+func (st *ioState) cancelNow() {
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	st.cancel = true
+	st.armed.Store(true)
+	st.setDeadline(time.Unix(1, 0))
+}
+
+// applyAdapterDeadline applies a net.Conn SetDeadline to the call in
+// progress, if an adapter call is waiting.
+func (st *ioState) applyAdapterDeadline(t time.Time) {
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	if !st.adapter || st.h == nil {
+		return
+	}
+	st.armed.Store(true)
+	st.setDeadline(t)
+}
+
+// withCtx runs op (a read or write on st) so that cancelling o.ctx wakes
+// it; the context's error replaces op's failure if the context fired.
+func withCtx(o *callOpts, st *ioState, op func() error) error {
+	if o != nil && o.adapter {
+		st.dlmu.Lock()
+		st.adapter = true
+		st.dlmu.Unlock()
+		defer func() {
+			st.dlmu.Lock()
+			st.adapter = false
+			st.dlmu.Unlock()
+		}()
+	}
+	if o == nil || o.ctx == nil || o.ctx.Done() == nil {
+		return op()
+	}
+	if err := o.ctx.Err(); err != nil {
+		return err
+	}
+	st.dlmu.Lock()
+	st.cancel = false
+	st.dlmu.Unlock()
+	fired := make(chan struct{})
+	stop := context.AfterFunc(o.ctx, func() {
+		st.cancelNow()
+		close(fired)
+	})
+	err := op()
+	if !stop() {
+		<-fired
+		st.disarm()
+		st.dlmu.Lock()
+		st.cancel = false
+		st.dlmu.Unlock()
+		if err != nil {
+			return o.ctx.Err()
+		}
+	}
+	return err
+}

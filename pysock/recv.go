@@ -1,0 +1,226 @@
+package pysock
+
+import (
+	"context"
+	"fmt"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+// The receive calls. Each plain method and its context form share one
+// implementation; a nil *callOpts is a plain call.
+
+// optFlags reads the optional trailing flags argument of a call whose
+// Python signature has fixed positional arguments before it (fixed of
+// them): a C int, and CPython's TypeError for too many arguments.
+func optFlags(caller string, fixed int, flags []int) (int, error) {
+	switch len(flags) {
+	case 0:
+		return 0, nil
+	case 1:
+		return cInt(flags[0])
+	}
+	return 0, errTooManyArgs(caller, fixed+1, fixed+len(flags))
+}
+
+// errTooManyArgs is the TypeError of a PyArg_ParseTuple call with too many
+// arguments.
+func errTooManyArgs(caller string, most, given int) error {
+	return pyerr.NewTypeError(fmt.Sprintf("%s() takes at most %d arguments (%d given)", caller, most, given))
+}
+
+// intoArgs reads recv_into's and recvfrom_into's optional (nbytes, flags)
+// and checks them against buf as CPython does; it returns the buffer to
+// receive into.
+func intoArgs(caller string, buf []byte, args []int) ([]byte, int, error) {
+	if len(args) > 2 {
+		return nil, 0, errTooManyArgs(caller, 3, 1+len(args))
+	}
+	nbytes, fl := 0, 0
+	if len(args) > 0 {
+		nbytes = args[0]
+	}
+	if len(args) > 1 {
+		fl = args[1]
+	}
+	if _, err := cInt(fl); err != nil {
+		return nil, 0, err
+	}
+	if nbytes < 0 {
+		return nil, 0, pyerr.NewValueError("negative buffersize in " + caller)
+	}
+	if nbytes > len(buf) {
+		if caller == "recv_into" {
+			return nil, 0, pyerr.NewValueError("buffer too small for requested bytes")
+		}
+		return nil, 0, pyerr.NewValueError("nbytes is greater than the length of the buffer")
+	}
+	if nbytes == 0 {
+		nbytes = len(buf)
+	}
+	return buf[:nbytes], fl, nil
+}
+
+// Recv is socket.recv(bufsize[, flags]): at most bufsize bytes; an empty
+// result means end of stream (never an error). Non-blocking mode: not ready
+// → BlockingIOError(11). Timeout mode: TimeoutError('timed out') after the
+// timeout. Blocking mode parks the goroutine on the runtime poller and
+// returns what the kernel's blocking recv would (MSG_WAITALL included).
+// The result holds only the bytes received, whatever bufsize was.
+func (s *Socket) Recv(bufsize int, flags ...int) ([]byte, error) {
+	return s.recvBytes(nil, bufsize, flags)
+}
+
+// RecvContext is Recv that ctx can cancel.
+func (s *Socket) RecvContext(ctx context.Context, bufsize int, flags ...int) ([]byte, error) {
+	return s.recvBytes(&callOpts{ctx: ctx}, bufsize, flags)
+}
+
+func (s *Socket) recvBytes(o *callOpts, bufsize int, flags []int) ([]byte, error) {
+	fl, err := optFlags("recv", 1, flags)
+	if err != nil {
+		return nil, err
+	}
+	if bufsize < 0 {
+		return nil, pyerr.NewValueError("negative buffersize in recv")
+	}
+	if bufsize == 0 {
+		return []byte{}, nil // CPython returns at once, even when closed
+	}
+	b, _, err := s.recvNew(opRecvNew, bufsize, fl, o)
+	return b, err
+}
+
+// RecvFrom is socket.recvfrom(bufsize[, flags]) → (bytes, address). The
+// address is nil (Python's None) where the kernel gives none (TCP).
+func (s *Socket) RecvFrom(bufsize int, flags ...int) ([]byte, Address, error) {
+	return s.recvFromBytes(nil, bufsize, flags)
+}
+
+// RecvFromContext is RecvFrom that ctx can cancel.
+func (s *Socket) RecvFromContext(ctx context.Context, bufsize int, flags ...int) ([]byte, Address, error) {
+	return s.recvFromBytes(&callOpts{ctx: ctx}, bufsize, flags)
+}
+
+func (s *Socket) recvFromBytes(o *callOpts, bufsize int, flags []int) ([]byte, Address, error) {
+	fl, err := optFlags("recvfrom", 1, flags)
+	if err != nil {
+		return nil, nil, err
+	}
+	if bufsize < 0 {
+		return nil, nil, pyerr.NewValueError("negative buffersize in recvfrom")
+	}
+	return s.recvNew(opRecvFromNew, bufsize, fl, o)
+}
+
+// recvNew runs recv / recvfrom into a result sized by what arrived (see
+// recvsize.go).
+func (s *Socket) recvNew(op uint8, bufsize, flags int, o *callOpts) ([]byte, Address, error) {
+	if err := checkAlloc(bufsize); err != nil {
+		return nil, nil, err
+	}
+	h, err := s.handle()
+	if err != nil {
+		return nil, nil, err
+	}
+	sd := &s.r
+	st, err := s.begin(sd, h, flags&unix.MSG_DONTWAIT != 0, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer s.end(sd, st)
+	st.op, st.flags, st.n = op, int32(flags), bufsize
+	if st.emu && st.stream && flags&unix.MSG_WAITALL != 0 {
+		// The kernel's blocking call waits for all of bufsize.
+		st.op, st.n, st.buf = opRecv, 0, make([]byte, bufsize)
+		if op == opRecvFromNew {
+			st.op = opRecvFrom
+		}
+	}
+	var sa *rawAddr
+	if op == opRecvFromNew {
+		sa = st.sockaddr()
+	}
+	if err := s.run(sd, st, o); err != nil {
+		return nil, nil, err
+	}
+	b := st.buf
+	if st.op == opRecv || st.op == opRecvFrom {
+		b = exactResult(b, st.n)
+	}
+	if sa == nil {
+		return b, nil, nil
+	}
+	return b, decodeAddr(&sa.sa, sa.len), nil
+}
+
+// RecvInto is socket.recv_into(buffer[, nbytes[, flags]]): it reads into
+// buf and returns the count. nbytes 0 (the default) means len(buf). It
+// allocates nothing. With MSG_TRUNC on a datagram socket the count is the
+// datagram's full length and can exceed len(buf), as in CPython.
+func (s *Socket) RecvInto(buf []byte, args ...int) (int, error) {
+	return s.recvInto(nil, buf, args)
+}
+
+// RecvIntoContext is RecvInto that ctx can cancel.
+func (s *Socket) RecvIntoContext(ctx context.Context, buf []byte, args ...int) (int, error) {
+	return s.recvInto(&callOpts{ctx: ctx}, buf, args)
+}
+
+func (s *Socket) recvInto(o *callOpts, buf []byte, args []int) (int, error) {
+	b, fl, err := intoArgs("recv_into", buf, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(b) == 0 {
+		return 0, nil // CPython returns at once, even when closed
+	}
+	n, _, err := s.recvIntoBuf(opRecv, b, fl, o)
+	return n, err
+}
+
+// RecvFromInto is socket.recvfrom_into(buffer[, nbytes[, flags]]) →
+// (nbytes, address).
+func (s *Socket) RecvFromInto(buf []byte, args ...int) (int, Address, error) {
+	return s.recvFromInto(nil, buf, args)
+}
+
+// RecvFromIntoContext is RecvFromInto that ctx can cancel.
+func (s *Socket) RecvFromIntoContext(ctx context.Context, buf []byte, args ...int) (int, Address, error) {
+	return s.recvFromInto(&callOpts{ctx: ctx}, buf, args)
+}
+
+func (s *Socket) recvFromInto(o *callOpts, buf []byte, args []int) (int, Address, error) {
+	b, fl, err := intoArgs("recvfrom_into", buf, args)
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.recvIntoBuf(opRecvFrom, b, fl, o)
+}
+
+// recvIntoBuf runs recv / recvfrom into buf; n is never negative.
+func (s *Socket) recvIntoBuf(op uint8, buf []byte, flags int, o *callOpts) (int, Address, error) {
+	h, err := s.handle()
+	if err != nil {
+		return 0, nil, err
+	}
+	sd := &s.r
+	st, err := s.begin(sd, h, flags&unix.MSG_DONTWAIT != 0, o)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer s.end(sd, st)
+	st.op, st.buf, st.flags = op, buf, int32(flags)
+	var sa *rawAddr
+	if op == opRecvFrom {
+		sa = st.sockaddr()
+	}
+	if err := s.run(sd, st, o); err != nil {
+		return 0, nil, err
+	}
+	if sa == nil {
+		return st.n, nil, nil
+	}
+	return st.n, decodeAddr(&sa.sa, sa.len), nil
+}

@@ -1,0 +1,98 @@
+package pysock
+
+import (
+	"sync"
+	"syscall"
+	"unsafe"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+// The bytes recv and recvfrom return are sized by what arrived, not by
+// bufsize. CPython allocates bufsize bytes, receives, and shrinks the
+// result to its length, so neither a large bufsize nor a kept result costs
+// more than the data; a Go slice of a bufsize allocation would keep all of
+// it alive, and allocating bufsize zeroed bytes per call costs as much as
+// bufsize. So:
+//
+//   - up to scratchSize, the syscall receives into a pooled scratch buffer
+//     held only during the syscall (never while the goroutine waits), and
+//     the result is a new slice of exactly the bytes received;
+//   - beyond it, the buffer is sized by what is queued (FIONREAD, which is
+//     the next datagram's length on a datagram socket), at least
+//     scratchSize and at most bufsize;
+//   - MSG_WAITALL in blocking mode, which waits for all of bufsize, gets
+//     the whole buffer.
+const scratchSize = 64 << 10
+
+var scratchPool = sync.Pool{New: func() any { return new([scratchSize]byte) }}
+
+// recvNew is one receive of opRecvNew / opRecvFromNew: into a buffer it
+// allocates, at most st.n bytes (left in st.buf).
+func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
+	limit := st.n
+	var sa, salen uintptr
+	if st.op == opRecvFromNew {
+		x := st.x
+		x.sa.len = unix.SizeofSockaddrAny
+		sa, salen = uintptr(x.sa.ptr()), uintptr(unsafe.Pointer(&x.sa.len))
+	}
+	if limit <= scratchSize {
+		sp := scratchPool.Get().(*[scratchSize]byte)
+		b := sp[:limit]
+		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
+		if e == 0 {
+			// With MSG_TRUNC the kernel may report more than fits; CPython
+			// returns that many bytes, the rest unset (zeros here).
+			out := make([]byte, int(n))
+			copy(out, b)
+			st.buf = out
+		}
+		scratchPool.Put(sp)
+		return n, e
+	}
+	size := limit
+	if k, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ); err == nil {
+		size = min(limit, max(k, scratchSize))
+	}
+	if cap(st.buf) < size {
+		st.buf = make([]byte, size)
+	}
+	b := st.buf[:size]
+	n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
+	if e == 0 {
+		st.buf = exactResult(b, int(n))
+	}
+	return n, e
+}
+
+// exactResult is what a receive of n bytes into buf returns: buf[:n], or
+// a copy when keeping buf would hold much more than the data; with
+// MSG_TRUNC, n may exceed the buffer (see recvNew).
+func exactResult(buf []byte, n int) []byte {
+	if n <= len(buf) && cap(buf)-n <= scratchSize {
+		return buf[:n]
+	}
+	out := make([]byte, n)
+	copy(out, buf)
+	return out
+}
+
+// checkAlloc is where CPython's allocation of a receive buffer would raise
+// MemoryError: a request larger than the machine's memory and swap fails
+// up front instead of crashing the Go runtime. The figure is read once.
+func checkAlloc(n int) error {
+	if n > scratchSize && uint64(n) > memLimit() {
+		return pyerr.NewMemoryError()
+	}
+	return nil
+}
+
+var memLimit = sync.OnceValue(func() uint64 {
+	var si unix.Sysinfo_t
+	if unix.Sysinfo(&si) != nil {
+		return 1<<63 - 1
+	}
+	return (uint64(si.Totalram) + uint64(si.Totalswap)) * uint64(si.Unit)
+})
