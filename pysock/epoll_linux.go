@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
 	"golang.org/x/sys/unix"
@@ -246,13 +247,22 @@ func (e *EpollObject) Poll(args ...any) ([]PollEvent, error) {
 // wait is epoll_wait through the runtime poller: it waits (if wait) at
 // most ns nanoseconds (ns <= 0: no deadline) and hands the ready events to
 // use, under the object's lock (the slice is only valid during use).
+//
+// CPython allocates maxevents events per call (MemoryError where the
+// machine cannot); the buffer here grows with the events that are ready
+// at once instead, so that a large maxevents costs nothing: when a call
+// fills it, the next epoll_wait (timeout 0) continues into a larger one,
+// up to maxevents, and stops at the first fd already reported (a
+// level-triggered fd is queued again behind the ones not yet reported).
 func (e *EpollObject) wait(wait bool, ns int64, maxevents int, use func([]unix.EpollEvent)) error {
+	if err := checkAlloc(maxevents * int(unsafe.Sizeof(unix.EpollEvent{}))); err != nil {
+		return err
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if cap(e.buf) < maxevents {
-		e.buf = make([]unix.EpollEvent, maxevents)
+	if e.buf == nil {
+		e.buf = make([]unix.EpollEvent, 64)
 	}
-	buf := e.buf[:maxevents]
 	if ns > 0 {
 		e.file.SetReadDeadline(time.Now().Add(time.Duration(ns)))
 		e.armed = true
@@ -263,9 +273,15 @@ func (e *EpollObject) wait(wait bool, ns int64, maxevents int, use func([]unix.E
 	var n int
 	var werr error
 	err := e.rc.Read(func(epfd uintptr) bool {
-		for {
-			n, werr = unix.EpollWait(int(epfd), buf, 0)
-			if werr != syscall.EINTR {
+		n, werr = epollWait(int(epfd), e.buf[:min(len(e.buf), maxevents)])
+		for werr == nil && n == len(e.buf) && n < maxevents {
+			grown := make([]unix.EpollEvent, min(2*len(e.buf), maxevents))
+			copy(grown, e.buf[:n])
+			e.buf = grown
+			var more int
+			more, werr = epollWait(int(epfd), grown[n:])
+			n += uniqueEvents(grown[:n], grown[n:n+more])
+			if n < len(grown) {
 				break
 			}
 		}
@@ -279,6 +295,31 @@ func (e *EpollObject) wait(wait bool, ns int64, maxevents int, use func([]unix.E
 	case werr != nil:
 		return toPyErr(werr)
 	}
-	use(buf[:n])
+	use(e.buf[:n])
 	return nil
+}
+
+// epollWait is epoll_wait(2) without waiting, retrying EINTR.
+func epollWait(epfd int, buf []unix.EpollEvent) (int, error) {
+	for {
+		n, err := unix.EpollWait(epfd, buf, 0)
+		if err != syscall.EINTR {
+			return n, err
+		}
+	}
+}
+
+// uniqueEvents is how many of more, read after got, come before the first
+// fd that got already has.
+func uniqueEvents(got, more []unix.EpollEvent) int {
+	seen := make(map[int32]bool, len(got))
+	for _, ev := range got {
+		seen[ev.Fd] = true
+	}
+	for i, ev := range more {
+		if seen[ev.Fd] {
+			return i
+		}
+	}
+	return len(more)
 }

@@ -118,8 +118,9 @@ func (p *PollObject) Unregister(fd any) error {
 // returns the (fd, events) pairs that are ready, in registration order.
 // timeout is in milliseconds (an integer or a float); absent, nil or
 // negative waits forever. A closed descriptor is reported with POLLNVAL,
-// not as an error. Like Select, the wait holds one OS thread; signals are
-// retried with the time that is left. Two concurrent calls on one object
+// not as an error. Like Select, the answer is poll(2)'s and the goroutine
+// parks on the runtime poller while it waits; signals are retried with the
+// time that is left. Two concurrent calls on one object
 // give RuntimeError('concurrent poll() invocation'), as in CPython.
 func (p *PollObject) Poll(timeout ...any) ([]PollEvent, error) {
 	deadline, hasDeadline := time.Time{}, false
@@ -147,26 +148,52 @@ func (p *PollObject) Poll(timeout ...any) ([]PollEvent, error) {
 	defer p.running.Store(false)
 	p.mu.Lock()
 	fds := make([]unix.PollFd, len(p.order))
+	events := make(map[int]uint32, len(p.order))
 	for i, fd := range p.order {
 		fds[i] = unix.PollFd{Fd: int32(fd), Events: p.events[fd]}
+		events[fd] = uint32(uint16(p.events[fd]))
 	}
 	p.mu.Unlock()
-	for {
-		_, err := unix.Poll(fds, ms)
-		if err == syscall.EINTR {
-			if hasDeadline {
-				left := time.Until(deadline)
-				if left < 0 {
-					return []PollEvent{}, nil
+	// pollOnce is poll(2) with a timeout of ms, retrying EINTR with the
+	// time that is left (PEP 475).
+	pollOnce := func(ms int) (int, error) {
+		for {
+			n, err := unix.Poll(fds, ms)
+			if err == syscall.EINTR {
+				if ms > 0 {
+					left := time.Until(deadline)
+					if left < 0 {
+						return 0, nil
+					}
+					ms = int(ceilDiv(int64(left), 1e6))
 				}
-				ms = int(ceilDiv(int64(left), 1e6))
+				continue
 			}
-			continue
+			if err != nil {
+				return 0, toPyErr(err)
+			}
+			return n, nil
+		}
+	}
+	n, err := pollOnce(0)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 && ms != 0 {
+		ok, err := waitReady(events, deadline, hasDeadline, func() (bool, error) {
+			n, err := pollOnce(0)
+			return n > 0, err
+		})
+		if !ok {
+			// Not watchable by epoll: wait in poll(2) itself.
+			if hasDeadline {
+				ms = int(ceilDiv(int64(max(time.Until(deadline), 0)), 1e6))
+			}
+			_, err = pollOnce(ms)
 		}
 		if err != nil {
-			return nil, toPyErr(err)
+			return nil, err
 		}
-		break
 	}
 	out := []PollEvent{}
 	for _, f := range fds {

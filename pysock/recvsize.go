@@ -20,8 +20,8 @@ import (
 //     held only during the syscall (never while the goroutine waits), and
 //     the result is a new slice of exactly the bytes received;
 //   - beyond it, the buffer is sized by what is queued (FIONREAD, which is
-//     the next datagram's length on a datagram socket), at least
-//     scratchSize and at most bufsize;
+//     the next datagram's length on a datagram socket), at most bufsize;
+//     with less than scratchSize queued, the scratch buffer does;
 //   - MSG_WAITALL in blocking mode, which waits for all of bufsize, gets
 //     the whole buffer.
 const scratchSize = 64 << 10
@@ -38,9 +38,19 @@ func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 		x.sa.len = unix.SizeofSockaddrAny
 		sa, salen = uintptr(x.sa.ptr()), uintptr(unsafe.Pointer(&x.sa.len))
 	}
-	if limit <= scratchSize {
+	small := limit <= scratchSize
+	if !small {
+		// Sized by what is queued; with nothing queued (the call will
+		// wait, end the stream or fail) the scratch buffer does.
+		if k, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ); err == nil && k <= scratchSize {
+			small = true
+		} else if err == nil {
+			limit = min(limit, k)
+		}
+	}
+	if small {
 		sp := scratchPool.Get().(*[scratchSize]byte)
-		b := sp[:limit]
+		b := sp[:min(limit, scratchSize)]
 		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
 		if e == 0 {
 			// With MSG_TRUNC the kernel may report more than fits; CPython
@@ -52,14 +62,10 @@ func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 		scratchPool.Put(sp)
 		return n, e
 	}
-	size := limit
-	if k, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ); err == nil {
-		size = min(limit, max(k, scratchSize))
+	if cap(st.buf) < limit {
+		st.buf = make([]byte, limit)
 	}
-	if cap(st.buf) < size {
-		st.buf = make([]byte, size)
-	}
-	b := st.buf[:size]
+	b := st.buf[:limit]
 	n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
 	if e == 0 {
 		st.buf = exactResult(b, int(n))
@@ -68,10 +74,10 @@ func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 }
 
 // exactResult is what a receive of n bytes into buf returns: buf[:n], or
-// a copy when keeping buf would hold much more than the data; with
+// a copy when keeping buf would hold noticeably more than the data; with
 // MSG_TRUNC, n may exceed the buffer (see recvNew).
 func exactResult(buf []byte, n int) []byte {
-	if n <= len(buf) && cap(buf)-n <= scratchSize {
+	if waste := cap(buf) - n; n <= len(buf) && (waste <= 4096 || waste <= n/8) {
 		return buf[:n]
 	}
 	out := make([]byte, n)

@@ -65,10 +65,11 @@ func isNoneArg(timeout []any) bool {
 // is ValueError('file descriptor cannot be a negative integer (-1)'), a
 // stale descriptor is OSError(9).
 //
-// The wait is the select(2) system call: while it waits, the calling
-// goroutine holds one OS thread (the Go scheduler runs the other
-// goroutines on other threads). Interruptions by signals are retried with
-// the time that is left (PEP 475).
+// The answer is select(2)'s; while nothing is ready the goroutine parks on
+// Go's runtime poller (it holds no OS thread), unless a descriptor cannot
+// be watched by epoll (a regular file), when it waits in select(2) itself.
+// Interruptions by signals are retried with the time that is left (PEP
+// 475).
 func Select(rlist, wlist, xlist []any, timeout ...any) (r, w, x []any, err error) {
 	deadline, hasDeadline := time.Time{}, false
 	if !isNoneArg(timeout) {
@@ -98,32 +99,69 @@ func Select(rlist, wlist, xlist []any, timeout ...any) (r, w, x []any, err error
 		}
 	}
 	var sets [3]unix.FdSet
-	for {
-		var setp [3]*unix.FdSet
-		for i := range sets {
-			sets[i].Zero()
+	var zero unix.Timeval
+	// selectOnce is select(2) on the caller's sets with timeout tv (nil:
+	// none), retrying EINTR with the time that is left (PEP 475).
+	selectOnce := func(tv *unix.Timeval) (int, error) {
+		for {
+			var setp [3]*unix.FdSet
+			for i := range sets {
+				sets[i].Zero()
+				for _, fd := range fds[i] {
+					sets[i].Set(fd)
+				}
+				setp[i] = &sets[i]
+			}
+			if tv != nil && tv != &zero {
+				left := max(time.Until(deadline), 0)
+				*tv = unix.NsecToTimeval(int64((left + time.Microsecond - 1) / time.Microsecond * time.Microsecond))
+			}
+			n, err := unix.Select(maxfd+1, setp[0], setp[1], setp[2], tv)
+			if err == syscall.EINTR {
+				if tv != nil && tv != &zero && time.Until(deadline) < 0 {
+					for i := range sets {
+						sets[i].Zero()
+					}
+					return 0, nil
+				}
+				continue
+			}
+			if err != nil {
+				return 0, toPyErr(err)
+			}
+			return n, nil
+		}
+	}
+	n, err := selectOnce(&zero)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if n == 0 && !(hasDeadline && !time.Now().Before(deadline)) {
+		events := map[int]uint32{}
+		for i, bits := range [3]uint32{
+			unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLRDBAND,
+			unix.EPOLLOUT | unix.EPOLLWRNORM | unix.EPOLLWRBAND,
+			unix.EPOLLPRI,
+		} {
 			for _, fd := range fds[i] {
-				sets[i].Set(fd)
+				events[fd] |= bits
 			}
-			setp[i] = &sets[i]
 		}
-		var tv *unix.Timeval
-		if hasDeadline {
-			left := max(time.Until(deadline), 0)
-			t := unix.NsecToTimeval(int64((left + time.Microsecond - 1) / time.Microsecond * time.Microsecond))
-			tv = &t
-		}
-		_, err := unix.Select(maxfd+1, setp[0], setp[1], setp[2], tv)
-		if err == syscall.EINTR {
-			if hasDeadline && time.Until(deadline) < 0 {
-				return []any{}, []any{}, []any{}, nil
+		ok, err := waitReady(events, deadline, hasDeadline, func() (bool, error) {
+			n, err := selectOnce(&zero)
+			return n > 0, err
+		})
+		if !ok {
+			// Not watchable by epoll: wait in select(2) itself.
+			var tv *unix.Timeval
+			if hasDeadline {
+				tv = new(unix.Timeval)
 			}
-			continue
+			_, err = selectOnce(tv)
 		}
 		if err != nil {
-			return nil, nil, nil, toPyErr(err)
+			return nil, nil, nil, err
 		}
-		break
 	}
 	pick := func(list []any, fds []int, set *unix.FdSet) []any {
 		out := []any{}
