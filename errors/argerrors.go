@@ -163,3 +163,42 @@ func (e *UnicodeDecodeError) Error() string {
 	}
 	return fmt.Sprintf("'%s' codec can't decode bytes in position %d-%d: %s", e.Args[0], start, end-1, e.Args[4])
 }
+
+var clsUnicodeEncodeError = &class{name: "UnicodeEncodeError", base: clsUnicodeError}
+
+// UnicodeEncodeError is Python's UnicodeEncodeError, e.g. text a
+// text-mode MakeFile cannot encode in its encoding.
+type UnicodeEncodeError struct{ UnicodeError }
+
+// NewUnicodeEncodeError is UnicodeEncodeError(encoding, object, start, end,
+// reason); start and end count characters of object, as in Python.
+func NewUnicodeEncodeError(encoding, object string, start, end int, reason string) *UnicodeEncodeError {
+	return &UnicodeEncodeError{UnicodeError{ValueError{exc(clsUnicodeEncodeError,
+		[]any{encoding, object, start, end, reason})}}}
+}
+
+// Error is Python's str(e): "'ascii' codec can't encode character '\u20ac'
+// in position 1: ordinal not in range(128)".
+func (e *UnicodeEncodeError) Error() string {
+	if len(e.Args) != 5 {
+		return e.Exception.Error()
+	}
+	obj, _ := e.Args[1].(string)
+	start, _ := e.Args[2].(int)
+	end, _ := e.Args[3].(int)
+	chars := []rune(obj)
+	if end == start+1 && start >= 0 && start < len(chars) {
+		c := chars[start]
+		var esc string
+		switch {
+		case c < 0x100:
+			esc = fmt.Sprintf("\\x%02x", c)
+		case c < 0x10000:
+			esc = fmt.Sprintf("\\u%04x", c)
+		default:
+			esc = fmt.Sprintf("\\U%08x", c)
+		}
+		return fmt.Sprintf("'%s' codec can't encode character '%s' in position %d: %s", e.Args[0], esc, start, e.Args[4])
+	}
+	return fmt.Sprintf("'%s' codec can't encode characters in position %d-%d: %s", e.Args[0], start, end-1, e.Args[4])
+}

@@ -49,6 +49,12 @@ var ctors = map[string]func(...any) pyerr.PyException{
 	"UnsupportedOperation":   func(a ...any) pyerr.PyException { return pyerr.NewUnsupportedOperation(a...) },
 	"UnicodeError":           func(a ...any) pyerr.PyException { return pyerr.NewUnicodeError(a...) },
 	"Exception":              func(a ...any) pyerr.PyException { return pyerr.NewException(a...) },
+	"UnicodeEncodeError": func(a ...any) pyerr.PyException {
+		return pyerr.NewUnicodeEncodeError(a[0].(string), a[1].(string), a[2].(int), a[3].(int), a[4].(string))
+	},
+	"UnicodeDecodeError": func(a ...any) pyerr.PyException {
+		return pyerr.NewUnicodeDecodeError(a[0].(string), a[1].(pyrepr.Bytes), a[2].(int), a[3].(int), a[4].(string))
+	},
 }
 
 func decodeArg(t *testing.T, raw json.RawMessage) any {

@@ -3,6 +3,7 @@ package ports
 import (
 	"fmt"
 	"math/big"
+	"regexp"
 	"strings"
 
 	"github.com/pysock/pysock/internal/pyrepr"
@@ -30,6 +31,14 @@ func intOrNone(n int, err error) (any, error) {
 		return nil, nil
 	}
 	return n, nil
+}
+
+// modeOf is getattr(f, 'mode', None).
+func modeOf(f *pysock.SocketFile) any {
+	if m, ok := f.Mode(); ok {
+		return m
+	}
+	return nil
 }
 
 // MakeFile is the twin of scenarios/makefile.py.
@@ -74,7 +83,7 @@ func MakeFile(t *Transcript) error {
 		return err
 	}
 	t.Show("raw mode/readable/writable/seekable", func() (any, error) {
-		return pysock.Tuple{f0.Mode(), f0.Readable(), f0.Writable(), f0.Seekable()}, nil
+		return pysock.Tuple{modeOf(f0), f0.Readable(), f0.Writable(), f0.Seekable()}, nil
 	})
 	t.Show("raw write", func() (any, error) { return f0.Write([]byte("x")) })
 	f0.Close()
@@ -227,7 +236,7 @@ func MakeFile(t *Transcript) error {
 	if err != nil {
 		return err
 	}
-	t.Show("text encoding/mode/newlines", func() (any, error) { return pysock.Tuple{tf.Encoding(), tf.Mode(), tf.Errors()}, nil })
+	t.Show("text encoding/mode/newlines", func() (any, error) { return pysock.Tuple{tf.Encoding(), modeOf(tf), tf.Errors()}, nil })
 	a.SendAll([]byte("héllo\r\nwörld\rlast\n"))
 	t.Show("text readline crlf", func() (any, error) { return tf.ReadLineText() })
 	t.Show("text readline cr", func() (any, error) { return tf.ReadLineText() })
@@ -280,5 +289,107 @@ func MakeFile(t *Transcript) error {
 	}
 	t.Show("read on text writer", func() (any, error) { return tf.ReadText() })
 	tf.Close()
+	a.Close()
+	b.Close()
+	return makefileLayers(t)
+}
+
+var reAddr = regexp.MustCompile(` at 0x[0-9a-f]+`)
+
+// makefileLayers is the issue 16 part of scenarios/makefile.py: the io
+// layers, text decoding at EOF and encoding errors.
+func makefileLayers(t *Transcript) error {
+	a, b, err := pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	r := func(f *pysock.SocketFile) string {
+		return strings.ReplaceAll(f.Repr(), fmt.Sprintf("name=%d", b.Fileno()), "name=<fd>")
+	}
+	for _, tc := range []struct {
+		mode      string
+		buffering any
+	}{{"rb", 0}, {"wb", 0}, {"rwb", 0}, {"rb", nil}, {"wb", nil}, {"rwb", nil}, {"r", nil}, {"w", nil}, {"rw", nil}} {
+		f, err := b.MakeFile(tc.mode, pysock.MakeFileOptions{Buffering: tc.buffering})
+		if err != nil {
+			return err
+		}
+		label := fmt.Sprintf("layer %s/%s", tc.mode, pyrepr.Str(tc.buffering))
+		t.Show(label, func() (any, error) {
+			return pysock.Tuple{f.ClassName(), reAddr.ReplaceAllString(r(f), " at 0x<addr>"), modeOf(f)}, nil
+		})
+		f.Close()
+	}
+	tf, err := b.MakeFile("r")
+	if err != nil {
+		return err
+	}
+	t.Show("text buffer", func() (any, error) { return pysock.Tuple{tf.Buffer().ClassName(), r(tf.Buffer())}, nil })
+	tf.Close()
+	a.Close()
+	b.Close()
+	nl := ""
+	for _, tc := range []struct {
+		data string
+		opt  pysock.MakeFileOptions
+		kw   []any
+		op   string
+	}{
+		{"one\r\ntwo\r\ndone\r\n", pysock.MakeFileOptions{Encoding: "utf-8"}, []any{pysock.Tuple{"encoding", "utf-8"}}, "readlines"},
+		{"ab\xe2\x82", pysock.MakeFileOptions{Errors: "replace"}, []any{pysock.Tuple{"errors", "replace"}}, "readline"},
+		{"ab\xe2\x82", pysock.MakeFileOptions{Errors: "ignore"}, []any{pysock.Tuple{"errors", "ignore"}}, "read"},
+		{"ab\xe2\x82", pysock.MakeFileOptions{}, []any{}, "readline"},
+		{"x\r", pysock.MakeFileOptions{}, []any{}, "read"},
+		{"x\r", pysock.MakeFileOptions{Newline: nl}, []any{pysock.Tuple{"newline", ""}}, "readlines"},
+	} {
+		a, b, err := pysock.SocketPair(-1, -1, -1)
+		if err != nil {
+			return err
+		}
+		tf, err := b.MakeFile("r", tc.opt)
+		if err != nil {
+			return err
+		}
+		a.SendAll([]byte(tc.data))
+		a.Shutdown(pysock.SHUT_WR)
+		t.Show(fmt.Sprintf("text %s %s %s", tc.op, R(pyrepr.Bytes(tc.data)), R(tc.kw)), func() (any, error) {
+			switch tc.op {
+			case "readlines":
+				lines, err := tf.ReadLinesText()
+				out := []any{}
+				for _, l := range lines {
+					out = append(out, l)
+				}
+				return out, err
+			case "readline":
+				return tf.ReadLineText()
+			}
+			return tf.ReadText()
+		})
+		tf.Close()
+		a.Close()
+		b.Close()
+	}
+	a, b, err = pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	defer b.Close()
+	wf, err := b.MakeFile("w", pysock.MakeFileOptions{Encoding: "ascii"})
+	if err != nil {
+		return err
+	}
+	t.Show("encode strict", func() (any, error) { return wf.WriteText("a€") })
+	wf.Close()
+	for _, errs := range []string{"replace", "ignore"} {
+		wf, err := b.MakeFile("w", pysock.MakeFileOptions{Encoding: "ascii", Errors: errs, Newline: "\r\n"})
+		if err != nil {
+			return err
+		}
+		t.Show("encode "+errs, func() (any, error) { return wf.WriteText("a€\n") })
+		wf.Close()
+		t.Show("peer got", func() (any, error) { return bytesOf(a.Recv(100)) })
+	}
 	return nil
 }

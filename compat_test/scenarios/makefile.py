@@ -157,3 +157,48 @@ show("read on text writer", t.read)
 t.close()
 a.close()
 b.close()
+
+# Issue 16: the io layers, their class names and reprs (addresses normalised).
+import re
+
+
+def addr(s):
+    return re.sub(r" at 0x[0-9a-f]+", " at 0x<addr>", s)
+
+
+a, b = socket.socketpair()
+for mode, buffering in [("rb", 0), ("wb", 0), ("rwb", 0), ("rb", None), ("wb", None), ("rwb", None),
+                        ("r", None), ("w", None), ("rw", None)]:
+    f = b.makefile(mode, buffering)
+    show("layer %s/%s" % (mode, buffering), lambda: (type(f).__name__, addr(r(f)), getattr(f, "mode", None)))
+    f.close()
+t = b.makefile("r")
+show("text buffer", lambda: (type(t.buffer).__name__, r(t.buffer)))
+t.close()
+a.close()
+b.close()
+for data, kw, op in [(b"one\r\ntwo\r\ndone\r\n", {"encoding": "utf-8"}, "readlines"),
+                     (b"ab\xe2\x82", {"errors": "replace"}, "readline"),
+                     (b"ab\xe2\x82", {"errors": "ignore"}, "read"),
+                     (b"ab\xe2\x82", {}, "readline"),
+                     (b"x\r", {}, "read"),
+                     (b"x\r", {"newline": ""}, "readlines")]:
+    a, b = socket.socketpair()
+    t = b.makefile("r", **kw)
+    a.sendall(data)
+    a.shutdown(socket.SHUT_WR)
+    show("text %s %r %s" % (op, data, sorted(kw.items())), getattr(t, op))
+    t.close()
+    a.close()
+    b.close()
+a, b = socket.socketpair()
+w = b.makefile("w", encoding="ascii")
+show("encode strict", lambda: w.write("a€"))
+w.close()
+for errors in ["replace", "ignore"]:
+    w = b.makefile("w", encoding="ascii", errors=errors, newline="\r\n")
+    show("encode %s" % errors, lambda: w.write("a€\n"))
+    w.close()
+    show("peer got", lambda: a.recv(100))
+a.close()
+b.close()

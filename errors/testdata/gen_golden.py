@@ -24,6 +24,7 @@ CTORS = {
     "gaierror": socket.gaierror, "herror": socket.herror,
     "TypeError": TypeError, "ValueError": ValueError, "OverflowError": OverflowError,
     "KeyError": KeyError, "MemoryError": MemoryError, "UnicodeError": UnicodeError,
+    "UnicodeEncodeError": UnicodeEncodeError, "UnicodeDecodeError": UnicodeDecodeError,
     "RuntimeError": RuntimeError, "UnsupportedOperation": __import__("io").UnsupportedOperation,
     "Exception": Exception,
 }
@@ -93,5 +94,12 @@ row("RuntimeError", "Selector is closed")
 row("UnsupportedOperation", "File or stream is not readable.")
 row("RuntimeError", "concurrent poll() invocation")
 row("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label too long)")
+# What a text-mode makefile raises when it cannot encode or decode.
+row("UnicodeEncodeError", "ascii", "a\u20ac", 1, 2, "ordinal not in range(128)")
+row("UnicodeEncodeError", "ascii", "a\u20ac\u20acb", 1, 3, "ordinal not in range(128)")
+row("UnicodeEncodeError", "latin-1", "\U0001f600", 0, 1, "ordinal not in range(256)")
+row("UnicodeEncodeError", "ascii", "\xe9", 0, 1, "ordinal not in range(128)")
+row("UnicodeDecodeError", "utf-8", b"\xff\xfeabc\n", 0, 1, "invalid start byte")
+row("UnicodeDecodeError", "utf-8", b"ab\xe2\x82", 2, 4, "unexpected end of data")
 row("Exception", "a", 1, None, 2.5, b"\x00'q\"")
 row("ValueError", "tab\there\nnewline \x7f é \u200b")

@@ -1,0 +1,167 @@
+package pyio
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	pyerr "github.com/pysock/pysock/errors"
+)
+
+// codec is the text layer's encoding: 'utf-8', 'ascii' or 'latin-1' (the
+// codecs' own names, used in UnicodeError args), and the errors handler:
+// 'strict', 'replace' or 'ignore' (any other acts as 'strict').
+type codec struct {
+	name   string
+	errors string
+}
+
+// LookupEncoding is codecs.lookup(name).name for the encodings pysock
+// supports, or LookupError('unknown encoding: name').
+func LookupEncoding(name string) (string, error) {
+	switch strings.ReplaceAll(strings.ToLower(name), "_", "-") {
+	case "utf-8", "utf8", "u8", "utf":
+		return "utf-8", nil
+	case "ascii", "us-ascii", "646":
+		return "ascii", nil
+	case "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "8859", "cp819", "latin":
+		return "latin-1", nil
+	}
+	return "", pyerr.NewLookupError("unknown encoding: " + name)
+}
+
+// utf8Error is the length and reason of the undecodable UTF-8 sequence at
+// the start of b, as CPython's decoder reports it (maximal valid prefix);
+// incomplete is true when b ends inside a sequence that may still be valid.
+func utf8Error(b []byte) (n int, reason string, incomplete bool) {
+	c := b[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xbf)
+	switch {
+	case c >= 0xc2 && c <= 0xdf:
+		need = 1
+	case c >= 0xe0 && c <= 0xef:
+		need = 2
+		if c == 0xe0 {
+			lo = 0xa0
+		} else if c == 0xed {
+			hi = 0x9f
+		}
+	case c >= 0xf0 && c <= 0xf4:
+		need = 3
+		if c == 0xf0 {
+			lo = 0x90
+		} else if c == 0xf4 {
+			hi = 0x8f
+		}
+	default:
+		return 1, "invalid start byte", false
+	}
+	for i := 1; i <= need; i++ {
+		if i >= len(b) {
+			return len(b), "unexpected end of data", true
+		}
+		if b[i] < lo || b[i] > hi {
+			return i, "invalid continuation byte", false
+		}
+		lo, hi = 0x80, 0xbf
+	}
+	return need + 1, "", false // valid: not reached for bytes utf8 rejects
+}
+
+// decode appends the decoded text of src to dst as UTF-8. Unless final, an
+// incomplete sequence at the end is left undecoded and returned as rest.
+func (c codec) decode(dst, src []byte, final bool) (out, rest []byte, err error) {
+	for i := 0; i < len(src); {
+		b := src[i]
+		if b < utf8.RuneSelf {
+			j := i + 1
+			for j < len(src) && src[j] < utf8.RuneSelf {
+				j++
+			}
+			dst = append(dst, src[i:j]...)
+			i = j
+			continue
+		}
+		switch c.name {
+		case "latin-1":
+			dst = utf8.AppendRune(dst, rune(b))
+			i++
+			continue
+		case "ascii":
+			dst, err = c.bad(dst, src, i, i+1, "ordinal not in range(128)")
+			if err != nil {
+				return dst, nil, err
+			}
+			i++
+			continue
+		}
+		if r, w := utf8.DecodeRune(src[i:]); r != utf8.RuneError || w > 1 {
+			dst = append(dst, src[i:i+w]...)
+			i += w
+			continue
+		}
+		n, reason, incomplete := utf8Error(src[i:])
+		if incomplete && !final {
+			return dst, src[i:], nil
+		}
+		if dst, err = c.bad(dst, src, i, i+n, reason); err != nil {
+			return dst, nil, err
+		}
+		i += n
+	}
+	return dst, nil, nil
+}
+
+// bad applies the errors handler to src[start:end].
+func (c codec) bad(dst, src []byte, start, end int, reason string) ([]byte, error) {
+	switch c.errors {
+	case "replace":
+		return append(dst, "\uFFFD"...), nil
+	case "ignore":
+		return dst, nil
+	}
+	return dst, pyerr.NewUnicodeDecodeError(c.name, src, start, end, reason)
+}
+
+// encode appends s encoded to dst. UTF-8 text passes as it is; for ASCII
+// and Latin-1 a run of characters beyond the range is one error (strict:
+// UnicodeEncodeError over the run), a '?' each (replace) or dropped
+// (ignore).
+func (c codec) encode(dst []byte, s string) ([]byte, error) {
+	if c.name == "utf-8" {
+		return append(dst, s...), nil
+	}
+	limit, reason := rune(0x7f), "ordinal not in range(128)"
+	if c.name == "latin-1" {
+		limit, reason = 0xff, "ordinal not in range(256)"
+	}
+	pos := 0 // in characters
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r <= limit {
+			dst = append(dst, byte(r))
+			i += w
+			pos++
+			continue
+		}
+		start := pos
+		for i < len(s) {
+			r, w = utf8.DecodeRuneInString(s[i:])
+			if r <= limit {
+				break
+			}
+			switch c.errors {
+			case "replace":
+				dst = append(dst, '?')
+			case "ignore":
+			default:
+			}
+			i += w
+			pos++
+		}
+		if c.errors != "replace" && c.errors != "ignore" {
+			return dst, pyerr.NewUnicodeEncodeError(c.name, s, start, pos, reason)
+		}
+	}
+	return dst, nil
+}

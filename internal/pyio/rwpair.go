@@ -1,0 +1,100 @@
+package pyio
+
+import (
+	"fmt"
+	"iter"
+)
+
+// BufferedRWPair is io.BufferedRWPair(raw, raw, buffer_size): what
+// makefile('rwb') returns, a BufferedReader and a BufferedWriter over the
+// same raw stream. Like CPython's it has no name or mode.
+type BufferedRWPair struct {
+	reader *BufferedReader
+	writer *BufferedWriter
+}
+
+// NewBufferedRWPair is io.BufferedRWPair(reader, writer, buffer_size).
+func NewBufferedRWPair(reader, writer RawIO, size int) (*BufferedRWPair, error) {
+	r, err := NewBufferedReader(reader, size)
+	if err != nil {
+		return nil, err
+	}
+	w, err := NewBufferedWriter(writer, size)
+	if err != nil {
+		return nil, err
+	}
+	return &BufferedRWPair{reader: r, writer: w}, nil
+}
+
+// ClassName is type(f).__name__: 'BufferedRWPair'.
+func (p *BufferedRWPair) ClassName() string { return "BufferedRWPair" }
+
+// Repr is repr(f): <_io.BufferedRWPair object at 0x...>.
+func (p *BufferedRWPair) Repr() string { return fmt.Sprintf("<_io.BufferedRWPair object at %p>", p) }
+
+// String is Repr.
+func (p *BufferedRWPair) String() string { return p.Repr() }
+
+// Closed is f.closed (the writer's).
+func (p *BufferedRWPair) Closed() bool { return p.writer.Closed() }
+
+// Readable is f.readable(): true.
+func (p *BufferedRWPair) Readable() bool { return true }
+
+// Writable is f.writable(): true.
+func (p *BufferedRWPair) Writable() bool { return true }
+
+// Seekable is f.seekable(): false.
+func (p *BufferedRWPair) Seekable() bool { return false }
+
+// ReadN is f.read(size=-1), the reader's.
+func (p *BufferedRWPair) ReadN(size ...int) ([]byte, error) { return p.reader.ReadN(size...) }
+
+// Read1 is f.read1(size=-1), the reader's.
+func (p *BufferedRWPair) Read1(size ...int) ([]byte, error) { return p.reader.Read1(size...) }
+
+// ReadInto is f.readinto(b), the reader's.
+func (p *BufferedRWPair) ReadInto(b []byte) (int, error) { return p.reader.ReadInto(b) }
+
+// ReadInto1 is f.readinto1(b), the reader's.
+func (p *BufferedRWPair) ReadInto1(b []byte) (int, error) { return p.reader.ReadInto1(b) }
+
+// Peek is f.peek(size=0), the reader's.
+func (p *BufferedRWPair) Peek(size ...int) ([]byte, error) { return p.reader.Peek(size...) }
+
+// ReadLine is f.readline(size=-1) (IOBase's, over the reader's peek and
+// read: ValueError('peek of closed file') once closed).
+func (p *BufferedRWPair) ReadLine(size ...int) ([]byte, error) {
+	if p.Closed() {
+		return nil, errClosed("peek")
+	}
+	return p.reader.ReadLine(size...)
+}
+
+// ReadLines is f.readlines().
+func (p *BufferedRWPair) ReadLines() ([][]byte, error) {
+	return ReadLinesOf(p.Closed, readline0(p.ReadLine))
+}
+
+// Lines is `for line in f`.
+func (p *BufferedRWPair) Lines() iter.Seq2[[]byte, error] {
+	return LinesOf(p.Closed, readline0(p.ReadLine))
+}
+
+// Read implements io.Reader, the reader's.
+func (p *BufferedRWPair) Read(b []byte) (int, error) { return p.reader.Read(b) }
+
+// Write is f.write(b) and io.Writer, the writer's.
+func (p *BufferedRWPair) Write(b []byte) (int, error) { return p.writer.Write(b) }
+
+// Flush is f.flush(), the writer's.
+func (p *BufferedRWPair) Flush() error { return p.writer.Flush() }
+
+// Close is f.close(): the writer, then the reader.
+func (p *BufferedRWPair) Close() error {
+	err := p.writer.Close()
+	if rerr := p.reader.Close(); err == nil {
+		err = rerr
+	}
+	return err
+}
