@@ -173,3 +173,32 @@ func BigOf(v any) *big.Int {
 	}
 	return big.NewInt(n)
 }
+
+// IsExactInt is PyLong_CheckExact: an integer of a predeclared Go type or
+// a *big.Int, not a named type (a Python int subclass or IntEnum) nor a
+// bool.
+func IsExactInt(v any) bool {
+	if _, isBool := v.(bool); isBool || IsNone(v) {
+		return false
+	}
+	if _, ok, _ := Index(v); !ok {
+		return false
+	}
+	if _, isBig := v.(*big.Int); isBig {
+		return true
+	}
+	t := reflect.TypeOf(v)
+	return t.PkgPath() == "" && t.Kind() != reflect.Bool
+}
+
+// FloatToInt is PyLong_FromDouble's refusal, as math.ceil and int() raise
+// it: OverflowError for an infinity, ValueError for NaN; nil otherwise.
+func FloatToInt(f float64) error {
+	switch {
+	case math.IsInf(f, 0):
+		return pyerr.NewOverflowError("cannot convert float infinity to integer")
+	case math.IsNaN(f):
+		return pyerr.NewValueError("cannot convert float NaN to integer")
+	}
+	return nil
+}
