@@ -28,22 +28,16 @@ var typedNils = []any{(*big.Int)(nil), (*pysock.Socket)(nil), (*os.File)(nil), [
 // socket, registered wherever a call could wait, so that a None timeout
 // returns at once.
 func anyCalls(t *testing.T, w *pysock.Socket) map[string]func(v any) error {
-	sock := func() *pysock.Socket {
-		s, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, 0)
+	newSock := func(typ int) *pysock.Socket {
+		s, err := pysock.NewSocket(pysock.AF_INET, typ, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
 		return s
 	}
-	udp := func() *pysock.Socket {
-		s, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_DGRAM, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
+	sock := func() *pysock.Socket { return newSock(pysock.SOCK_STREAM) }
+	udp := func() *pysock.Socket { return newSock(pysock.SOCK_DGRAM) }
 	poll := func() *pysock.PollObject {
 		p := pysock.Poll()
 		if err := p.Register(w, pysock.POLLOUT); err != nil {

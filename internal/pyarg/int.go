@@ -61,12 +61,21 @@ func NotInteger(v any) error {
 	return pyerr.NewTypeError(fmt.Sprintf("'%s' object cannot be interpreted as an integer", TypeName(v)))
 }
 
+// index is Index with NotInteger's TypeError for a non-integer.
+func index(v any) (n int64, over bool, err error) {
+	n, ok, over := Index(v)
+	if !ok {
+		return 0, false, NotInteger(v)
+	}
+	return n, over, nil
+}
+
 // CLong is PyLong_AsLong after PyNumber_Index (the "l" format, and
 // socket.setblocking): any integer that fits a C long.
 func CLong(v any) (int64, error) {
-	n, ok, over := Index(v)
-	if !ok {
-		return 0, NotInteger(v)
+	n, over, err := index(v)
+	if err != nil {
+		return 0, err
 	}
 	if over {
 		return 0, pyerr.NewOverflowError("Python int too large to convert to C long")
@@ -99,9 +108,9 @@ func CIntRange[T int | int64](n T) (int, error) {
 // ClinicInt is Argument Clinic's int converter (_PyLong_AsInt): any value
 // outside a C int, however large, has one message.
 func ClinicInt(v any) (int, error) {
-	n, ok, over := Index(v)
-	if !ok {
-		return 0, NotInteger(v)
+	n, over, err := index(v)
+	if err != nil {
+		return 0, err
 	}
 	if over || n != int64(int32(n)) {
 		return 0, errCIntTooLarge()
@@ -116,9 +125,9 @@ func errCIntTooLarge() error {
 // SsizeT is the "n" format and Argument Clinic's Py_ssize_t converter
 // (PyNumber_Index, then PyLong_AsSsize_t).
 func SsizeT(v any) (int, error) {
-	n, ok, over := Index(v)
-	if !ok {
-		return 0, NotInteger(v)
+	n, over, err := index(v)
+	if err != nil {
+		return 0, err
 	}
 	if over {
 		return 0, pyerr.NewOverflowError("Python int too large to convert to C ssize_t")
@@ -147,9 +156,9 @@ func UnsignedShort(v any) (uint16, error) {
 // UnsignedIntBitwise is Argument Clinic's unsigned_int(bitwise=True)
 // converter (PyLong_AsUnsignedLongMask): any integer, truncated to 32 bits.
 func UnsignedIntBitwise(v any) (uint32, error) {
-	n, ok, over := Index(v)
-	if !ok {
-		return 0, NotInteger(v)
+	n, over, err := index(v)
+	if err != nil {
+		return 0, err
 	}
 	if over {
 		m := new(big.Int).And(BigOf(v), big.NewInt(math.MaxUint32))
