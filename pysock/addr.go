@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 	"golang.org/x/sys/unix"
 )
@@ -190,15 +191,8 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 
 // hostArg is CPython's idna_converter: str, bytes or bytearray, no NUL.
 func hostArg(v any) (string, error) {
-	var s string
-	switch h := v.(type) {
-	case string:
-		s = h
-	case []byte:
-		s = string(h)
-	case pyrepr.Bytes:
-		s = string(h)
-	default:
+	s, _, ok := pyarg.StrOrBytes(v)
+	if !ok {
 		return "", pyerr.NewTypeError(fmt.Sprintf("str, bytes or bytearray expected, not %s", pyTypeName(v)))
 	}
 	if strings.IndexByte(s, 0) >= 0 {
@@ -208,19 +202,13 @@ func hostArg(v any) (string, error) {
 }
 
 func encodeUnix(addr any, out *rawAddr) error {
-	var path []byte
-	switch a := addr.(type) {
-	case string:
-		path = []byte(a)
-	case UnixAddr:
-		path = []byte(a)
-	case []byte:
-		path = a
-	case pyrepr.Bytes:
-		path = a
-	default:
-		return pyerr.NewTypeError(fmt.Sprintf("a bytes-like object is required, not '%s'", pyTypeName(addr)))
+	// CPython: a str (UnixAddr is one) is encoded, anything else must be
+	// a buffer.
+	s, _, ok := pyarg.StrOrBytes(addr)
+	if !ok {
+		return pyarg.ErrNotBytesLike(addr)
 	}
+	path := []byte(s)
 	sa := (*unix.RawSockaddrUnix)(out.ptr())
 	abstract := len(path) == 0 || path[0] == 0
 	if (abstract && len(path) > len(sa.Path)) || (!abstract && len(path) >= len(sa.Path)) {

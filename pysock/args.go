@@ -1,13 +1,9 @@
 package pysock
 
 import (
-	"fmt"
-	"math"
-	"math/big"
-	"reflect"
 	"strconv"
 
-	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 )
 
@@ -16,116 +12,29 @@ import (
 // Inet6Addr, UnixAddr) are accepted too.
 type Tuple = pyrepr.Tuple
 
+// The argument converters live in internal/pyarg; these wrappers keep the
+// names the rest of the package (and the files being rewritten in
+// parallel) call.
+
 // pyTypeName is type(v).__name__ for the Go value a caller passed in
-// Python's place.
-func pyTypeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "NoneType"
-	case string:
-		return "str"
-	case float32, float64:
-		return "float"
-	case bool:
-		return "bool"
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, *big.Int:
-		return "int"
-	case []byte, pyrepr.Bytes:
-		return "bytes"
-	case Tuple:
-		return "tuple"
-	case []any:
-		return "list"
-	case map[any]any:
-		return "dict"
-	}
-	return reflect.TypeOf(v).String()
-}
+// Python's place (pyarg.TypeName).
+func pyTypeName(v any) string { return pyarg.TypeName(v) }
 
 // errNotInteger is Python's TypeError for a value without __index__.
-func errNotInteger(v any) error {
-	return pyerr.NewTypeError(fmt.Sprintf("'%s' object cannot be interpreted as an integer", pyTypeName(v)))
-}
+func errNotInteger(v any) error { return pyarg.NotInteger(v) }
 
-// asIndex is Python's operator.index(v) for the integer-like Go values:
-// every integer type, *big.Int (Python's unbounded int) and bool. ok is false for anything else; overflow is
-// true for an unsigned value beyond int64.
-func asIndex(v any) (n int64, ok, overflow bool) {
-	switch x := v.(type) {
-	case bool:
-		if x {
-			return 1, true, false
-		}
-		return 0, true, false
-	case int:
-		return int64(x), true, false
-	case int8:
-		return int64(x), true, false
-	case int16:
-		return int64(x), true, false
-	case int32:
-		return int64(x), true, false
-	case int64:
-		return x, true, false
-	case uint8:
-		return int64(x), true, false
-	case uint16:
-		return int64(x), true, false
-	case uint32:
-		return int64(x), true, false
-	case *big.Int:
-		if x.IsInt64() {
-			return x.Int64(), true, false
-		}
-		return 0, true, true
-	case uint, uint64, uintptr:
-		u := reflect.ValueOf(x).Uint()
-		if u > math.MaxInt64 {
-			return 0, true, true
-		}
-		return int64(u), true, false
-	}
-	return 0, false, false
-}
+// asIndex is Python's operator.index(v) (pyarg.Index): ok is false for a
+// non-integer; overflow is true beyond int64 (n is then the sign).
+func asIndex(v any) (n int64, ok, overflow bool) { return pyarg.Index(v) }
 
-// asCInt converts an integer argument the way CPython's "i" format does:
-// TypeError for non-integers, OverflowError outside C int.
-func asCInt(v any) (int, error) {
-	n, ok, over := asIndex(v)
-	if !ok {
-		return 0, errNotInteger(v)
-	}
-	if over {
-		return 0, pyerr.NewOverflowError("Python int too large to convert to C long")
-	}
-	return cInt(int(n))
-}
+// asCInt is CPython's "i" format (pyarg.CInt).
+func asCInt(v any) (int, error) { return pyarg.CInt(v) }
 
-// cInt is CPython's "i" argument conversion of an int already in range of
-// Go's int: a C int, or OverflowError with CPython's text.
-func cInt(n int) (int, error) {
-	if n > math.MaxInt32 {
-		return 0, pyerr.NewOverflowError("signed integer is greater than maximum")
-	}
-	if n < math.MinInt32 {
-		return 0, pyerr.NewOverflowError("signed integer is less than minimum")
-	}
-	return n, nil
-}
+// cInt is the "i" format's range check of an int already read (pyarg.CIntRange).
+func cInt(n int) (int, error) { return pyarg.CIntRange(n) }
 
-// clinicInt is an Argument Clinic "int" parameter (CPython's
-// _PyLong_AsInt): any value outside a C int, however large, has one
-// message.
-func clinicInt(v any) (int, error) {
-	n, ok, over := asIndex(v)
-	if !ok {
-		return 0, errNotInteger(v)
-	}
-	if over || n != int64(int32(n)) {
-		return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
-	}
-	return int(n), nil
-}
+// clinicInt is an Argument Clinic "int" parameter (pyarg.ClinicInt).
+func clinicInt(v any) (int, error) { return pyarg.ClinicInt(v) }
 
 // cInts is cInt for several arguments, in order.
 func cInts(ns ...int) error {

@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"golang.org/x/sys/unix"
 )
 
@@ -142,13 +143,7 @@ func (e *EpollObject) String() string { return e.Repr() }
 
 // epollMask converts an event mask as CPython's bitwise unsigned int
 // converter does: any integer, truncated to 32 bits.
-func epollMask(v any) (uint32, error) {
-	n, ok, _ := asIndex(v)
-	if !ok {
-		return 0, errNotInteger(v)
-	}
-	return uint32(n), nil
-}
+func epollMask(v any) (uint32, error) { return pyarg.UnsignedIntBitwise(v) }
 
 func (e *EpollObject) ctl(op int, fdArg any, mask []any) error {
 	fd, err := asFileDescriptor(fdArg)

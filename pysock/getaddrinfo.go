@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 )
 
@@ -69,35 +70,25 @@ func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
 	copy(h[:], args)
 	hints := gaiHints{family: h[0], socktype: h[1], proto: h[2], flags: h[3]}
 	var hostp *string
-	switch v := host.(type) {
-	case nil:
-	case string, []byte, pyrepr.Bytes:
-		s, err := idnaEncode(v)
+	if !pyarg.IsNone(host) {
+		if _, _, ok := pyarg.StrOrBytes(host); !ok {
+			return nil, pyerr.NewTypeError("getaddrinfo() argument 1 must be string or None")
+		}
+		s, err := idnaEncode(host)
 		if err != nil {
 			return nil, err
 		}
 		hostp = &s
-	default:
-		return nil, pyerr.NewTypeError("getaddrinfo() argument 1 must be string or None")
 	}
 	var servp *string
-	switch v := port.(type) {
-	case nil:
-	case bool:
-		return nil, pyerr.NewOSError("Int or String expected")
-	case string:
-		servp = &v
-	case []byte:
-		s := string(v)
+	if s, _, ok := pyarg.StrOrBytes(port); ok {
 		servp = &s
-	case pyrepr.Bytes:
-		s := string(v)
-		servp = &s
-	default:
-		n, ok, over := asIndex(v)
-		if !ok {
+	} else if !pyarg.IsNone(port) {
+		// PyLong_CheckExact: bools, IntEnums and int subclasses are refused.
+		if !pyarg.IsExactInt(port) {
 			return nil, pyerr.NewOSError("Int or String expected")
 		}
+		n, _, over := asIndex(port)
 		if over {
 			return nil, pyerr.NewOverflowError("Python int too large to convert to C long")
 		}
@@ -121,15 +112,10 @@ func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
 // and Punycode-encoded (Python's nameprep step is approximated by
 // lowercasing). Bytes are taken as is. As in C, a NUL ends the name.
 func idnaEncode(v any) (string, error) {
-	var s string
-	switch x := v.(type) {
-	case []byte:
-		s = string(x)
-	case pyrepr.Bytes:
-		s = string(x)
-	case string:
+	s, isStr, _ := pyarg.StrOrBytes(v)
+	if isStr {
 		var err error
-		if s, err = idnaString(x); err != nil {
+		if s, err = idnaString(s); err != nil {
 			return "", pyerr.NewUnicodeError("encoding with 'idna' codec failed (UnicodeError: " + err.Error() + ")")
 		}
 	}

@@ -8,32 +8,15 @@ import (
 	"strings"
 
 	pyerr "github.com/pysock/pysock/errors"
-	"github.com/pysock/pysock/internal/pyrepr"
+	"github.com/pysock/pysock/internal/pyarg"
 	"golang.org/x/sys/unix"
 )
 
 // strArg is CPython's "s" format: a str without NUL characters.
-func strArg(fn string, n int, v any) (string, error) {
-	s, ok := v.(string)
-	if !ok {
-		return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument %d must be str, not %s", fn, n, pyTypeName(v)))
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		return "", pyerr.NewValueError("embedded null character")
-	}
-	return s, nil
-}
+func strArg(fn string, n int, v any) (string, error) { return pyarg.Str(fn, n, v) }
 
-// bytesArg is a bytes-like argument ([]byte or pyrepr.Bytes).
-func bytesArg(v any) ([]byte, error) {
-	switch b := v.(type) {
-	case []byte:
-		return b, nil
-	case pyrepr.Bytes:
-		return b, nil
-	}
-	return nil, pyerr.NewTypeError(fmt.Sprintf("a bytes-like object is required, not '%s'", pyTypeName(v)))
-}
+// bytesArg is a bytes-like argument: any byte slice (pyarg.BytesLike).
+func bytesArg(v any) ([]byte, error) { return pyarg.BytesLike(v) }
 
 // InetAton is socket.inet_aton(ip_string): the 4-byte packed form of an
 // IPv4 address, accepting the classic inet_aton shorthand ('1', '1.2',
@@ -196,14 +179,11 @@ const cmsgHdrLen = 16 // CMSG_LEN(0) on 64-bit Linux
 
 // cmsgArg reads CMSG_LEN/CMSG_SPACE's length argument.
 func cmsgArg(fn string, length any, limit int64) (int, error) {
-	n, ok, over := asIndex(length)
-	if !ok {
-		return 0, errNotInteger(length)
+	n, err := pyarg.SsizeT(length)
+	if err != nil {
+		return 0, err
 	}
-	if over {
-		return 0, pyerr.NewOverflowError("Python int too large to convert to C ssize_t")
-	}
-	if n < 0 || n > limit {
+	if n < 0 || int64(n) > limit {
 		return 0, pyerr.NewOverflowError(fn + "() argument out of range")
 	}
 	return int(n), nil

@@ -1,11 +1,10 @@
 package pysock
 
 import (
-	"math"
 	"sync/atomic"
 	"time"
 
-	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 )
 
@@ -53,73 +52,33 @@ func (t Timeout) String() string {
 // Repr is the same as String.
 func (t Timeout) Repr() string { return t.String() }
 
-// parseTimeout is CPython's socket_parse_timeout: None, an integer or a
-// float of seconds; ns rounded away from zero; CPython's exact errors.
+// parseTimeout is CPython's socket_parse_timeout (pyarg.SocketTimeout):
+// None (-1), or a non-negative number of seconds as nanoseconds. A Timeout
+// is taken as is.
 func parseTimeout(v any) (int64, error) {
-	if v == nil {
-		return -1, nil
-	}
 	if t, ok := v.(Timeout); ok {
 		return t.ns, nil
 	}
-	ns, err := timeFromObject(v, 1e9)
-	if err != nil {
-		return 0, err
-	}
-	if ns < 0 {
-		return 0, pyerr.NewValueError("Timeout value out of range")
-	}
-	return ns, nil
+	return pyarg.SocketTimeout(v)
 }
 
 // timeFromObject is CPython's _PyTime_FromSecondsObject (unit 1e9) and
-// _PyTime_FromMillisecondsObject (unit 1e6) with _PyTime_ROUND_TIMEOUT: an
-// integer or float count of units as nanoseconds, rounded away from zero.
-// A time.Duration or Timeout is taken as is. Anything else is a
-// *pyerr.TypeError, which callers may replace with their own message, as
-// CPython's callers do.
+// _PyTime_FromMillisecondsObject (unit 1e6) (pyarg.Time); a Timeout is
+// taken as is.
 func timeFromObject(v any, unit int64) (int64, error) {
-	switch x := v.(type) {
-	case Timeout:
-		return x.ns, nil
-	case time.Duration:
-		return int64(x), nil
-	case float32:
-		v = float64(x)
+	if t, ok := v.(Timeout); ok {
+		return t.ns, nil
 	}
-	if f, ok := v.(float64); ok {
-		if math.IsNaN(f) {
-			return 0, pyerr.NewValueError("Invalid value NaN (not a number)")
-		}
-		d := f * float64(unit)
-		if d >= 0 {
-			d = math.Ceil(d)
-		} else {
-			d = math.Floor(d)
-		}
-		if !(d >= math.MinInt64 && d < -math.MinInt64) {
-			return 0, pyerr.NewOverflowError("timestamp out of range for platform time_t")
-		}
-		return int64(d), nil
-	}
-	n, ok, over := asIndex(v)
-	if !ok {
-		return 0, errNotInteger(v)
-	}
-	if over || n > math.MaxInt64/unit || n < math.MinInt64/unit {
-		return 0, pyerr.NewOverflowError("timestamp too large to convert to C _PyTime_t")
-	}
-	return n * unit, nil
+	return pyarg.Time(v, unit)
 }
 
 // timeoutArg is timeFromObject for the select-module calls, whose
-// TypeError has its own text.
+// TypeError has its own text (pyarg.TimeArg).
 func timeoutArg(v any, unit int64, typeMsg string) (int64, error) {
-	ns, err := timeFromObject(v, unit)
-	if _, ok := err.(*pyerr.TypeError); ok {
-		return 0, pyerr.NewTypeError(typeMsg)
+	if t, ok := v.(Timeout); ok {
+		return t.ns, nil
 	}
-	return ns, err
+	return pyarg.TimeArg(v, unit, typeMsg)
 }
 
 // defaultTimeout is the module default (setdefaulttimeout), in ns; -1 None.
@@ -164,9 +123,9 @@ func (s *Socket) GetTimeout() Timeout { return Timeout{ns: s.timeout.Load()} }
 // a false one settimeout(0.0). flag is a bool or an integer; anything else
 // is CPython's TypeError.
 func (s *Socket) SetBlocking(flag any) error {
-	n, ok, _ := asIndex(flag)
-	if !ok {
-		return errNotInteger(flag)
+	n, err := pyarg.CLong(flag) // PyLong_AsLong: beyond C long is OverflowError
+	if err != nil {
+		return err
 	}
 	if n != 0 {
 		return s.setMode(-1)

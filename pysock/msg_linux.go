@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 	"golang.org/x/sys/unix"
 )
@@ -223,7 +224,7 @@ func (s *Socket) SendMsg(buffers [][]byte, args ...any) (int, error) {
 func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any) (int, error) {
 	var msg unix.Msghdr
 	var ra rawAddr
-	if address != nil {
+	if !pyarg.IsNone(address) { // None: no address, as in CPython
 		if err := encodeAddr(int(s.family), address, "sendmsg", &ra); err != nil {
 			return 0, err
 		}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 	"golang.org/x/sys/unix"
 )
@@ -45,8 +46,7 @@ func (h HostEnt) String() string { return h.Repr() }
 // hostNameArg is CPython's "et" with the idna codec: str (IDNA-encoded),
 // bytes or bytearray.
 func hostNameArg(fn string, v any) (string, error) {
-	switch v.(type) {
-	case string, []byte, pyrepr.Bytes:
+	if _, _, ok := pyarg.StrOrBytes(v); ok {
 		return idnaEncode(v)
 	}
 	return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument 1 must be str, bytes or bytearray, not %s", fn, pyTypeName(v)))
@@ -71,15 +71,9 @@ func GetHostName() (string, error) {
 // SetHostName is socket.sethostname(name): needs CAP_SYS_ADMIN, else
 // PermissionError(1).
 func SetHostName(name any) error {
-	var b []byte
-	switch v := name.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case pyrepr.Bytes:
-		b = v
-	default:
+	s, _, ok := pyarg.StrOrBytes(name)
+	b := []byte(s)
+	if !ok {
 		return pyerr.NewTypeError(fmt.Sprintf("sethostname() argument 1 must be str, bytes or bytearray, not %s", pyTypeName(name)))
 	}
 	return toPyErr(unix.Sethostname(b))
@@ -224,7 +218,7 @@ func GetNameInfo(sockaddr any, flags any) (host, port string, err error) {
 	if len(t) < 2 || len(t) > 4 {
 		return "", "", illegal
 	}
-	hostS, ok := t[0].(string)
+	hostS, ok := pyarg.AsStr(t[0])
 	if !ok {
 		return "", "", illegal
 	}
@@ -379,15 +373,8 @@ func IfNameIndex() ([]Interface, error) {
 // IfNameToIndex is socket.if_nametoindex(if_name); OSError('no interface
 // with this name') for an unknown one.
 func IfNameToIndex(ifName any) (int, error) {
-	var name string
-	switch v := ifName.(type) {
-	case string:
-		name = v
-	case []byte:
-		name = string(v)
-	case pyrepr.Bytes:
-		name = string(v)
-	default:
+	name, _, ok := pyarg.StrOrBytes(ifName)
+	if !ok {
 		return 0, pyerr.NewTypeError(fmt.Sprintf("expected str, bytes or os.PathLike object, not %s", pyTypeName(ifName)))
 	}
 	ifi, err := net.InterfaceByName(name)

@@ -1,7 +1,6 @@
 package pysock
 
 import (
-	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 	"golang.org/x/sys/unix"
 )
@@ -39,19 +39,10 @@ type PollObject struct {
 func Poll() *PollObject { return &PollObject{events: map[int]int16{}} }
 
 // eventMask converts a poll event mask the way CPython's unsigned short
-// converter does.
+// converter does (pyarg.UnsignedShort).
 func eventMask(v any) (int16, error) {
-	n, ok, over := asIndex(v)
-	if !ok {
-		return 0, pyerr.NewTypeError("an integer is required")
-	}
-	if n < 0 {
-		return 0, pyerr.NewValueError("value must be positive")
-	}
-	if over || n > math.MaxUint16 {
-		return 0, pyerr.NewOverflowError("Python int too large for C unsigned short")
-	}
-	return int16(uint16(n)), nil
+	n, err := pyarg.UnsignedShort(v)
+	return int16(n), err
 }
 
 // Register is poll.register(fd[, eventmask]): fd is an integer or has
@@ -126,16 +117,13 @@ func (p *PollObject) Poll(timeout ...any) ([]PollEvent, error) {
 	deadline, hasDeadline := time.Time{}, false
 	ms := -1
 	if !isNoneArg(timeout) {
-		ns, err := timeoutArg(timeout[0], 1e6, "timeout must be an integer or None")
+		var arg any = timeout[0]
+		if t, ok := arg.(Timeout); ok {
+			arg = time.Duration(t.ns)
+		}
+		m, ns, err := pyarg.PollTimeout(arg)
 		if err != nil {
 			return nil, err
-		}
-		m := ceilDiv(ns, 1e6)
-		if ns < 0 {
-			m = -ceilDiv(-ns, 1e6) // _PyTime_ROUND_TIMEOUT: away from zero
-		}
-		if m < math.MinInt32 || m > math.MaxInt32 {
-			return nil, pyerr.NewOverflowError("timeout is too large")
 		}
 		if ns >= 0 {
 			deadline, hasDeadline = time.Now().Add(time.Duration(ns)), true
@@ -205,10 +193,4 @@ func (p *PollObject) Poll(timeout ...any) ([]PollEvent, error) {
 }
 
 // ceilDiv divides rounding toward +infinity, as _PyTime_ROUND_CEILING.
-func ceilDiv(n, d int64) int64 {
-	q := n / d
-	if n%d > 0 {
-		q++
-	}
-	return q
-}
+func ceilDiv(n, d int64) int64 { return pyarg.CeilDiv(n, d) }

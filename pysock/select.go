@@ -1,12 +1,11 @@
 package pysock
 
 import (
-	"fmt"
-	"math"
 	"syscall"
 	"time"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"golang.org/x/sys/unix"
 )
 
@@ -14,37 +13,19 @@ import (
 const fdSetSize = 1024
 
 // Filenoer is anything with a fileno() method, as Python's select accepts:
-// a *Socket, an *EpollObject, or a type of the caller's.
-type Filenoer interface {
-	Fileno() int
-}
+// a *Socket, an *EpollObject, or a type of the caller's. An *os.File (its
+// Fd method) is accepted too.
+type Filenoer = pyarg.Filenoer
 
-// asFileDescriptor is CPython's PyObject_AsFileDescriptor: an integer, or
-// an object with Fileno(); CPython's errors for anything else.
-func asFileDescriptor(v any) (int, error) {
-	var fd int64
-	if f, ok := v.(Filenoer); ok {
-		fd = int64(f.Fileno())
-	} else {
-		n, ok, over := asIndex(v)
-		if !ok {
-			return 0, pyerr.NewTypeError("argument must be an int, or have a fileno() method.")
-		}
-		if over || n > math.MaxInt32 || n < math.MinInt32 {
-			return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
-		}
-		fd = n
-	}
-	if fd < 0 {
-		return 0, pyerr.NewValueError(fmt.Sprintf("file descriptor cannot be a negative integer (%d)", fd))
-	}
-	return int(fd), nil
-}
+// asFileDescriptor is CPython's PyObject_AsFileDescriptor
+// (pyarg.FileDescriptor): an integer, or an object with Fileno(), read as a
+// C int; CPython's errors for anything else.
+func asFileDescriptor(v any) (int, error) { return pyarg.FileDescriptor(v) }
 
 // isNoneArg reports whether a timeout argument is Python's None: absent,
-// nil, or the None Timeout.
+// nil (or a typed nil pointer), or the None Timeout.
 func isNoneArg(timeout []any) bool {
-	if len(timeout) == 0 || timeout[0] == nil {
+	if len(timeout) == 0 || pyarg.IsNone(timeout[0]) {
 		return true
 	}
 	t, ok := timeout[0].(Timeout)

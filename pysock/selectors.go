@@ -11,6 +11,7 @@ import (
 	"time"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 	"golang.org/x/sys/unix"
 )
@@ -68,16 +69,14 @@ type Selector interface {
 
 // fileobjToFd is selectors._fileobj_to_fd.
 func fileobjToFd(fileobj any) (int, error) {
-	var fd int64
-	if f, ok := fileobj.(Filenoer); ok {
-		fd = int64(f.Fileno())
-	} else if n, ok, over := asIndex(fileobj); ok {
-		if over {
-			return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
+	fd, ok, over := pyarg.Index(fileobj)
+	if over {
+		return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
+	}
+	if !ok {
+		if fd, ok = pyarg.Fileno(fileobj); !ok {
+			return 0, pyerr.NewValueError("Invalid file object: " + pyrepr.Repr(fileobj))
 		}
-		fd = n
-	} else {
-		return 0, pyerr.NewValueError("Invalid file object: " + pyrepr.Repr(fileobj))
 	}
 	if fd < 0 {
 		return 0, pyerr.NewValueError(fmt.Sprintf("Invalid file descriptor: %d", fd))
@@ -86,13 +85,15 @@ func fileobjToFd(fileobj any) (int, error) {
 }
 
 // same is Python's "a is b" for the values a caller registers, and stands
-// for "a == b" when comparing data: comparable values compare with ==,
-// anything else counts as different.
+// for "a == b" when comparing data: values that Go can compare (judged on
+// the dynamic value, so a struct holding an interface that holds a slice
+// counts as uncomparable) compare with ==, anything else counts as
+// different, which is never an error, as in Python.
 func same(a, b any) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	if reflect.TypeOf(a) != reflect.TypeOf(b) || !reflect.TypeOf(a).Comparable() {
+	if reflect.TypeOf(a) != reflect.TypeOf(b) || !reflect.ValueOf(a).Comparable() || !reflect.ValueOf(b).Comparable() {
 		return false
 	}
 	return a == b
@@ -398,7 +399,7 @@ func (s *SelectSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 		// max(timeout, 0): the caller's value itself unless negative, so
 		// that select() judges its size as it would in CPython.
 		var t any = 0
-		if sec >= 0 {
+		if !(0 > sec) { // max(timeout, 0) keeps a NaN, as Python's max does
 			t = timeout[0]
 		}
 		rr, wr, _, err = Select(r, w, nil, t)
@@ -588,6 +589,9 @@ func (s *PollSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 		// math.ceil(timeout * 1e3): a Python int, however large, which
 		// poll() then judges.
 		ms := math.Ceil(sec * 1e3)
+		if err := pyarg.FloatToInt(ms); err != nil {
+			return nil, err
+		}
 		var arg any = int64(ms)
 		if ms >= math.MaxInt64 {
 			arg, _ = new(big.Float).SetFloat64(ms).Int(nil)
@@ -661,7 +665,11 @@ func (s *EpollSelector) Select(timeout ...any) ([]SelectorEvent, error) {
 	case sec <= 0:
 		wait = false
 	default:
-		if wait, ns, err = epollTimeout(math.Ceil(sec*1e3) * 1e-3); err != nil {
+		ms := math.Ceil(sec * 1e3)
+		if err := pyarg.FloatToInt(ms); err != nil {
+			return nil, err
+		}
+		if wait, ns, err = epollTimeout(ms * 1e-3); err != nil {
 			return nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 	"golang.org/x/sys/unix"
 )
@@ -77,16 +78,8 @@ func (s *Socket) sendfileCount(v any) (int, error) {
 	return int(n), nil
 }
 
-func sendfileOffset(v any) (int64, error) {
-	n, ok, over := asIndex(v)
-	if !ok {
-		return 0, errNotInteger(v)
-	}
-	if over {
-		return 0, pyerr.NewOverflowError("Python int too large to convert to C long")
-	}
-	return n, nil
-}
+// sendfileOffset is os.sendfile's offset, an off_t: a C long (pyarg.CLong).
+func sendfileOffset(v any) (int64, error) { return pyarg.CLong(v) }
 
 // fileFd reads file's descriptor without (*os.File).Fd, which would switch
 // a pollable file to blocking mode.

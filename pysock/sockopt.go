@@ -1,10 +1,10 @@
 package pysock
 
 import (
-	"fmt"
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"golang.org/x/sys/unix"
 )
 
@@ -105,28 +105,24 @@ func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error 
 	if err := cInts(level, optname); err != nil {
 		return err
 	}
-	var buf []byte
-	switch v := value.(type) {
-	case nil:
+	if pyarg.IsNone(value) {
 		if len(optlen) == 0 {
-			return pyerr.NewTypeError("a bytes-like object is required, not 'NoneType'")
+			return pyarg.ErrNotBytesLike(nil)
 		}
 		return s.syscallErr(func(fd int) error {
 			_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(optname), 0, uintptr(optlen[0]), 0)
 			return errnoErr(e)
 		})
-	case []byte:
-		buf = v
-	case string:
-		return pyerr.NewTypeError("a bytes-like object is required, not 'str'")
-	default:
-		// CPython tries the value as a C int, then as a buffer: an int out
-		// of range fails as a buffer would.
-		n, ok, over := asIndex(value)
-		if !ok || over || n != int64(int32(n)) {
-			return pyerr.NewTypeError(fmt.Sprintf("a bytes-like object is required, not '%s'", pyTypeName(value)))
-		}
-		return s.syscallErr(func(fd int) error { return unix.SetsockoptInt(fd, level, optname, int(n)) })
+	}
+	// CPython tries "iii" (a C int, bools and IntEnums included), then
+	// "iiy*" (a buffer: bytes, bytearray, any byte slice); an int out of
+	// range fails as a buffer would.
+	if n, err := pyarg.ClinicInt(value); err == nil {
+		return s.syscallErr(func(fd int) error { return unix.SetsockoptInt(fd, level, optname, n) })
+	}
+	buf, err := pyarg.BytesLike(value)
+	if err != nil {
+		return err
 	}
 	return s.syscallErr(func(fd int) error {
 		var p unsafe.Pointer

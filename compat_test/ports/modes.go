@@ -2,6 +2,7 @@ package ports
 
 import (
 	"math"
+	"math/big"
 
 	"github.com/pysock/pysock/pysock"
 	"golang.org/x/sys/unix"
@@ -34,6 +35,10 @@ func Modes(t *Transcript) error {
 		{"setblocking(True)", func() error { return s.SetBlocking(true) }},
 		{"setblocking(0)", func() error { return s.SetBlocking(0) }},
 		{"setblocking(2)", func() error { return s.SetBlocking(2) }},
+		{"setblocking(0) again", func() error { return s.SetBlocking(0) }},
+		{"setblocking(2**64)", func() error { return s.SetBlocking(new(big.Int).Lsh(big.NewInt(1), 64)) }},
+		{"setblocking(-2**64)", func() error { return s.SetBlocking(new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), 64))) }},
+		{"setblocking(True) again", func() error { return s.SetBlocking(true) }},
 		{"settimeout(0.5)", func() error { return s.SetTimeout(0.5) }},
 		{"settimeout(2)", func() error { return s.SetTimeout(2) }},
 		{"settimeout(0.0)", func() error { return s.SetTimeout(0.0) }},

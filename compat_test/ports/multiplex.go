@@ -370,8 +370,24 @@ func Multiplex(t *Transcript) error {
 		t.Show(n+" select(-1e20)", func() (any, error) { return selected(s.Select(-1e20)) })
 		t.Show(n+" select(2**63)", func() (any, error) { return selected(s.Select(two63)) })
 		t.Show(n+" select(2147483.648)", func() (any, error) { return selected(s.Select(2147483.648)) })
+		t.Show(n+" select(inf)", func() (any, error) { return selected(s.Select(math.Inf(1))) })
+		t.Show(n+" select(nan)", func() (any, error) { return selected(s.Select(math.NaN())) })
+		selfref := []any{nil}
+		selfref[0] = selfref
+		t.Show(n+" register([[...]], 1)", func() (any, error) { return s.Register(selfref, 1) })
 		s.Close()
 	}
+
+	t.Show("select([BigFileno()], [], [], 0)", func() (any, error) {
+		return which(pysock.Select([]any{bigFileno{}}, nil, nil, 0))
+	})
+	t.Do("poll.register(BigFileno())", func() error { return pysock.Poll().Register(bigFileno{}) })
+	ep2, err := pysock.Epoll()
+	if err != nil {
+		return err
+	}
+	t.Do("epoll.register(BigFileno())", func() error { return ep2.Register(bigFileno{}) })
+	ep2.Close()
 
 	for _, s := range []*pysock.Socket{a, b, e} {
 		s.Close()
@@ -379,3 +395,8 @@ func Multiplex(t *Transcript) error {
 	t.Out("done")
 	return nil
 }
+
+// bigFileno is the scenario's BigFileno: a fileno() beyond C int.
+type bigFileno struct{}
+
+func (bigFileno) Fileno() int { return 1 << 40 }

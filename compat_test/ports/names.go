@@ -227,6 +227,8 @@ func Names(t *Transcript) error {
 		{"htons(1.5)", func() (any, error) { return num(pysock.Htons(1.5)) }},
 		{"htons('1')", func() (any, error) { return num(pysock.Htons("1")) }},
 		{"htons(True)", func() (any, error) { return num(pysock.Htons(true)) }},
+		{"htons(AF_INET)", func() (any, error) { return num(pysock.Htons(pysock.AddressFamily(pysock.AF_INET))) }},
+		{"htonl(SOCK_DGRAM)", func() (any, error) { return num(pysock.Htonl(pysock.SocketKind(pysock.SOCK_DGRAM))) }},
 		{"htonl(-1)", func() (any, error) { return num(pysock.Htonl(-1)) }},
 		{"htonl(2**32)", func() (any, error) { return num(pysock.Htonl(int64(1) << 32)) }},
 		{"htonl(2**64)", func() (any, error) { return num(pysock.Htonl(two64)) }},

@@ -216,7 +216,24 @@ for cls in (selectors.SelectSelector, selectors.PollSelector, selectors.EpollSel
     show(n + " select(-1e20)", lambda: s.select(-1e20))
     show(n + " select(2**63)", lambda: s.select(2**63))
     show(n + " select(2147483.648)", lambda: s.select(2147483.648))
+    show(n + " select(inf)", lambda: s.select(math.inf))
+    show(n + " select(nan)", lambda: s.select(math.nan))
+    selfref = []
+    selfref.append(selfref)
+    show(n + " register([[...]], 1)", lambda: s.register(selfref, 1))
     s.close()
+
+
+class BigFileno:
+    def fileno(self):
+        return 2**40
+
+
+show("select([BigFileno()], [], [], 0)", lambda: select.select([BigFileno()], [], [], 0))
+show("poll.register(BigFileno())", lambda: select.poll().register(BigFileno()))
+ep = select.epoll()
+show("epoll.register(BigFileno())", lambda: ep.register(BigFileno()))
+ep.close()
 
 for s in (a, b, e):
     s.close()

@@ -162,6 +162,8 @@ for label, f in [
     ("htons(1.5)", lambda: S.htons(1.5)),
     ("htons('1')", lambda: S.htons("1")),
     ("htons(True)", lambda: S.htons(True)),
+    ("htons(AF_INET)", lambda: S.htons(S.AF_INET)),
+    ("htonl(SOCK_DGRAM)", lambda: S.htonl(S.SOCK_DGRAM)),
     ("htonl(-1)", lambda: S.htonl(-1)),
     ("htonl(2**32)", lambda: S.htonl(2**32)),
     ("htonl(2**64)", lambda: S.htonl(2**64)),

@@ -6,6 +6,8 @@ package pyrepr
 import (
 	"math"
 	"math/big"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,7 +30,7 @@ type Reprer interface {
 // (bytes), Tuple (tuple), []any (list), and any Reprer.
 func Repr(v any) string {
 	var b strings.Builder
-	appendRepr(&b, v)
+	appendRepr(&b, v, nil)
 	return b.String()
 }
 
@@ -41,7 +43,10 @@ func Str(v any) string {
 	return Repr(v)
 }
 
-func appendRepr(b *strings.Builder, v any) {
+// appendRepr writes v's repr; open holds the lists being printed, so that
+// a list that contains itself prints as [...], as Python's reprlib guard
+// (Py_ReprEnter) does.
+func appendRepr(b *strings.Builder, v any, open []*any) {
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("None")
@@ -57,7 +62,11 @@ func appendRepr(b *strings.Builder, v any) {
 		b.WriteString(strconv.FormatInt(toInt64(x), 10))
 	case uint, uint8, uint16, uint32, uint64, uintptr:
 		b.WriteString(strconv.FormatUint(toUint64(x), 10))
-	case *big.Int: // a Python int of any size
+	case *big.Int: // a Python int of any size; a nil one is None
+		if x == nil {
+			b.WriteString("None")
+			return
+		}
 		b.WriteString(x.String())
 	case float64:
 		b.WriteString(Float(x))
@@ -75,28 +84,88 @@ func appendRepr(b *strings.Builder, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			appendRepr(b, e)
+			appendRepr(b, e, open)
 		}
 		if len(x) == 1 {
 			b.WriteByte(',')
 		}
 		b.WriteByte(')')
 	case []any:
+		if len(x) > 0 {
+			if slices.Contains(open, &x[0]) {
+				b.WriteString("[...]")
+				return
+			}
+			open = append(open, &x[0])
+		}
 		b.WriteByte('[')
 		for i, e := range x {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			appendRepr(b, e)
+			appendRepr(b, e, open)
 		}
 		b.WriteByte(']')
 	case Reprer:
+		if isNil(v) {
+			b.WriteString("None")
+			return
+		}
 		b.WriteString(x.Repr())
 	case error:
+		if isNil(v) {
+			b.WriteString("None")
+			return
+		}
 		b.WriteString(x.Error())
 	default:
-		b.WriteString("<unrepresentable>")
+		appendReflect(b, v)
 	}
+}
+
+// isNil reports a typed nil pointer, which stands for None.
+func isNil(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// appendReflect prints the values the type switch does not name: typed nil
+// pointers (None), named integer, float, string and byte-slice types (an
+// int subclass prints as its value).
+func appendReflect(b *strings.Builder, v any) {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Interface:
+		if rv.IsNil() {
+			b.WriteString("None")
+			return
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b.WriteString(strconv.FormatInt(rv.Int(), 10))
+		return
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		b.WriteString(strconv.FormatUint(rv.Uint(), 10))
+		return
+	case reflect.Float32, reflect.Float64:
+		b.WriteString(Float(rv.Float()))
+		return
+	case reflect.String:
+		b.WriteString(String(rv.String()))
+		return
+	case reflect.Bool:
+		if rv.Bool() {
+			b.WriteString("True")
+		} else {
+			b.WriteString("False")
+		}
+		return
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			b.WriteString(BytesRepr(rv.Bytes()))
+			return
+		}
+	}
+	b.WriteString("<unrepresentable>")
 }
 
 func toInt64(v any) int64 {
