@@ -99,8 +99,9 @@ func (s *Socket) end(sd *side, st *ioState) {
 		st.x.msg, st.x.iov, st.x.advanced = nil, nil, false
 	}
 	if st == &sd.st {
+		h := st.h // st is the next call's once unlocked
 		sd.mu.Unlock()
-		st.h.wakeWaiters()
+		h.wakeWaiters()
 	}
 }
 

@@ -202,13 +202,7 @@ func ctBreaker(mp nettest.MakePipe, d time.Duration) nettest.MakePipe {
 // failure is logged, an unlisted one's fails the test. Listed subtests
 // may pass (the failure is a race), so a passing row is not an error:
 // delete it once the item is fixed.
-var knownNettestFailure = map[string]string{
-	"socketpair/ConcurrentMethods": ctItemQueuedDeadline,
-	"tcp/ConcurrentMethods":        ctItemQueuedDeadline,
-}
-
-const ctItemQueuedDeadline = "15.7 a Conn call queued behind another call of the same direction keeps the deadline it saw when called:" +
-	" SetDeadline made while it waits for the lock is lost, and it can wait forever (nettest ConcurrentMethods hangs now and then)"
+var knownNettestFailure = map[string]string{}
 
 func TestGoContractsNettest(t *testing.T) {
 	if pipe := os.Getenv("PYSOCK_NETTEST_CHILD"); pipe != "" {
@@ -249,23 +243,7 @@ func TestGoContractsNettest(t *testing.T) {
 // knownContractFailure lists the error-path cases of TestGoContractsCounts
 // that fail on main, with their issue item. The test fails if a listed
 // case passes (delete the row) or an unlisted one fails.
-var knownContractFailure = map[string]string{
-	"Conn.Read queued: SetReadDeadline while waiting": ctItemQueuedDeadline,
-	"Read after RST":             ctItemMinusOne,
-	"Read EAGAIN":                ctItemMinusOne,
-	"RecvInto after RST":         ctItemMinusOne,
-	"RecvInto EAGAIN":            ctItemMinusOne,
-	"Conn.Read after RST":        ctItemMinusOne,
-	"Write partial then EAGAIN":  ctItemPartialWrite,
-	"Write partial then timeout": ctItemPartialWrite,
-}
-
-const (
-	ctItemMinusOne = "15.8 Read, RecvInto and Conn.Read return n=-1 with the error when recvfrom(2) itself fails" +
-		" (ECONNRESET, EAGAIN): the raw syscall's -1 is kept as the count; a timeout or a closed socket gives 0"
-	ctItemPartialWrite = "15.9 Socket.Write (sendall) reports n=0 when it fails after a partial send (EAGAIN in non-blocking" +
-		" mode, TimeoutError in timeout mode); io.Writer wants the bytes written (Conn.Write reports them)"
-)
+var knownContractFailure = map[string]string{}
 
 // ctCase provokes one error path and checks the count.
 type ctCase struct {

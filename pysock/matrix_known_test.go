@@ -9,73 +9,7 @@ import "strings"
 // narrow) rows as fixes land. The rows are written as products (calls ×
 // flags × "state/family" pairs × modes) only to keep the table short;
 // every key they expand to is checked on its own.
-var knownDisagreement = mxKnownTable([]mxKnownRow{
-	{
-		item:  "15.1 blocking recv(n, MSG_WAITALL) on a stream returns the bytes pending where the kernel waits for all n",
-		calls: mxRecvCalls, flags: "WAITALL", mode: "blocking",
-		where: "conn_data/tcp4 conn_data/tcp6 conn_data/unix-stream",
-	},
-	{
-		item: "15.2 blocking recv on a datagram socket after SHUT_RD/SHUT_RDWR (connected or not) hangs where the kernel returns 0 at once" +
-			" (the MSG_DONTWAIT attempt gives EAGAIN, and the poller has no new edge to wake on)",
-		calls: mxRecvCalls, flags: "0 PEEK WAITALL TRUNC", mode: "blocking",
-		where: "bound_shut_rdwr/udp4 bound_shut_rdwr/udp6 bound_shut_rdwr/unix-dgram shut_rd/udp4 shut_rd/udp6 shut_rd/unix-dgram" +
-			" shut_rdwr/udp4 shut_rdwr/udp6 shut_rdwr/unix-dgram",
-	},
-	{
-		item: "15.3 blocking accept on a socket that is not listening hangs where the kernel fails at once" +
-			" (EOPNOTSUPP 95 on a datagram socket, EINVAL 22 on a connected stream): accept polls for POLLIN before accept4",
-		calls: "accept", flags: "-", mode: "blocking",
-		where: mxAcceptNotListening,
-	},
-	{
-		item: "15.4 blocking sendfile on a full socket sleeps in sendfile(2) on its thread: Close does not wake it" +
-			" (the reference blocks too; only closing the peer ends pysock's call)",
-		calls: "sendfile", flags: "-", mode: "blocking",
-		where: "conn_full/tcp4 conn_full/tcp6 conn_full/unix-seqpacket conn_full/unix-stream",
-	},
-	{
-		item:  "15.5 MSG_DONTWAIT in timeout mode gives EAGAIN (or the call's errno) at once where CPython polls for T first, then raises TimeoutError",
-		calls: mxRecvCalls, flags: "DONTWAIT", mode: "timeout",
-		where: "bound/udp4 bound/udp6 bound/unix-dgram bound_shut_rdwr/udp4 bound_shut_rdwr/udp6 bound_shut_rdwr/unix-dgram" +
-			" conn_full/tcp4 conn_full/tcp6 conn_full/unix-seqpacket conn_full/unix-stream" +
-			" conn_nodata/tcp4 conn_nodata/tcp6 conn_nodata/unix-seqpacket conn_nodata/unix-stream" +
-			" connected/udp4 connected/udp6 connected/unix-dgram fresh/udp4 fresh/udp6 fresh/unix-dgram full/unix-dgram" +
-			" listening/tcp4 listening/tcp6 listening/unix-seqpacket listening/unix-stream peer_closed/unix-dgram" +
-			" shut_rd/udp4 shut_rd/udp6 shut_rd/unix-dgram shut_rdwr/udp4 shut_rdwr/udp6 shut_rdwr/unix-dgram" +
-			" shut_wr/tcp4 shut_wr/tcp6 shut_wr/udp4 shut_wr/udp6 shut_wr/unix-dgram shut_wr/unix-seqpacket shut_wr/unix-stream",
-	},
-	{
-		item:  "15.5 MSG_DONTWAIT in timeout mode gives EAGAIN (or the call's errno) at once where CPython polls for T first, then raises TimeoutError",
-		calls: "send sendall sendmsg sendto", flags: "DONTWAIT", mode: "timeout",
-		where: "conn_full/tcp4 conn_full/tcp6 conn_full/unix-seqpacket conn_full/unix-stream full/unix-dgram" + mxListening,
-	},
-	{
-		item:  mxItemPollFirst,
-		calls: "accept", flags: "-", mode: "timeout",
-		where: mxAcceptNotListening,
-	},
-	{
-		item:  mxItemPollFirst,
-		calls: mxRecvCalls, flags: "0 PEEK WAITALL TRUNC", mode: "timeout",
-		where: "listening/tcp4 listening/tcp6 listening/unix-seqpacket listening/unix-stream",
-	},
-	{
-		item:  mxItemPollFirst,
-		calls: "send sendall sendmsg", flags: "0 PEEK WAITALL TRUNC", mode: "timeout",
-		where: mxListening,
-	},
-	{
-		item:  mxItemPollFirst,
-		calls: "sendfile", flags: "-", mode: "timeout",
-		where: mxListening,
-	},
-	{
-		item:  mxItemPollFirst,
-		calls: "sendto", flags: "0 PEEK WAITALL TRUNC", mode: "timeout",
-		where: "conn_full/unix-stream" + mxListening,
-	},
-})
+var knownDisagreement = mxKnownTable([]mxKnownRow{})
 
 const (
 	mxRecvCalls = "recv recv_into recvfrom recvfrom_into recvmsg"

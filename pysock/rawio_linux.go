@@ -121,11 +121,20 @@ func (st *ioState) doRead(fd uintptr) bool {
 }
 
 // notReady applies CPython's poll-then-call rule to a timeout-mode result
-// that did not come from a ready socket: a failure, or a call that moved
-// nothing because nothing was asked. CPython would not have made the call
-// before poll reported the socket ready.
+// that need not have come from a ready socket: a failure the socket's
+// state gives at once (not listening, not connected…), or a call that
+// moved nothing because nothing was asked. CPython would not have made the
+// call before poll reported the socket ready. A pending socket error
+// (ECONNREFUSED, ECONNRESET…) is left alone: poll reports it as ready,
+// and the call has just consumed it.
 func (st *ioState) notReady(fd uintptr, e syscall.Errno, n uintptr, events int16) bool {
-	if e == 0 && (n != 0 || st.want() != 0) {
+	switch e {
+	case 0:
+		if n != 0 || st.want() != 0 {
+			return false
+		}
+	case syscall.ENOTCONN, syscall.EINVAL, syscall.EOPNOTSUPP, syscall.EPIPE, syscall.EISCONN, syscall.EDESTADDRREQ:
+	default:
 		return false
 	}
 	if st.op == opAccept || st.op == opConnectWait || st.op == opConnectFinish {
