@@ -63,6 +63,26 @@ func await(t *testing.T, ch <-chan result, what string) result {
 	}
 }
 
+// parked reports whether goroutine dump g is parked (on the poller, a
+// lock, a channel or in a syscall).
+func parked(g string) bool {
+	return strings.Contains(g, "[IO wait") || strings.Contains(g, "[select") ||
+		strings.Contains(g, "[chan receive") || strings.Contains(g, "[syscall")
+}
+
+// countParked counts the goroutines parked inside fn.
+func countParked(fn string) int {
+	buf := make([]byte, 64<<20)
+	n := runtime.Stack(buf, true)
+	count := 0
+	for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+		if strings.Contains(g, fn) && parked(g) {
+			count++
+		}
+	}
+	return count
+}
+
 // waitParked waits until some goroutine is parked inside a function whose
 // name contains fn (e.g. "pysock.(*Socket).recvNew") waiting for the
 // poller, a lock or a channel: the synchronisation point the edge tests
@@ -74,8 +94,7 @@ func waitParked(t *testing.T, fn string) {
 	for time.Now().Before(deadline) {
 		n := runtime.Stack(buf, true)
 		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
-			if strings.Contains(g, fn) && (strings.Contains(g, "[IO wait") || strings.Contains(g, "[select") ||
-				strings.Contains(g, "[chan receive") || strings.Contains(g, "[syscall")) {
+			if strings.Contains(g, fn) && parked(g) {
 				return
 			}
 		}

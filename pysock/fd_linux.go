@@ -290,27 +290,28 @@ func dropDetached(fd, i int) {
 	detached.count.Add(-1)
 }
 
-// retireDetached closes the oldest stale File of fd, a number the kernel
-// has just given pysock, and returns the descriptor's new number (fd
-// itself if there is nothing to retire or no number to move to).
+// retireDetached closes the stale Files of fd, a number the kernel has
+// just given pysock, and returns the descriptor's new number (fd itself if
+// there is nothing to retire). Each retirement moves the descriptor to
+// another fresh number first (the lowest free one, which may have stale
+// Files of its own: they are retired in turn), so every close(2) a stale
+// File makes is of a number pysock alone knows.
 func retireDetached(fd int) int {
 	detached.Lock()
 	defer detached.Unlock()
-	list := detached.m[fd]
-	if len(list) == 0 {
-		return fd
+	for len(detached.m[fd]) > 0 {
+		moved, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+		if err != nil {
+			return fd // no number to move to: the entries wait
+		}
+		old := detached.m[fd][0].h
+		dropDetached(fd, 0)
+		// The old File's poller close finds fd unregistered (it is the
+		// new, not yet registered descriptor) and its close(2) closes fd.
+		old.file.Close()
+		fd = moved
 	}
-	moved, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return fd
-	}
-	old := list[0].h
-	dropDetached(fd, 0)
-	// The old File's poller close finds fd unregistered (it is the new,
-	// not yet registered descriptor) and its close(2) closes fd, which
-	// pysock alone knew.
-	old.file.Close()
-	return moved
+	return fd
 }
 
 // fionbio is the FIONBIO ioctl request (asm-generic value, used on amd64 and

@@ -150,6 +150,7 @@ func quoteStr(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") 
 type sockIO struct{ s *Socket }
 
 func (a sockIO) RecvInto(b []byte) (int, error) { return a.s.RecvInto(b) }
+func (a sockIO) Recv(n int) ([]byte, error)     { return a.s.Recv(n) }
 func (a sockIO) Send(b []byte) (int, error)     { return a.s.Send(b) }
 func (a sockIO) Fileno() int                    { return a.s.Fileno() }
 func (a sockIO) DecrefIO() error                { return a.s.decrefIO() }

@@ -2,10 +2,11 @@ package pysock
 
 import (
 	"sync"
+
+	"github.com/pysock/pysock/internal/pyarg"
 	"syscall"
 	"unsafe"
 
-	pyerr "github.com/pysock/pysock/errors"
 	"golang.org/x/sys/unix"
 )
 
@@ -86,19 +87,11 @@ func exactResult(buf []byte, n int) []byte {
 }
 
 // checkAlloc is where CPython's allocation of a receive buffer would raise
-// MemoryError: a request larger than the machine's memory and swap fails
-// up front instead of crashing the Go runtime. The figure is read once.
+// MemoryError (pyarg.Alloc); the sizes a call can hold anyway are not
+// looked at.
 func checkAlloc(n int) error {
-	if n > scratchSize && uint64(n) > memLimit() {
-		return pyerr.NewMemoryError()
+	if n <= scratchSize {
+		return nil
 	}
-	return nil
+	return pyarg.Alloc(n)
 }
-
-var memLimit = sync.OnceValue(func() uint64 {
-	var si unix.Sysinfo_t
-	if unix.Sysinfo(&si) != nil {
-		return 1<<63 - 1
-	}
-	return (uint64(si.Totalram) + uint64(si.Totalswap)) * uint64(si.Unit)
-})

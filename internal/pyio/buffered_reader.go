@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 )
 
 // BufferedReader is io.BufferedReader over a raw stream: what
@@ -112,6 +113,9 @@ func (b *BufferedReader) ReadN(size ...int) ([]byte, error) {
 func (b *BufferedReader) readGeneric(n int) ([]byte, error) {
 	if n <= b.avail() {
 		return b.take(n), nil
+	}
+	if err := pyarg.Alloc(n); err != nil { // CPython allocates n bytes first
+		return nil, err
 	}
 	out := make([]byte, n)
 	written := copy(out, b.buf[b.pos:b.end])

@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 )
 
 // DefaultBufferSize is io.DEFAULT_BUFFER_SIZE.
@@ -144,16 +145,22 @@ func (r *SocketIO) ReadInto(b []byte) (int, error) {
 	}
 	n, err := r.sock.RecvInto(b)
 	if err != nil {
-		if pyerr.IsInstance(err, "TimeoutError") && !errors.Is(err, syscall.ETIMEDOUT) {
-			r.timedOut.Store(true)
-			return 0, err
-		}
-		if isBlocking(err) {
-			return -1, nil
-		}
-		return 0, err
+		return r.recvError(err)
 	}
 	return max(n, 0), nil
+}
+
+// recvError is SocketIO.readinto's handling of a failed recv: a timeout
+// poisons the file, EAGAIN is None (-1).
+func (r *SocketIO) recvError(err error) (int, error) {
+	if pyerr.IsInstance(err, "TimeoutError") && !errors.Is(err, syscall.ETIMEDOUT) {
+		r.timedOut.Store(true)
+		return 0, err
+	}
+	if isBlocking(err) {
+		return -1, nil
+	}
+	return 0, err
 }
 
 // isBlocking is e.errno in socket._blocking_errnos.
@@ -168,12 +175,40 @@ func (r *SocketIO) ReadN(size ...int) ([]byte, error) {
 	if n < 0 {
 		return r.readAll()
 	}
+	// CPython allocates n bytes (MemoryError if it cannot), reads into
+	// them and shrinks the result. A Sock that sizes its result by what
+	// arrived (pysock's recv) is asked for n bytes instead, so that a
+	// large n costs what arrived.
+	if err := pyarg.Alloc(n); err != nil {
+		return nil, err
+	}
+	if rs, ok := r.sock.(sizedRecv); ok && n > 0 {
+		if err := r.checkReadable(); err != nil {
+			return nil, err
+		}
+		if r.timedOut.Load() {
+			return nil, pyerr.NewOSError("cannot read from timed out object")
+		}
+		b, err := rs.Recv(n)
+		if err != nil {
+			if got, err := r.recvError(err); got < 0 || err != nil {
+				return nil, err
+			}
+		}
+		return b, nil
+	}
 	b := make([]byte, n)
 	got, err := r.ReadInto(b)
 	if err != nil || got < 0 {
 		return nil, err
 	}
 	return b[:got], nil
+}
+
+// sizedRecv is a Sock whose recv(n) returns a result sized by what
+// arrived.
+type sizedRecv interface {
+	Recv(n int) ([]byte, error)
 }
 
 // readAll is RawIOBase.readall(): reads of DEFAULT_BUFFER_SIZE to EOF; None
