@@ -54,11 +54,18 @@ func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 		b := sp[:min(limit, scratchSize)]
 		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
 		if e == 0 {
-			// With MSG_TRUNC the kernel may report more than fits; CPython
-			// returns that many bytes, the rest unset (zeros here).
-			out := make([]byte, int(n))
-			copy(out, b)
-			st.buf = out
+			if int(n) <= len(b) {
+				got := b[:n]
+				out := make([]byte, len(got)) // with the copy: not zeroed first
+				copy(out, got)
+				st.buf = out
+			} else {
+				// MSG_TRUNC reported more than fits; CPython returns that
+				// many bytes, the rest unset (zeros here).
+				out := make([]byte, int(n))
+				copy(out, b)
+				st.buf = out
+			}
 		}
 		scratchPool.Put(sp)
 		return n, e
