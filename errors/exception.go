@@ -28,6 +28,8 @@
 package errors
 
 import (
+	stderrors "errors"
+
 	"github.com/pysock/pysock/internal/pyrepr"
 )
 
@@ -126,8 +128,8 @@ func (c *class) isSubclass(target *class) bool {
 // name or derives from it: isinstance(err, <class name>). It is meant for
 // transcripts and tables; code should prefer errors.As with the Go type.
 func IsInstance(err error, name string) bool {
-	pe, ok := err.(PyException)
-	if !ok {
+	var pe PyException
+	if !stderrors.As(err, &pe) {
 		return false
 	}
 	for _, n := range pe.MRO() {

@@ -26,6 +26,12 @@ type Address interface {
 	// Tuple returns the value as the Python object: a Tuple, a string, or
 	// pyrepr.Bytes for an abstract unix name.
 	Tuple() any
+	// HostPort is Python's addr[0] and addr[1] for the families that have
+	// them (AF_INET, AF_INET6); ok is false for the others.
+	HostPort() (host string, port int, ok bool)
+	// AddrPort is the address as a netip.AddrPort; ok is false where the
+	// family has none or the host is not numeric.
+	AddrPort() (netip.AddrPort, bool)
 }
 
 // InetAddr is an AF_INET address, Python's (host, port) tuple.

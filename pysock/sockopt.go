@@ -98,6 +98,29 @@ func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
 	return buf[:n], nil
 }
 
+// GetSockOptInt is socket.getsockopt(level, optname) typed for Go: the
+// option as an int (GetSockOpt returns it as an any).
+func (s *Socket) GetSockOptInt(level, optname int) (int, error) {
+	v, err := s.GetSockOpt(level, optname)
+	if err != nil {
+		return 0, err
+	}
+	return v.(int), nil
+}
+
+// GetSockOptBytes is socket.getsockopt(level, optname, buflen) typed for
+// Go: at most buflen bytes of the option (1..1024, as in CPython).
+func (s *Socket) GetSockOptBytes(level, optname, buflen int) ([]byte, error) {
+	if buflen == 0 { // getsockopt(level, optname, 0) is the int form
+		return nil, pyerr.NewOSError("getsockopt buflen out of range")
+	}
+	v, err := s.GetSockOpt(level, optname, buflen)
+	if err != nil {
+		return nil, err
+	}
+	return v.([]byte), nil
+}
+
 // SetSockOpt is socket.setsockopt(level, optname, value) with an integer
 // (or bool) or bytes value, or setsockopt(level, optname, None, optlen):
 // pass nil as value and the optlen.
