@@ -185,12 +185,43 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if err == nil && n == 0 {
 		return 0, io.EOF
 	}
-	return n, err
+	return n, c.opError("read", err)
 }
 
-// Write implements net.Conn: everything is written or an error returned.
+// Write implements net.Conn: everything is written or an error returned
+// with the count written.
 func (c *Conn) Write(p []byte) (int, error) {
-	return c.s.send(opSendAll, p, 0, c.dl.opts())
+	n, err := c.s.send(opSendAll, p, 0, c.dl.opts())
+	return n, c.opError("write", err)
+}
+
+// opError wraps a failed call as Go's net does: a *net.OpError with the
+// operation, the network and the addresses, whose Err is the Python
+// exception (errors.As finds it, errors.Is matches its errno, a closed
+// socket matches net.ErrClosed, a deadline os.ErrDeadlineExceeded).
+func (c *Conn) opError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &net.OpError{Op: op, Net: netName(c.s), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
+}
+
+// netName is the Go network name of s: tcp, udp, unix, unixgram,
+// unixpacket, or ip for the others.
+func netName(s *Socket) string {
+	switch {
+	case s.family == AF_UNIX && s.typ == SOCK_STREAM:
+		return "unix"
+	case s.family == AF_UNIX && s.typ == SOCK_DGRAM:
+		return "unixgram"
+	case s.family == AF_UNIX && s.typ == SOCK_SEQPACKET:
+		return "unixpacket"
+	case s.typ == SOCK_STREAM:
+		return "tcp"
+	case s.typ == SOCK_DGRAM:
+		return "udp"
+	}
+	return "ip"
 }
 
 // Close implements net.Conn.
@@ -282,14 +313,18 @@ func (s *Socket) NetPacketConn() *PacketConn { return &PacketConn{s: s} }
 func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
 	n, a, err := c.s.recvIntoBuf(opRecvFrom, p, 0, c.dl.opts())
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, &net.OpError{Op: "read", Net: netName(c.s), Source: c.LocalAddr(), Err: err}
 	}
 	return n, netAddr(a, int(c.s.typ)), nil
 }
 
 // WriteTo implements net.PacketConn.
 func (c *PacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
-	return c.s.sendToAddr(p, 0, fromNetAddr(addr), c.dl.opts())
+	n, err := c.s.sendToAddr(p, 0, fromNetAddr(addr), c.dl.opts())
+	if err != nil {
+		return n, &net.OpError{Op: "write", Net: netName(c.s), Source: c.LocalAddr(), Addr: addr, Err: err}
+	}
+	return n, nil
 }
 
 // Close implements net.PacketConn.
@@ -332,7 +367,7 @@ func (s *Socket) NetListener() *Listener { return &Listener{s: s} }
 func (l *Listener) Accept() (net.Conn, error) {
 	c, _, err := l.s.accept(&callOpts{adapter: true})
 	if err != nil {
-		return nil, err
+		return nil, &net.OpError{Op: "accept", Net: netName(l.s), Addr: l.Addr(), Err: err}
 	}
 	return c.NetConn(), nil
 }

@@ -3,8 +3,11 @@ package pysock_test
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
+	"os"
 	"testing"
+	"time"
 
 	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/pysock"
@@ -79,5 +82,39 @@ func TestIsInstanceWrapped(t *testing.T) {
 	}
 	if pyerr.IsInstance(errors.New("plain"), "Exception") {
 		t.Error("a plain Go error is not a Python exception")
+	}
+}
+
+// TestAdapterErrorsAreOpErrors: the net adapters' errors are *net.OpError
+// as Go's net gives them, with the Python exception inside.
+func TestAdapterErrorsAreOpErrors(t *testing.T) {
+	checkFDs(t)
+	a, b := pair(t)
+	defer b.Close()
+	c := a.NetConn()
+	c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	_, err := c.Read(make([]byte, 1))
+	var oe *net.OpError
+	var ne net.Error
+	var te *pyerr.TimeoutError
+	if !errors.As(err, &oe) || oe.Op != "read" || oe.Net != "unix" || !errors.As(err, &ne) || !ne.Timeout() ||
+		!errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &te) {
+		t.Errorf("Read past the deadline = %#v", err)
+	}
+	c.Close()
+	_, err = c.Write([]byte("x"))
+	var pe *pyerr.OSError
+	if !errors.As(err, &oe) || oe.Op != "write" || !errors.Is(err, net.ErrClosed) || !errors.As(err, &pe) || pe.Errno != 9 {
+		t.Errorf("Write after Close = %#v", err)
+	}
+	b.Close()
+	if _, err := b.NetConn().Read(make([]byte, 1)); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Read after Close = %v", err)
+	}
+	srv, _ := listener(t)
+	ln := srv.NetListener()
+	ln.Close()
+	if _, err := ln.Accept(); !errors.As(err, &oe) || oe.Op != "accept" || !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Accept after Close = %#v", err)
 	}
 }
