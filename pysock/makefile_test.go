@@ -41,7 +41,7 @@ func TestMakefileIotestEndToEnd(t *testing.T) {
 
 // TestMakefileTextBinaryMethods: ReadN/ReadLine/ReadLines on a text file
 // decode and translate newlines (readlines gave 'done\r\n'), and mixing
-// ReadLineText with ReadLine keeps the stream in order (it returned b”
+// ReadLineText with ReadLine keeps the stream in order (it returned b""
 // with data waiting).
 func TestMakefileTextBinaryMethods(t *testing.T) {
 	a, b := makefilePair(t)

@@ -173,9 +173,9 @@ func GetHostByAddr(ipAddress any) (HostEnt, error) {
 	return h, nil
 }
 
-// GetFqdn is socket.getfqdn(name=”): the first name with a dot among the
+// GetFqdn is socket.getfqdn(name=""): the first name with a dot among the
 // host name and aliases gethostbyaddr(name) gives, else its host name, else
-// name itself; ” (or '0.0.0.0', '::') means this host.
+// name itself; "" (or '0.0.0.0', '::') means this host.
 func GetFqdn(name ...string) string {
 	n := ""
 	if len(name) > 0 {

@@ -12,7 +12,7 @@ import (
 )
 
 // Read implements io.Reader with Go's conventions: it is RecvInto in the
-// socket's mode, except that the end of a stream is io.EOF (Python's b”).
+// socket's mode, except that the end of a stream is io.EOF (Python's b"").
 // On a datagram socket an empty datagram reads as io.EOF too.
 func (s *Socket) Read(p []byte) (int, error) {
 	if len(p) == 0 {

@@ -22,7 +22,7 @@ import (
 // what the str method returns: decoded and newline-translated, never the
 // bytes underneath (those are f.Buffer()'s). A nil []byte result stands
 // for Python's None (non-blocking mode, nothing available), an empty one
-// for b”.
+// for b"".
 type SocketFile struct {
 	raw  *pyio.SocketIO
 	bin  binaryIO            // the top binary layer (raw or buffered)

@@ -174,7 +174,7 @@ func (b *BufferedReader) readAll() ([]byte, error) {
 }
 
 // Read1 is f.read1(size=-1): buffered bytes if there are any, else at most
-// one raw read; b” where the raw read gives None.
+// one raw read; b"" where the raw read gives None.
 func (b *BufferedReader) Read1(size ...int) ([]byte, error) {
 	n := sizeArg(size)
 	if n < 0 {
@@ -275,7 +275,7 @@ func (b *BufferedReader) Peek(size ...int) ([]byte, error) {
 }
 
 // ReadLine is f.readline(size=-1): through the next b'\n', at most size
-// bytes, or what is left at EOF (b” at EOF, or when nothing is available
+// bytes, or what is left at EOF (b"" at EOF, or when nothing is available
 // in non-blocking mode).
 func (b *BufferedReader) ReadLine(size ...int) ([]byte, error) {
 	b.mu.Lock()

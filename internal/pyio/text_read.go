@@ -26,7 +26,7 @@ func (t *TextIOWrapper) checkRead() error {
 // readChunk is textiowrapper_read_chunk: one read1 of the chunk size from
 // the buffer, decoded (with final=True when it is empty, as CPython does)
 // and added to the pending text. It returns the byte count: 0 at EOF, -1
-// where read1 would give None (which CPython's read1 turns into b”).
+// where read1 would give None (which CPython's read1 turns into b"").
 func (t *TextIOWrapper) readChunk() (int, error) {
 	if t.dpos > 0 {
 		t.dec = t.dec[:copy(t.dec, t.dec[t.dpos:])]
