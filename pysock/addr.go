@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math/big"
 	"net"
 	"net/netip"
 	"strconv"
@@ -127,6 +128,8 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 		addr = Tuple{a.Host, a.Port}
 	case Inet6Addr:
 		addr = Tuple{a.Host, a.Port, int64(a.Flowinfo), int64(a.ScopeID)}
+	case UnixAddr:
+		addr = a.Tuple() // a str (bytes if abstract) in the type error
 	}
 	fam := "AF_INET"
 	if family == AF_INET6 {
@@ -160,11 +163,11 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 	var flow, scope uint32
 	for i, dst := range []*uint32{&flow, &scope} {
 		if len(t) > 2+i {
-			n, ok, _ := asIndex(t[2+i])
+			n, ok := uintMask(t[2+i])
 			if !ok {
 				return errNotInteger(t[2+i])
 			}
-			*dst = uint32(n) // "I" format: wraps, no range check
+			*dst = n
 		}
 	}
 	ip, err := setipaddr(host, family)
@@ -195,16 +198,46 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 	return nil
 }
 
-// hostArg is CPython's idna_converter: str, bytes or bytearray, no NUL.
+// uintMask is CPython's "I" format: the low 32 bits of any integer, no
+// range check (PyLong_AsUnsignedLongMask); ok is false for a non-integer.
+func uintMask(v any) (uint32, bool) {
+	n, ok, over := asIndex(v)
+	if !ok || !over {
+		return uint32(n), ok
+	}
+	b := new(big.Int).And(pyarg.BigOf(v), big.NewInt(0xffffffff)) // two's complement
+	return uint32(b.Uint64()), true
+}
+
+// idnaDots are the label separators of Python's idna codec besides '.'.
+var idnaDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
+
+// hostArg is CPython's idna_converter: str, bytes or bytearray, no NUL; a
+// non-ASCII str is encoded with the idna codec first.
 func hostArg(v any) (string, error) {
-	s, _, ok := pyarg.StrOrBytes(v)
+	s, isStr, ok := pyarg.StrOrBytes(v)
 	if !ok {
 		return "", pyerr.NewTypeError(fmt.Sprintf("str, bytes or bytearray expected, not %s", pyTypeName(v)))
+	}
+	if isStr && !isASCII(s) {
+		var err error
+		if s, err = idnaString(idnaDots.Replace(s)); err != nil {
+			return "", pyerr.NewTypeError("encoding of hostname failed")
+		}
 	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return "", pyerr.NewTypeError("host name must not contain null character")
 	}
 	return s, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func encodeUnix(addr any, out *rawAddr) error {
@@ -245,7 +278,7 @@ func setipaddr(name string, family int) (netip.Addr, error) {
 		}
 		return res[0].addr, nil
 	}
-	if name == "<broadcast>" {
+	if name == "<broadcast>" || name == "255.255.255.255" {
 		if family != AF_INET && family != AF_UNSPEC {
 			return netip.Addr{}, pyerr.NewOSError("address family mismatched")
 		}
