@@ -1,4 +1,4 @@
-// Package errors is Python's exception hierarchy for sockets, as Go error
+// Package pyerr is Python's exception hierarchy for sockets, as Go error
 // types. Import it as pyerr:
 //
 //	import pyerr "github.com/pysock/pysock/errors"
@@ -25,7 +25,7 @@
 // Build errors with the constructors (NewOSError, FromErrno, NewTimeoutError,
 // …): they record the Python class. A zero struct reports the class of the
 // field it came from, not of its outer type.
-package errors
+package pyerr
 
 import (
 	stderrors "errors"

@@ -1,4 +1,4 @@
-package errors
+package pyerr
 
 var clsUnsupportedOperation = &class{name: "UnsupportedOperation", base: clsOSError,
 	mro: []string{"UnsupportedOperation", "OSError", "ValueError", "Exception", "BaseException"}}
