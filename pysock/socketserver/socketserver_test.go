@@ -39,7 +39,9 @@ func receive(t *testing.T, s *pysock.Socket, n int) []byte {
 }
 
 // myHandler is make_server's MyHandler over StreamRequestHandler.
-type myStreamHandler struct{ socketserver.StreamRequestHandler }
+type myStreamHandler struct {
+	socketserver.StreamRequestHandler
+}
 
 func (h *myStreamHandler) Handle() error {
 	line, err := h.RFile.ReadLine()
@@ -51,7 +53,9 @@ func (h *myStreamHandler) Handle() error {
 }
 
 // myDgramHandler is MyHandler over DatagramRequestHandler.
-type myDgramHandler struct{ socketserver.DatagramRequestHandler }
+type myDgramHandler struct {
+	socketserver.DatagramRequestHandler
+}
 
 func (h *myDgramHandler) Handle() error {
 	line, err := h.RFile.ReadLine()
@@ -65,14 +69,24 @@ func (h *myDgramHandler) Handle() error {
 // The MyServer classes of make_server: handle_error closes the request
 // and raises again.
 type (
-	myTCP                 struct{ socketserver.TCPServer }
-	myThreadingTCP        struct{ socketserver.ThreadingTCPServer }
+	myTCP          struct{ socketserver.TCPServer }
+	myThreadingTCP struct {
+		socketserver.ThreadingTCPServer
+	}
 	myUnixStream          struct{ socketserver.UnixStreamServer }
-	myThreadingUnixStream struct{ socketserver.ThreadingUnixStreamServer }
-	myUDP                 struct{ socketserver.UDPServer }
-	myThreadingUDP        struct{ socketserver.ThreadingUDPServer }
-	myUnixDgram           struct{ socketserver.UnixDatagramServer }
-	myThreadingUnixDgram  struct{ socketserver.ThreadingUnixDatagramServer }
+	myThreadingUnixStream struct {
+		socketserver.ThreadingUnixStreamServer
+	}
+	myUDP          struct{ socketserver.UDPServer }
+	myThreadingUDP struct {
+		socketserver.ThreadingUDPServer
+	}
+	myUnixDgram struct {
+		socketserver.UnixDatagramServer
+	}
+	myThreadingUnixDgram struct {
+		socketserver.ThreadingUnixDatagramServer
+	}
 )
 
 func reraise(s socketserver.Server, r socketserver.Request, err error) error {
