@@ -66,65 +66,12 @@ func (h *myDgramHandler) Handle() error {
 	return err
 }
 
-// The MyServer classes of make_server: handle_error closes the request
-// and raises again.
-type (
-	myTCP          struct{ socketserver.TCPServer }
-	myThreadingTCP struct {
-		socketserver.ThreadingTCPServer
-	}
-	myUnixStream          struct{ socketserver.UnixStreamServer }
-	myThreadingUnixStream struct {
-		socketserver.ThreadingUnixStreamServer
-	}
-	myUDP          struct{ socketserver.UDPServer }
-	myThreadingUDP struct {
-		socketserver.ThreadingUDPServer
-	}
-	myUnixDgram struct {
-		socketserver.UnixDatagramServer
-	}
-	myThreadingUnixDgram struct {
-		socketserver.ThreadingUnixDatagramServer
-	}
-)
-
-func reraise(s socketserver.Server, r socketserver.Request, err error) error {
-	s.CloseRequest(r)
-	return err
-}
-
-func (s *myTCP) HandleError(r socketserver.Request, _ pysock.Address, err error) error {
-	return reraise(s, r, err)
-}
-func (s *myThreadingTCP) HandleError(r socketserver.Request, _ pysock.Address, err error) error {
-	return reraise(s, r, err)
-}
-func (s *myUnixStream) HandleError(r socketserver.Request, _ pysock.Address, err error) error {
-	return reraise(s, r, err)
-}
-func (s *myThreadingUnixStream) HandleError(r socketserver.Request, _ pysock.Address, err error) error {
-	return reraise(s, r, err)
-}
-func (s *myUDP) HandleError(r socketserver.Request, _ pysock.Address, err error) error {
-	return reraise(s, r, err)
-}
-func (s *myThreadingUDP) HandleError(r socketserver.Request, _ pysock.Address, err error) error {
-	return reraise(s, r, err)
-}
-func (s *myUnixDgram) HandleError(r socketserver.Request, _ pysock.Address, err error) error {
-	return reraise(s, r, err)
-}
-func (s *myThreadingUnixDgram) HandleError(r socketserver.Request, _ pysock.Address, err error) error {
-	return reraise(s, r, err)
-}
-
 // testServer is what run_server reads from a server: server_address and
-// socket.
+// socket. (make_server's MyServer, whose handle_error re-raises, becomes a
+// check that handle_error printed nothing.)
 type testServer struct {
-	srv  socketserver.Server
-	addr func() any
-	sock func() *pysock.Socket
+	srv socketserver.Server
+	tcp *socketserver.TCPServer
 }
 
 type serverClass struct {
@@ -134,46 +81,38 @@ type serverClass struct {
 	make   func(addr any) (testServer, error)
 }
 
-func tcpLike(s *socketserver.TCPServer, outer socketserver.Server) testServer {
-	return testServer{outer, func() any { return s.ServerAddress }, func() *pysock.Socket { return s.Socket }}
+// class is a server class of the test: its constructor, and how to reach
+// its TCPServer.
+func class[S socketserver.Server](newFn func(any, socketserver.HandlerFactory, ...bool) (S, error), tcp func(S) *socketserver.TCPServer, handler socketserver.HandlerFactory) func(any) (testServer, error) {
+	return func(addr any) (testServer, error) {
+		s, err := newFn(addr, handler)
+		if err != nil {
+			return testServer{}, err
+		}
+		return testServer{s, tcp(s)}, nil
+	}
 }
 
 var streamHandler = socketserver.HandlerClass[myStreamHandler]()
 var dgramHandler = socketserver.HandlerClass[myDgramHandler]()
 
 var serverClasses = []serverClass{
-	{"TCPServer", pysock.AF_INET, true, func(addr any) (testServer, error) {
-		s := &myTCP{}
-		return tcpLike(&s.TCPServer, s), s.Init(s, addr, streamHandler)
-	}},
-	{"ThreadingTCPServer", pysock.AF_INET, true, func(addr any) (testServer, error) {
-		s := &myThreadingTCP{}
-		return tcpLike(&s.TCPServer, s), s.Init(s, addr, streamHandler)
-	}},
-	{"UnixStreamServer", pysock.AF_UNIX, true, func(addr any) (testServer, error) {
-		s := &myUnixStream{}
-		return tcpLike(&s.TCPServer, s), s.Init(s, addr, streamHandler)
-	}},
-	{"ThreadingUnixStreamServer", pysock.AF_UNIX, true, func(addr any) (testServer, error) {
-		s := &myThreadingUnixStream{}
-		return tcpLike(&s.TCPServer, s), s.Init(s, addr, streamHandler)
-	}},
-	{"UDPServer", pysock.AF_INET, false, func(addr any) (testServer, error) {
-		s := &myUDP{}
-		return tcpLike(&s.TCPServer, s), s.Init(s, addr, dgramHandler)
-	}},
-	{"ThreadingUDPServer", pysock.AF_INET, false, func(addr any) (testServer, error) {
-		s := &myThreadingUDP{}
-		return tcpLike(&s.TCPServer, s), s.Init(s, addr, dgramHandler)
-	}},
-	{"UnixDatagramServer", pysock.AF_UNIX, false, func(addr any) (testServer, error) {
-		s := &myUnixDgram{}
-		return tcpLike(&s.TCPServer, s), s.Init(s, addr, dgramHandler)
-	}},
-	{"ThreadingUnixDatagramServer", pysock.AF_UNIX, false, func(addr any) (testServer, error) {
-		s := &myThreadingUnixDgram{}
-		return tcpLike(&s.TCPServer, s), s.Init(s, addr, dgramHandler)
-	}},
+	{"TCPServer", pysock.AF_INET, true, class(socketserver.NewTCPServer,
+		func(s *socketserver.TCPServer) *socketserver.TCPServer { return s }, streamHandler)},
+	{"ThreadingTCPServer", pysock.AF_INET, true, class(socketserver.NewThreadingTCPServer,
+		func(s *socketserver.ThreadingTCPServer) *socketserver.TCPServer { return &s.TCPServer }, streamHandler)},
+	{"UnixStreamServer", pysock.AF_UNIX, true, class(socketserver.NewUnixStreamServer,
+		func(s *socketserver.UnixStreamServer) *socketserver.TCPServer { return &s.TCPServer }, streamHandler)},
+	{"ThreadingUnixStreamServer", pysock.AF_UNIX, true, class(socketserver.NewThreadingUnixStreamServer,
+		func(s *socketserver.ThreadingUnixStreamServer) *socketserver.TCPServer { return &s.TCPServer }, streamHandler)},
+	{"UDPServer", pysock.AF_INET, false, class(socketserver.NewUDPServer,
+		func(s *socketserver.UDPServer) *socketserver.TCPServer { return &s.TCPServer }, dgramHandler)},
+	{"ThreadingUDPServer", pysock.AF_INET, false, class(socketserver.NewThreadingUDPServer,
+		func(s *socketserver.ThreadingUDPServer) *socketserver.TCPServer { return &s.TCPServer }, dgramHandler)},
+	{"UnixDatagramServer", pysock.AF_UNIX, false, class(socketserver.NewUnixDatagramServer,
+		func(s *socketserver.UnixDatagramServer) *socketserver.TCPServer { return &s.TCPServer }, dgramHandler)},
+	{"ThreadingUnixDatagramServer", pysock.AF_UNIX, false, class(socketserver.NewThreadingUnixDatagramServer,
+		func(s *socketserver.ThreadingUnixDatagramServer) *socketserver.TCPServer { return &s.TCPServer }, dgramHandler)},
 }
 
 // pickaddr is SocketServerTest.pickaddr.
@@ -194,11 +133,15 @@ func TestSocketServer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			name, _ := ts.sock().GetSockName()
-			if ts.addr().(pysock.Address).Repr() != name.Repr() {
-				t.Fatalf("server_address %v != getsockname() %v", ts.addr(), name)
+			var stderr bytes.Buffer
+			old := socketserver.Stderr
+			socketserver.Stderr = &stderr
+			defer func() { socketserver.Stderr = old }()
+			name, _ := ts.tcp.Socket.GetSockName()
+			addr := ts.tcp.ServerAddress
+			if addr.(pysock.Address).Repr() != name.Repr() {
+				t.Fatalf("server_address %v != getsockname() %v", addr, name)
 			}
-			addr := ts.addr()
 			served := make(chan error, 1)
 			go func() { served <- ts.srv.ServeForever(0.01) }()
 			for range 3 {
@@ -213,8 +156,11 @@ func TestSocketServer(t *testing.T) {
 				t.Errorf("serve_forever: %v", err)
 			}
 			ts.srv.ServerClose()
-			if fd := ts.sock().Fileno(); fd != -1 {
+			if fd := ts.tcp.Socket.Fileno(); fd != -1 {
 				t.Errorf("fileno after server_close = %d", fd)
+			}
+			if stderr.Len() > 0 {
+				t.Errorf("handle_error was called:\n%s", stderr.String())
 			}
 		})
 	}
