@@ -10,6 +10,7 @@ package socketserver_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -43,12 +44,15 @@ type myStreamHandler struct {
 	socketserver.StreamRequestHandler
 }
 
-func (h *myStreamHandler) Handle() error {
-	line, err := h.RFile.ReadLine()
+func (h *myStreamHandler) Handle() error { return echoLine(h.RFile, h.WFile) }
+
+// echoLine is MyHandler.handle: self.wfile.write(self.rfile.readline()).
+func echoLine(rfile interface{ ReadLine(...int) ([]byte, error) }, wfile io.Writer) error {
+	line, err := rfile.ReadLine()
 	if err != nil {
 		return err
 	}
-	_, err = h.WFile.Write(line)
+	_, err = wfile.Write(line)
 	return err
 }
 
@@ -57,14 +61,7 @@ type myDgramHandler struct {
 	socketserver.DatagramRequestHandler
 }
 
-func (h *myDgramHandler) Handle() error {
-	line, err := h.RFile.ReadLine()
-	if err != nil {
-		return err
-	}
-	_, err = h.WFile.Write(line)
-	return err
-}
+func (h *myDgramHandler) Handle() error { return echoLine(h.RFile, h.WFile) }
 
 // testServer is what run_server reads from a server: server_address and
 // socket. (make_server's MyServer, whose handle_error re-raises, becomes a
