@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyarg"
@@ -105,143 +104,6 @@ func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
 			CanonName: r.canon, SockAddr: r.sockaddr()}
 	}
 	return out, nil
-}
-
-// idnaEncode is Python's str.encode('idna') for a host name: ASCII names
-// pass through after the label-length checks; other labels are lowercased
-// and Punycode-encoded (Python's nameprep step is approximated by
-// lowercasing). Bytes are taken as is. As in C, a NUL ends the name.
-func idnaEncode(v any) (string, error) {
-	s, isStr, _ := pyarg.StrOrBytes(v)
-	if isStr {
-		var err error
-		if s, err = idnaString(s); err != nil {
-			return "", pyerr.NewUnicodeError("encoding with 'idna' codec failed (UnicodeError: " + err.Error() + ")")
-		}
-	}
-	if i := strings.IndexByte(s, 0); i >= 0 {
-		s = s[:i]
-	}
-	return s, nil
-}
-
-func idnaString(s string) (string, error) {
-	if s == "" {
-		return "", nil
-	}
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	labels := strings.Split(s, ".")
-	if ascii {
-		for _, l := range labels[:len(labels)-1] {
-			if len(l) == 0 || len(l) >= 64 {
-				return "", errors.New("label empty or too long")
-			}
-		}
-		if len(labels[len(labels)-1]) >= 64 {
-			return "", errors.New("label too long")
-		}
-		return s, nil
-	}
-	trailing := labels[len(labels)-1] == ""
-	if trailing {
-		labels = labels[:len(labels)-1]
-	}
-	for i, l := range labels {
-		enc := l
-		if strings.IndexFunc(l, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
-			enc = "xn--" + punycode(strings.ToLower(l))
-		}
-		if len(enc) == 0 || len(enc) >= 64 {
-			return "", errors.New("label empty or too long")
-		}
-		labels[i] = enc
-	}
-	if trailing {
-		labels = append(labels, "")
-	}
-	return strings.Join(labels, "."), nil
-}
-
-// punycode is RFC 3492's encoder.
-func punycode(s string) string {
-	const base, tmin, tmax, skew, damp = 36, 1, 26, 38, 700
-	digit := func(d int) byte {
-		if d < 26 {
-			return byte('a' + d)
-		}
-		return byte('0' + d - 26)
-	}
-	adapt := func(delta, numpoints int, first bool) int {
-		if first {
-			delta /= damp
-		} else {
-			delta /= 2
-		}
-		delta += delta / numpoints
-		k := 0
-		for delta > ((base-tmin)*tmax)/2 {
-			delta /= base - tmin
-			k += base
-		}
-		return k + (base-tmin+1)*delta/(delta+skew)
-	}
-	runes := []rune(s)
-	var out []byte
-	for _, r := range runes {
-		if r < 0x80 {
-			out = append(out, byte(r))
-		}
-	}
-	b := len(out)
-	h := b
-	if b > 0 {
-		out = append(out, '-')
-	}
-	n, delta, bias := 0x80, 0, 72
-	for h < len(runes) {
-		m := math.MaxInt32
-		for _, r := range runes {
-			if int(r) >= n && int(r) < m {
-				m = int(r)
-			}
-		}
-		delta += (m - n) * (h + 1)
-		n = m
-		for _, r := range runes {
-			if int(r) < n {
-				delta++
-			}
-			if int(r) == n {
-				q := delta
-				for k := base; ; k += base {
-					t := k - bias
-					if t < tmin {
-						t = tmin
-					} else if t > tmax {
-						t = tmax
-					}
-					if q < t {
-						break
-					}
-					out = append(out, digit(t+(q-t)%(base-t)))
-					q = (q - t) / (base - t)
-				}
-				out = append(out, digit(q))
-				bias = adapt(delta, h+1, h == b)
-				delta = 0
-				h++
-			}
-		}
-		delta++
-		n++
-	}
-	return string(out)
 }
 
 type gaiHints struct{ family, socktype, proto, flags int }
@@ -556,26 +418,6 @@ func pickFamily(v4, v6 []netip.Addr, h gaiHints) []netip.Addr {
 		return v6
 	}
 	return append(slices.Clone(v6), v4...)
-}
-
-// precedence is RFC 6724's policy-table precedence.
-func precedence(a netip.Addr) int {
-	switch {
-	case a.Is4() || a.Is4In6():
-		return 35
-	case a == netip.IPv6Loopback():
-		return 50
-	case netip.MustParsePrefix("2002::/16").Contains(a):
-		return 30
-	case netip.MustParsePrefix("2001::/32").Contains(a):
-		return 5
-	case netip.MustParsePrefix("fc00::/7").Contains(a):
-		return 3
-	case netip.MustParsePrefix("::/96").Contains(a), netip.MustParsePrefix("fec0::/10").Contains(a),
-		netip.MustParsePrefix("3ffe::/16").Contains(a):
-		return 1
-	}
-	return 40
 }
 
 // parseIPv6Scoped is inet_pton(AF_INET6) plus glibc's scope-id rules for a
