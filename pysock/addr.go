@@ -261,7 +261,7 @@ func encodeUnix(addr any, out *rawAddr) error {
 	return nil
 }
 
-// setipaddr is CPython's setipaddr: ” is the wildcard address (one
+// setipaddr is CPython's setipaddr: "" is the wildcard address (one
 // result required), '<broadcast>' is INADDR_BROADCAST, strict numeric
 // addresses are taken without a lookup, and everything else goes through
 // GetAddrInfo's resolver (numeric shorthand, /etc/hosts, DNS). family is

@@ -172,7 +172,7 @@ func TestEdgeSecondCallerKeepsItsDeadline(t *testing.T) {
 	}
 }
 
-// Items 4 and 5: a blocking recv on a UDP socket shut down returns b” at
+// Items 4 and 5: a blocking recv on a UDP socket shut down returns b"" at
 // once; accept on UDP fails at once in blocking mode (95) and waits T in
 // timeout mode (CPython polls first).
 func TestEdgeUDPShutdownAndAccept(t *testing.T) {

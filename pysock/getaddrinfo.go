@@ -32,7 +32,7 @@ func (a AddrInfo) Tuple() Tuple {
 }
 
 // Repr prints the tuple as Python does:
-// (<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, ”, ('127.0.0.1', 80)).
+// (<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, "", ('127.0.0.1', 80)).
 func (a AddrInfo) Repr() string { return pyrepr.Repr(a.Tuple()) }
 
 // String is the same as Repr.
