@@ -209,9 +209,6 @@ func uintMask(v any) (uint32, bool) {
 	return uint32(b.Uint64()), true
 }
 
-// idnaDots are the label separators of Python's idna codec besides '.'.
-var idnaDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
-
 // hostArg is CPython's idna_converter: str, bytes or bytearray, no NUL; a
 // non-ASCII str is encoded with the idna codec first.
 func hostArg(v any) (string, error) {
@@ -221,7 +218,7 @@ func hostArg(v any) (string, error) {
 	}
 	if isStr && !isASCII(s) {
 		var err error
-		if s, err = idnaString(idnaDots.Replace(s)); err != nil {
+		if s, err = idnaString(s); err != nil {
 			return "", pyerr.NewTypeError("encoding of hostname failed")
 		}
 	}

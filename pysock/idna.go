@@ -39,6 +39,9 @@ func idnaString(s string) (string, error) {
 			break
 		}
 	}
+	if !ascii {
+		s = idnaDots.Replace(s) // the codec splits labels at these too
+	}
 	labels := strings.Split(s, ".")
 	if ascii {
 		for _, l := range labels[:len(labels)-1] {
@@ -146,3 +149,6 @@ func punycode(s string) string {
 	}
 	return string(out)
 }
+
+// idnaDots are the label separators of Python's idna codec besides '.'.
+var idnaDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
