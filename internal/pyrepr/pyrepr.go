@@ -119,7 +119,7 @@ func appendRepr(b *strings.Builder, v any, open []*any) {
 		}
 		b.WriteString(x.Error())
 	default:
-		appendReflect(b, v)
+		appendReflect(b, v, open)
 	}
 }
 
@@ -130,14 +130,44 @@ func isNil(v any) bool {
 }
 
 // appendReflect prints the values the type switch does not name: typed nil
-// pointers (None), named integer, float, string and byte-slice types (an
-// int subclass prints as its value).
-func appendReflect(b *strings.Builder, v any) {
+// pointers and maps (None), named integer, float, string and byte-slice
+// types (an int subclass prints as its value), any other slice or array as
+// a list, a map as a dict (keys in the order of their reprs: a Go map
+// keeps no insertion order), and a pointer as what it points to.
+func appendReflect(b *strings.Builder, v any, open []*any) {
 	rv := reflect.ValueOf(v)
+	if len(open) > 64 { // nested deeper than any printable value: a cycle
+		b.WriteString("...")
+		return
+	}
 	switch rv.Kind() {
 	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Interface:
 		if rv.IsNil() {
 			b.WriteString("None")
+			return
+		}
+		switch rv.Kind() {
+		case reflect.Pointer:
+			appendRepr(b, rv.Elem().Interface(), append(open, nil))
+			return
+		case reflect.Map:
+			type item struct{ k, v string }
+			items := make([]item, 0, rv.Len())
+			for it := rv.MapRange(); it.Next(); {
+				var kb, vb strings.Builder
+				appendRepr(&kb, it.Key().Interface(), append(open, nil))
+				appendRepr(&vb, it.Value().Interface(), append(open, nil))
+				items = append(items, item{kb.String(), vb.String()})
+			}
+			slices.SortFunc(items, func(x, y item) int { return strings.Compare(x.k, y.k) })
+			b.WriteByte('{')
+			for i, it := range items {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(it.k + ": " + it.v)
+			}
+			b.WriteByte('}')
 			return
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -159,11 +189,20 @@ func appendReflect(b *strings.Builder, v any) {
 			b.WriteString("False")
 		}
 		return
-	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
+	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
 			b.WriteString(BytesRepr(rv.Bytes()))
 			return
 		}
+		b.WriteByte('[')
+		for i := range rv.Len() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			appendRepr(b, rv.Index(i).Interface(), append(open, nil))
+		}
+		b.WriteByte(']')
+		return
 	}
 	b.WriteString("<unrepresentable>")
 }
