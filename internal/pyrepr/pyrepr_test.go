@@ -22,7 +22,7 @@ func TestReprMatchesCPython(t *testing.T) {
 	self := []any{1, nil}
 	self[1] = self
 	cases := []struct {
-		py string
+		py  string
 		go_ any
 	}{
 		{"['a', 'b']", []string{"a", "b"}},
