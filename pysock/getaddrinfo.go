@@ -59,6 +59,19 @@ const (
 // are ordered by RFC 6724's precedence rule only (glibc applies the whole
 // rule set, which needs routing information).
 func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
+	return getAddrInfo(nil, host, port, args)
+}
+
+// GetAddrInfoContext is GetAddrInfo whose DNS queries ctx bounds: a
+// cancelled or expired ctx ends the call with ctx.Err().
+func GetAddrInfoContext(ctx context.Context, host, port any, args ...int) ([]AddrInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return getAddrInfo(ctx, host, port, args)
+}
+
+func getAddrInfo(ctx context.Context, host, port any, args []int) ([]AddrInfo, error) {
 	if len(args) > 4 {
 		return nil, pyerr.NewTypeError(fmt.Sprintf("getaddrinfo() takes at most 6 arguments (%d given)", len(args)+2))
 	}
@@ -67,7 +80,7 @@ func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
 	}
 	var h [4]int
 	copy(h[:], args)
-	hints := gaiHints{family: h[0], socktype: h[1], proto: h[2], flags: h[3]}
+	hints := gaiHints{family: h[0], socktype: h[1], proto: h[2], flags: h[3], ctx: ctx}
 	var hostp *string
 	if !pyarg.IsNone(host) {
 		if _, _, ok := pyarg.StrOrBytes(host); !ok {
@@ -95,6 +108,9 @@ func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
 		servp = &s
 	}
 	res, code := gai(hostp, servp, hints)
+	if ctx != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if code != 0 {
 		return nil, pyerr.FromGaiCode(code)
 	}
@@ -106,7 +122,18 @@ func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
 	return out, nil
 }
 
-type gaiHints struct{ family, socktype, proto, flags int }
+type gaiHints struct {
+	family, socktype, proto, flags int
+	ctx                            context.Context // bounds DNS; nil: none
+}
+
+// context is the context DNS queries run under.
+func (h gaiHints) context() context.Context {
+	if h.ctx == nil {
+		return context.Background()
+	}
+	return h.ctx
+}
 
 // gaiResult is one addrinfo.
 type gaiResult struct {
@@ -358,7 +385,7 @@ func gaiHosts(host *string, h gaiHints) ([]gaiAddr, string, int) {
 	addrs := pickFamily(v4, v6, h)
 	if len(addrs) == 0 {
 		canon = ""
-		ips, err := lookupNetIP(context.Background(), "ip", name)
+		ips, err := lookupNetIP(h.context(), "ip", name)
 		if err != nil {
 			var dnsErr *net.DNSError
 			if errors.As(err, &dnsErr) && dnsErr.IsTemporary {
@@ -380,7 +407,7 @@ func gaiHosts(host *string, h gaiHints) ([]gaiAddr, string, int) {
 		}
 		if h.flags&AI_CANONNAME != 0 {
 			canon = name
-			if c, err := lookupCNAME(context.Background(), name); err == nil && c != "" {
+			if c, err := lookupCNAME(h.context(), name); err == nil && c != "" {
 				canon = strings.TrimSuffix(c, ".")
 			}
 		}
