@@ -170,3 +170,21 @@ func TestExceptionGroup(t *testing.T) {
 		t.Error("a group is not itself an OSError")
 	}
 }
+
+// TestErrnoStrerrorAttrs: e.errno and e.strerror as Python prints them
+// (None where unset).
+func TestErrnoStrerrorAttrs(t *testing.T) {
+	for _, c := range []struct {
+		err             error
+		errno, strerror any
+	}{
+		{pyerr.NewSocketTimeout(), nil, nil},
+		{pyerr.FromErrno(9), 9, "Bad file descriptor"},
+		{pyerr.NewOSError("x"), nil, nil},
+	} {
+		var oe *pyerr.OSError
+		if !errors.As(c.err, &oe) || oe.ErrnoAttr() != c.errno || oe.StrerrorAttr() != c.strerror {
+			t.Errorf("%v: errno %#v strerror %#v", c.err, oe.ErrnoAttr(), oe.StrerrorAttr())
+		}
+	}
+}

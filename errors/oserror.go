@@ -75,6 +75,28 @@ func (e *OSError) Error() string {
 // from the second argument whenever OSError is built with 2 to 5.
 func (e *OSError) HasStrerror() bool { return e.pair && !e.strerrorNone }
 
+// ErrnoAttr is Python's e.errno as a value to print: nil (None) when the
+// exception has none (socket.timeout, OSError('msg')), else the errno
+// argument (an int for the errors pysock raises).
+func (e *OSError) ErrnoAttr() any {
+	if e.HasErrno {
+		return e.Errno
+	}
+	if e.pair {
+		return e.errnoArg
+	}
+	return nil
+}
+
+// StrerrorAttr is Python's e.strerror as a value to print: nil (None) when
+// unset, else the string.
+func (e *OSError) StrerrorAttr() any {
+	if !e.HasStrerror() {
+		return nil
+	}
+	return e.Strerror
+}
+
 // errnoStr is str(e.errno).
 func (e *OSError) errnoStr() string {
 	if e.HasErrno {

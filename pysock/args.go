@@ -55,3 +55,8 @@ type Bytes = pyrepr.Bytes
 // Bytes (b'...'), ints, floats, None (nil), bools, Tuple, []any, addresses,
 // sockets and errors. It is what "{!r}".format(v) and "%r" % v print.
 func Repr(v any) string { return pyrepr.Repr(v) }
+
+// Str is Python's str() for the same values: a string prints unquoted,
+// everything else as its repr. It is what print(v) and "{}".format(v)
+// print.
+func Str(v any) string { return pyrepr.Str(v) }
