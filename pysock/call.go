@@ -18,7 +18,9 @@ import (
 // is cancelled or its deadline passes while the call waits. A cancelled
 // call has consumed nothing: received data stays queued, and
 // SendAllContext may have sent a prefix of the data, as a timed-out
-// sendall may.
+// sendall may. (A blocking-mode MSG_WAITALL receive that already holds
+// part of its data returns that part instead, as the kernel's call
+// interrupted by a signal does.)
 
 // callMode is how a call waits, decided when it starts (CPython's
 // sock_call_ex): blocking mode waits without a deadline, timeout mode with
@@ -87,7 +89,7 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 	st.h = h
 	st.wait, st.timed, st.emu, st.deadline = m.wait, m.timed, m.emu, m.deadline
 	st.stream = s.typ == SOCK_STREAM
-	st.armed.Store(false)
+	st.disarm() // a deadline a previous call left (it should not) never applies to this one
 	st.n, st.errno = 0, 0
 	return st, nil
 }
@@ -96,7 +98,7 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 func (s *Socket) end(sd *side, st *ioState) {
 	st.buf = nil
 	if st.x != nil {
-		st.x.msg, st.x.iov, st.x.advanced = nil, nil, false
+		st.x.msg, st.x.iov = nil, nil
 	}
 	if st == &sd.st {
 		h := st.h // st is the next call's once unlocked
@@ -124,6 +126,11 @@ func (s *Socket) run(sd *side, st *ioState, o *callOpts) error {
 			st.disarm()
 			return e
 		})
+	}
+	if st.waitAll() && st.n > 0 && (err != nil || st.errno != 0) {
+		// MSG_WAITALL cut short (a context, Close, an error): the
+		// kernel's blocking call returns the part it has.
+		return nil
 	}
 	switch {
 	case err != nil && o != nil && o.ctx != nil && err == o.ctx.Err():

@@ -69,14 +69,13 @@ type ioExtra struct {
 	msg   *unix.Msghdr // opRecvMsg, opSendMsg
 	iov   []unix.Iovec // the iovecs of msg, advanced as a stream call progresses
 	total int          // the bytes msg's iovecs hold
-	// After advance: the first recvmsg's results (see advance).
-	advanced        bool
-	firstControllen int
-	firstFlags      int32
-	firstNamelen    uint32
-	fileFd          int   // opSendFile
-	offset          int64 // opSendFile
-	count           int   // opSendFile
+	// The capacities recvmsg's msg_controllen and msg_namelen are reset
+	// to before each syscall (the kernel overwrites them with lengths).
+	ctrlCap int
+	nameCap uint32
+	fileFd  int   // opSendFile
+	offset  int64 // opSendFile
+	count   int   // opSendFile
 }
 
 // extra is the side's ioExtra. Callers hold the side's lock.
@@ -207,8 +206,15 @@ func withCtx(o *callOpts, st *ioState, op func() error) error {
 		st.adapter = true
 		st.dlmu.Unlock()
 		defer func() {
+			// A SetDeadline that landed after op's disarm has set the
+			// poller deadline: clear it with the flag, under the lock
+			// applyAdapterDeadline takes, so no deadline outlives the call.
 			st.dlmu.Lock()
 			st.adapter = false
+			if st.armed.Load() {
+				st.armed.Store(false)
+				st.setDeadline(time.Time{})
+			}
 			st.dlmu.Unlock()
 		}()
 	}

@@ -113,16 +113,14 @@ func bufferSize(v any) (int, error) {
 
 // textOptions checks encoding, errors and newline as TextIOWrapper does.
 func textOptions(o MakeFileOptions, mode string) (pyio.TextOptions, error) {
+	// CPython's order: Argument Clinic's type checks of encoding, errors
+	// and newline, then newline's value, then the codec lookup.
 	t := pyio.TextOptions{Encoding: "UTF-8", Mode: mode}
+	name, ok := "", true
 	if o.Encoding != nil {
-		name, ok := o.Encoding.(string)
-		if !ok {
+		if name, ok = o.Encoding.(string); !ok {
 			return t, pyerr.NewTypeError(fmt.Sprintf("TextIOWrapper() argument 'encoding' must be str or None, not %s", pyTypeName(o.Encoding)))
 		}
-		if _, err := pyio.LookupEncoding(name); err != nil {
-			return t, err
-		}
-		t.Encoding = name
 	}
 	if o.Errors != nil {
 		e, ok := o.Errors.(string)
@@ -136,10 +134,16 @@ func textOptions(o MakeFileOptions, mode string) (pyio.TextOptions, error) {
 		if !ok {
 			return t, pyerr.NewTypeError(fmt.Sprintf("TextIOWrapper() argument 'newline' must be str or None, not %s", pyTypeName(o.Newline)))
 		}
-		if nl != "" && nl != "\n" && nl != "\r" && nl != "\r\n" {
-			return t, pyerr.NewValueError("illegal newline value: " + nl)
-		}
 		t.Newline = &nl
+	}
+	if nl := t.Newline; nl != nil && *nl != "" && *nl != "\n" && *nl != "\r" && *nl != "\r\n" {
+		return t, pyerr.NewValueError("illegal newline value: " + *nl)
+	}
+	if o.Encoding != nil {
+		if _, err := pyio.LookupEncoding(name); err != nil {
+			return t, err
+		}
+		t.Encoding = name
 	}
 	return t, nil
 }

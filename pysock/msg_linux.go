@@ -83,7 +83,7 @@ func (s *Socket) RecvMsg(bufsize int, args ...int) (MsgResult, error) {
 	if err != nil {
 		return MsgResult{}, err
 	}
-	r.Data = buf[:min(r.N, len(buf))] // MSG_TRUNC may report more; CPython returns what fits
+	r.Data = exactResult(buf, min(r.N, len(buf))) // MSG_TRUNC may report more; CPython returns what fits
 	return r, nil
 }
 
@@ -157,18 +157,15 @@ func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, e
 	st.op, st.flags = opRecvMsg, int32(flags)
 	x := st.extra()
 	x.msg, x.iov, x.total = &msg, iov, total
+	x.ctrlCap, x.nameCap = len(control), msg.Namelen
 	if err := s.run(sd, st, nil); err != nil {
 		return MsgResult{}, err
 	}
-	controllen, msgFlags, namelen := int(msg.Controllen), msg.Flags, msg.Namelen
-	if x.advanced { // MSG_WAITALL in blocking mode took several syscalls
-		controllen, msgFlags, namelen = x.firstControllen, x.firstFlags, x.firstNamelen
-	}
 	return MsgResult{
 		N:        st.n,
-		AncData:  parseCmsgs(control[:min(controllen, len(control))]),
-		MsgFlags: int(msgFlags),
-		Address:  decodeAddr(&rsa, namelen),
+		AncData:  parseCmsgs(control[:min(int(msg.Controllen), len(control))]),
+		MsgFlags: int(msg.Flags),
+		Address:  decodeAddr(&rsa, msg.Namelen),
 	}, nil
 }
 

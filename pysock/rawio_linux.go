@@ -85,7 +85,8 @@ func (st *ioState) doRead(fd uintptr) bool {
 					st.n += int(n)
 					st.advance(int(n))
 				}
-				if n == 0 || st.n >= st.want() || pollRevents(fd, unix.POLLRDHUP)&(unix.POLLRDHUP|unix.POLLHUP|unix.POLLERR) != 0 {
+				if n == 0 || st.n >= st.want() || st.gotControl() ||
+					pollRevents(fd, unix.POLLRDHUP)&(unix.POLLRDHUP|unix.POLLHUP|unix.POLLERR) != 0 {
 					return true
 				}
 				st.arm()
@@ -152,18 +153,17 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 		if gather && st.flags&unix.MSG_PEEK == 0 {
 			b = b[st.n:]
 		}
-		var sa, salen uintptr
 		if st.op == opRecvFrom {
-			x := st.x
-			x.sa.len = unix.SizeofSockaddrAny
-			sa, salen = uintptr(x.sa.ptr()), uintptr(unsafe.Pointer(&x.sa.len))
+			return recvfrom(fd, b, fl, st.x)
 		}
-		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
-		return n, e
+		return recvfrom(fd, b, fl, nil)
 	case opRecvNew, opRecvFromNew:
 		return st.recvNew(fd, fl)
 	case opRecvMsg:
-		n, _, e := unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(st.x.msg)), fl)
+		x := st.x
+		x.msg.SetControllen(x.ctrlCap)
+		x.msg.Namelen = x.nameCap
+		n, _, e := unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(x.msg)), fl)
 		return n, e
 	case opAccept:
 		// accept4 has no MSG_DONTWAIT: when the call may wait, look
@@ -187,7 +187,22 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 	return 0, syscall.EINVAL
 }
 
-// listening reports SO_ACCEPTCONN.
+// recvfrom is one recvfrom(2) into b, with x's sockaddr buffer for the
+// sender's address when x is not nil. (Each pointer is converted to
+// uintptr in the call expression itself, as package unsafe requires.)
+func recvfrom(fd uintptr, b []byte, fl uintptr, x *ioExtra) (uintptr, syscall.Errno) {
+	if x == nil {
+		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, 0, 0)
+		return n, e
+	}
+	x.sa.len = unix.SizeofSockaddrAny
+	n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl,
+		uintptr(x.sa.ptr()), uintptr(unsafe.Pointer(&x.sa.len)))
+	return n, e
+}
+
+// listening reports SO_ACCEPTCONN (true if it cannot be read: then the
+// kernel's accept decides).
 func listening(fd uintptr) bool {
 	v, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
 	return err != nil || v != 0
@@ -245,11 +260,13 @@ func (st *ioState) writeOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 		if gather {
 			b = b[st.n:]
 		}
-		var sa, salen uintptr
 		if st.op == opSendTo {
-			sa, salen = uintptr(st.x.sa.ptr()), uintptr(st.x.sa.len)
+			sa := &st.x.sa
+			n, _, e := unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl,
+				uintptr(sa.ptr()), uintptr(sa.len))
+			return n, e
 		}
-		n, _, e := unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
+		n, _, e := unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, 0, 0)
 		return n, e
 	case opSendMsg:
 		n, _, e := unix.RawSyscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(st.x.msg)), fl)
@@ -315,9 +332,7 @@ func (st *ioState) sendfileOnce(fd uintptr) (uintptr, syscall.Errno) {
 }
 
 // advance moves a stream call that spans syscalls past the k bytes moved:
-// recvmsg/sendmsg drop the filled iovecs (the ancillary buffer and the
-// address go with the first syscall only); the others slice st.buf by
-// st.n.
+// recvmsg/sendmsg drop the filled iovecs; the others slice st.buf by st.n.
 func (st *ioState) advance(k int) {
 	if st.op != opRecvMsg && st.op != opSendMsg {
 		return
@@ -340,14 +355,20 @@ func (st *ioState) advance(k int) {
 		m.Iov = nil
 	}
 	m.SetIovlen(len(iov))
-	if !x.advanced {
-		// The first syscall's ancillary data, flags and address are the
-		// call's; later ones get no buffers for them.
-		x.advanced = true
-		x.firstControllen, x.firstFlags, x.firstNamelen = int(m.Controllen), m.Flags, m.Namelen
+	if st.op == opSendMsg {
+		// sendmsg's ancillary data and address go with the first
+		// syscall only.
 		m.Control, m.Name, m.Namelen = nil, nil, 0
 		m.SetControllen(0)
 	}
+}
+
+// gotControl reports a recvmsg that received ancillary data: the kernel's
+// blocking MSG_WAITALL call stops there too (a unix stream segment that
+// carries file descriptors ends the read), so the control buffer is
+// written at most once.
+func (st *ioState) gotControl() bool {
+	return st.op == opRecvMsg && st.x.msg.Controllen > 0
 }
 
 // pollRevents polls fd once without waiting and returns its revents.

@@ -2,11 +2,9 @@ package pysock
 
 import (
 	"sync"
+	"syscall"
 
 	"github.com/pysock/pysock/internal/pyarg"
-	"syscall"
-	"unsafe"
-
 	"golang.org/x/sys/unix"
 )
 
@@ -33,11 +31,9 @@ var scratchPool = sync.Pool{New: func() any { return new([scratchSize]byte) }}
 // allocates, at most st.n bytes (left in st.buf).
 func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 	limit := st.n
-	var sa, salen uintptr
+	var x *ioExtra // the sockaddr buffer of recvfrom
 	if st.op == opRecvFromNew {
-		x := st.x
-		x.sa.len = unix.SizeofSockaddrAny
-		sa, salen = uintptr(x.sa.ptr()), uintptr(unsafe.Pointer(&x.sa.len))
+		x = st.x
 	}
 	small := limit <= scratchSize
 	if !small {
@@ -52,7 +48,7 @@ func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 	if small {
 		sp := scratchPool.Get().(*[scratchSize]byte)
 		b := sp[:min(limit, scratchSize)]
-		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
+		n, e := recvfrom(fd, b, fl, x)
 		if e == 0 {
 			if int(n) <= len(b) {
 				got := b[:n]
@@ -74,7 +70,7 @@ func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 		st.buf = make([]byte, limit)
 	}
 	b := st.buf[:limit]
-	n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, sa, salen)
+	n, e := recvfrom(fd, b, fl, x)
 	if e == 0 {
 		st.buf = exactResult(b, int(n))
 	}

@@ -81,6 +81,7 @@ func anyCalls(t *testing.T, w *pysock.Socket) map[string]func(v any) error {
 	}
 	return map[string]func(v any) error{
 		"Repr":                   func(v any) error { pysock.Repr(v); return nil },
+		"Str":                    func(v any) error { pysock.Str(v); return nil },
 		"Socket.ConnectContext":  func(v any) error { return sock().ConnectContext(context.Background(), v) },
 		"CreateConnection":       func(v any) error { _, err := pysock.CreateConnection(v, v, v); return err },
 		"CreateServer":           func(v any) error { _, err := pysock.CreateServer(v); return err },
@@ -93,7 +94,11 @@ func anyCalls(t *testing.T, w *pysock.Socket) map[string]func(v any) error {
 			_, err2 := e.Poll(v, v)
 			return errOr(err1, err2)
 		},
-		"GetAddrInfo":   func(v any) error { _, err := pysock.GetAddrInfo(v, v); return err },
+		"GetAddrInfo": func(v any) error { _, err := pysock.GetAddrInfo(v, v); return err },
+		"GetAddrInfoContext": func(v any) error {
+			_, err := pysock.GetAddrInfoContext(context.Background(), v, v)
+			return err
+		},
 		"CMSG_LEN":      func(v any) error { _, err := pysock.CMSG_LEN(v); return err },
 		"CMSG_SPACE":    func(v any) error { _, err := pysock.CMSG_SPACE(v); return err },
 		"Htonl":         func(v any) error { _, err := pysock.Htonl(v); return err },

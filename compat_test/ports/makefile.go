@@ -78,6 +78,12 @@ func MakeFile(t *Transcript) error {
 	}
 	t.Show("encoding nosuch", func() (any, error) { return b.MakeFile("r", pysock.MakeFileOptions{Encoding: "nosuch"}) })
 	t.Show("newline 'x'", func() (any, error) { return b.MakeFile("r", pysock.MakeFileOptions{Newline: "x"}) })
+	t.Show("encoding nosuch errors 5", func() (any, error) {
+		return b.MakeFile("r", pysock.MakeFileOptions{Encoding: "nosuch", Errors: 5})
+	})
+	t.Show("encoding nosuch newline 'x'", func() (any, error) {
+		return b.MakeFile("r", pysock.MakeFileOptions{Encoding: "nosuch", Newline: "x"})
+	})
 	f0, err := b.MakeFile("rb", opt(0))
 	if err != nil {
 		return err

@@ -24,6 +24,8 @@ for mode, buffering in [("r+", None), ("a", None), ("rt", None), ("r", 0), ("rb"
     show("makefile(%r, %r)" % (mode, buffering), lambda: b.makefile(mode, buffering))
 show("encoding nosuch", lambda: b.makefile("r", encoding="nosuch"))
 show("newline 'x'", lambda: b.makefile("r", newline="x"))
+show("encoding nosuch errors 5", lambda: b.makefile("r", encoding="nosuch", errors=5))
+show("encoding nosuch newline 'x'", lambda: b.makefile("r", encoding="nosuch", newline="x"))
 f0 = b.makefile("rb", 0)
 show("raw mode/readable/writable/seekable", lambda: (f0.mode, f0.readable(), f0.writable(), f0.seekable()))
 show("raw write", lambda: f0.write(b"x"))
