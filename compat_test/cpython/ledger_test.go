@@ -175,7 +175,7 @@ func outcome(gt *testing.T, r cpythonResult, p *port) (status, reason string) {
 		gt.Log(l)
 	}
 	switch {
-	case pt.skipped != "" && len(pt.failed) == 0:
+	case pt.skip && len(pt.failed) == 0:
 		e := Entry{Status: "skip", Reason: pt.skipped}
 		checkSkip(gt, r, e)
 		gt.Skip(pt.skipped)

@@ -72,6 +72,7 @@ type T struct {
 	name     string
 	mu       sync.Mutex
 	failed   []string
+	skip     bool
 	skipped  string
 	cleanups []func()
 	logs     []string
@@ -115,7 +116,7 @@ func (t *T) Logf(format string, args ...any) {
 // Skip is unittest's skipTest: the port's own twin of CPython's skip.
 func (t *T) Skip(reason string) {
 	t.mu.Lock()
-	t.skipped = reason
+	t.skip, t.skipped = true, reason
 	t.mu.Unlock()
 	runtime.Goexit()
 }
