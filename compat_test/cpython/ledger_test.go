@@ -172,7 +172,7 @@ func checkSkip(t *testing.T, r cpythonResult, e Entry) {
 
 // outcome runs one port and gives its ledger status. An unexpected failure
 // fails the Go test; a known one (knownFail) is logged.
-func outcome(gt *testing.T, r cpythonResult, p *port) (status, reason string) {
+func outcome(gt *testing.T, r cpythonResult, p *portDef) (status, reason string) {
 	pt := run(p.id(), p.fn)
 	for _, l := range pt.logs {
 		gt.Log(l)

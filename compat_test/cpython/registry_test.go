@@ -9,17 +9,17 @@ import (
 )
 
 // A port is the Go twin of one CPython test method.
-type port struct {
+type portDef struct {
 	module, class, method string
 	fn                    func(t *T) // nil for n/a
 	na                    string     // n/a reason: a Python-only concept
 	fail                  string     // known difference from CPython (a pysock bug), or ""
 }
 
-func (p *port) id() string { return p.class + "." + p.method }
+func (p *portDef) id() string { return p.class + "." + p.method }
 
 var (
-	registry = map[string]*port{} // module + "\t" + Class.method
+	registry = map[string]*portDef{} // module + "\t" + Class.method
 	classes  = map[string]func(t *T) (bool, string){}
 )
 
@@ -28,14 +28,14 @@ func key(module, id string) string { return module + "\t" + id }
 // ports registers the ports of one CPython test class.
 func ports(module, class string, methods map[string]func(t *T)) {
 	for m, fn := range methods {
-		add(&port{module: module, class: class, method: m, fn: fn})
+		add(&portDef{module: module, class: class, method: m, fn: fn})
 	}
 }
 
 // notApplicable registers methods that test a Python-only concept.
 func notApplicable(module, class, reason string, methods ...string) {
 	for _, m := range methods {
-		add(&port{module: module, class: class, method: m, na: reason})
+		add(&portDef{module: module, class: class, method: m, na: reason})
 	}
 }
 
@@ -56,7 +56,7 @@ func knownFail(module, class, method, reason string) {
 // same way CPython finds it.
 func classSkip(class string, probe func(t *T) (bool, string)) { classes[class] = probe }
 
-func add(p *port) {
+func add(p *portDef) {
 	k := key(p.module, p.id())
 	if registry[k] != nil {
 		panic("port registered twice: " + k)
