@@ -5,6 +5,7 @@ package cpython
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"strings"
@@ -251,6 +252,62 @@ func init() {
 			raises[*pyerr.ValueError](t, pysock.SetDefaultTimeout(-1), "setdefaulttimeout(-1)")
 			raises[*pyerr.TypeError](t, pysock.SetDefaultTimeout("spam"), "setdefaulttimeout('spam')")
 		},
+		"testGetaddrinfo": func(t *T) {
+			if _, err := pysock.GetAddrInfo("localhost", 80); err != nil {
+				var ge *pyerr.GaiError
+				if errors.As(err, &ge) && ge.Errno == pysock.EAI_SERVICE {
+					t.Skip("buggy libc version")
+				}
+				t.Fatalf("getaddrinfo('localhost', 80): %v", err)
+			}
+			for _, info := range must(pysock.GetAddrInfo(HOST, nil))(t, "getaddrinfo(HOST, None)") {
+				eq(t, len(info.Tuple()), 5, "len(info)")
+			}
+			gai := func(what string, host, port any, args ...int) []pysock.AddrInfo {
+				t.Helper()
+				return must(pysock.GetAddrInfo(host, port, args...))(t, what)
+			}
+			gai("getaddrinfo('localhost', 80)", "localhost", 80)
+			gai("getaddrinfo('127.0.0.1', 80)", "127.0.0.1", 80)
+			gai("getaddrinfo(None, 80)", nil, 80)
+			gai("getaddrinfo('::1', 80)", "::1", 80)
+			gai("getaddrinfo(HOST, 'http')", HOST, "http")
+			gai("getaddrinfo(HOST, 80)", HOST, 80)
+			gai("getaddrinfo(HOST, None)", HOST, nil)
+			for _, info := range gai("getaddrinfo(HOST, 80, AF_INET, SOCK_STREAM)", HOST, 80, pysock.AF_INET, pysock.SOCK_STREAM) {
+				eq(t, int(info.Family), pysock.AF_INET, "family")
+				eq(t, info.Family.Repr(), fmt.Sprintf("<AddressFamily.AF_INET: %d>", pysock.AF_INET), "repr(family)")
+				eq(t, info.Family.String(), fmt.Sprint(pysock.AF_INET), "str(family)")
+				eq(t, int(info.Type), pysock.SOCK_STREAM, "type")
+				eq(t, info.Type.Repr(), fmt.Sprintf("<SocketKind.SOCK_STREAM: %d>", pysock.SOCK_STREAM), "repr(type)")
+				eq(t, info.Type.String(), fmt.Sprint(pysock.SOCK_STREAM), "str(type)")
+			}
+			for _, info := range gai("getaddrinfo(HOST, None, 0, SOCK_STREAM)", HOST, nil, 0, pysock.SOCK_STREAM) {
+				eq(t, int(info.Type), pysock.SOCK_STREAM, "socktype")
+			}
+			gai("getaddrinfo(HOST, None, 0, 0, SOL_TCP)", HOST, nil, 0, 0, pysock.SOL_TCP)
+			gai("getaddrinfo(HOST, None, 0, 0, 0, AI_PASSIVE)", HOST, nil, 0, 0, 0, pysock.AI_PASSIVE)
+			gai("getaddrinfo(None, 0, AF_UNSPEC, SOCK_STREAM, 0, AI_PASSIVE)", nil, 0, pysock.AF_UNSPEC, pysock.SOCK_STREAM, 0, pysock.AI_PASSIVE)
+			// The keyword-argument spellings are the same positional calls in
+			// Go; the test compares the two results.
+			for _, c := range []struct {
+				host, port any
+				args       []int
+			}{{HOST, nil, nil}, {HOST, nil, []int{pysock.AF_INET}}, {HOST, nil, []int{0, pysock.SOCK_STREAM}},
+				{HOST, nil, []int{0, 0, pysock.SOL_TCP}}, {HOST, nil, []int{0, 0, 0, pysock.AI_PASSIVE}},
+				{nil, 0, []int{pysock.AF_UNSPEC, pysock.SOCK_STREAM, 0, pysock.AI_PASSIVE}}} {
+				a := gai("getaddrinfo", c.host, c.port, c.args...)
+				b := gai("getaddrinfo(keywords)", c.host, c.port, c.args...)
+				eq(t, a, b, "a == b")
+			}
+			// '\uD800' (a lone surrogate) is not valid UTF-8: a Go string
+			// holds it as the bytes Python's surrogatepass would give.
+			_, err := pysock.GetAddrInfo("localhost", "\xed\xa0\x80")
+			raises[*pyerr.UnicodeEncodeError](t, err, "getaddrinfo('localhost', '\\uD800')")
+			if _, err := pysock.GetAddrInfo("localhost", nil, 0, 0, 0, pysock.AI_NUMERICSERV); err != nil {
+				raises[*pyerr.GaiError](t, err, "getaddrinfo('localhost', None, 0, 0, 0, AI_NUMERICSERV)")
+			}
+		},
 		"testIPv4_inet_aton_fourbytes": func(t *T) {
 			eq(t, must(pysock.InetAton("0.0.0.0"))(t, "inet_aton"), []byte{0, 0, 0, 0}, "inet_aton('0.0.0.0')")
 			eq(t, must(pysock.InetAton("255.255.255.255"))(t, "inet_aton"), []byte{255, 255, 255, 255}, "inet_aton('255.255.255.255')")
@@ -283,3 +340,8 @@ func contains[E comparable](list []E, v E) bool {
 }
 
 func itoa(n int) string { return big.NewInt(int64(n)).String() }
+
+func init() {
+	knownFail("test_socket", gmt, "testGetaddrinfo",
+		`getaddrinfo('localhost', '\uD800') (a Go string "\xed\xa0\x80", not UTF-8): pysock gaierror -8 EAI_SERVICE; CPython UnicodeEncodeError 'surrogates not allowed'`)
+}
