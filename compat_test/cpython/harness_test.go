@@ -39,6 +39,7 @@ type F struct {
 	CliConn  *pysock.Socket // self.cli_conn: the server's accepted socket
 	ServConn *pysock.Socket // self.serv_conn: the client's connected socket
 	Port     int            // self.port
+	Port2    int            // self.source_port
 	ServAddr pysock.Address // self.serv_addr
 	CliAddr  pysock.Address // self.cli_addr
 

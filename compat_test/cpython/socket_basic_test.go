@@ -40,7 +40,7 @@ func basicTCPTests() map[string]half {
 			eq(t, must(f.CliConn.Recv(1024))(t, "cli_conn.recv(1024)"), MSG, "msg")
 		}, sendMSG},
 		"testOverFlowRecv": {func(t *T, f *F) {
-			seg1 := must(f.CliConn.Recv(len(MSG) - 3))(t, "cli_conn.recv(len(MSG) - 3)")
+			seg1 := must(f.CliConn.Recv(len(MSG)-3))(t, "cli_conn.recv(len(MSG) - 3)")
 			seg2 := must(f.CliConn.Recv(1024))(t, "cli_conn.recv(1024)")
 			eq(t, append(seg1, seg2...), MSG, "msg")
 		}, sendMSG},
