@@ -43,6 +43,12 @@ type F struct {
 	ServAddr pysock.Address // self.serv_addr
 	CliAddr  pysock.Address // self.cli_addr
 
+	ReadFile, WriteFile *pysock.SocketFile // FileObjectClassTestCase
+	evt1, evt2          *event
+	servFinished        *event
+	cliFinished         *event
+	servSkipped         string
+
 	serverReady, clientReady, done chan struct{}
 	readyOnce                      sync.Once
 	serverCrashed                  atomic.Bool
@@ -278,3 +284,23 @@ func withDefaultTimeout(t *T, timeout any, body func()) {
 }
 
 var _ = pyerr.IsInstance
+
+// event is threading.Event.
+type event struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func newEvent() *event { return &event{ch: make(chan struct{})} }
+
+func (e *event) set() { e.once.Do(func() { close(e.ch) }) }
+
+// wait is Event.wait(timeout): true if set.
+func (e *event) wait(timeout time.Duration) bool {
+	select {
+	case <-e.ch:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}
