@@ -81,6 +81,11 @@ func TestCPythonResults(t *testing.T) {
 // entry (a port, an n/a reason, or a class-level skip probe) or it is
 // "todo: not ported yet"; a registry entry CPython does not have fails.
 func TestLedger(t *testing.T) {
+	defer func() {
+		for _, f := range suiteCleanups {
+			f()
+		}
+	}()
 	b, err := os.ReadFile(resultsFile)
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +166,10 @@ func TestLedger(t *testing.T) {
 			"otherwise regenerate with PYSOCK_LEDGER_WRITE=1 go test ./compat_test/cpython -run TestLedger:\n%s", ledgerFile, d)
 	}
 }
+
+// suiteCleanups run when TestLedger ends (tearDownClass of shared
+// fixtures).
+var suiteCleanups []func()
 
 // checkSkip fails when we skip a test CPython runs here.
 func checkSkip(t *testing.T, r cpythonResult, e Entry) {
