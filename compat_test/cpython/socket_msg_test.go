@@ -7,9 +7,11 @@ package cpython
 // are class-skipped in socket_probes_test.go).
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,6 +45,7 @@ type msgState struct {
 	into      bool // RecvmsgIntoMixin
 	dir       string
 	miscEvent *event
+	scm       bool // SCMRightsTest.registerRecvmsgResult: close received fds
 }
 
 func (st *msgState) servSock(f *F) *pysock.Socket {
@@ -143,10 +146,13 @@ func (st *msgState) sendmsgToServer(f *F, buffers [][]byte, args ...any) (int, e
 // recvmsg is doRecvmsg: recvmsg, or recvmsg_into emulating it.
 func (st *msgState) recvmsg(t *T, sock *pysock.Socket, bufsize int, args ...int) (pysock.MsgResult, error) {
 	if !st.into {
-		return sock.RecvMsg(bufsize, args...)
+		r, err := sock.RecvMsg(bufsize, args...)
+		st.register(t, r)
+		return r, err
 	}
 	buf := make([]byte, bufsize)
 	r, err := sock.RecvMsgInto([][]byte{buf}, args...)
+	st.register(t, r)
 	if err != nil {
 		return r, err
 	}
@@ -229,7 +235,7 @@ func registerMsg(class string, b msgBase, into, serverTimeout bool, methods map[
 	m := map[string]func(*T){}
 	for name, h := range methods {
 		m[name] = func(t *T) {
-			st := &msgState{b: b, into: into}
+			st := &msgState{b: b, into: into, scm: strings.Contains(class, "SCMRights")}
 			client := h.client
 			if client == nil {
 				client = func(*T, *F, *msgState) {}
@@ -477,3 +483,40 @@ func recvmsgTests(b msgBase, into bool) map[string]msgHalf {
 }
 
 var _ = filepath.Join
+
+// register is registerRecvmsgResult: SCMRightsTest closes the fds that
+// arrived in SCM_RIGHTS items (whole ints only).
+func (st *msgState) register(t *T, r pysock.MsgResult) {
+	if !st.scm {
+		return
+	}
+	var fds []int
+	for _, a := range r.AncData {
+		if a.Level == pysock.SOL_SOCKET && a.Type == pysock.SCM_RIGHTS {
+			fds = append(fds, intsOf(a.Data)...)
+		}
+	}
+	t.Cleanup(func() {
+		for _, fd := range fds {
+			pysock.Close(fd)
+		}
+	})
+}
+
+// intsOf is array.array("i").frombytes(data[:len - len % 4]).
+func intsOf(data []byte) []int {
+	var out []int
+	for i := 0; i+4 <= len(data); i += 4 {
+		out = append(out, int(int32(binary.NativeEndian.Uint32(data[i:]))))
+	}
+	return out
+}
+
+// intsBytes is array.array("i", fds).tobytes().
+func intsBytes(fds ...int) []byte {
+	out := make([]byte, 4*len(fds))
+	for i, fd := range fds {
+		binary.NativeEndian.PutUint32(out[4*i:], uint32(int32(fd)))
+	}
+	return out
+}
