@@ -1,7 +1,9 @@
 // Command pysock-compat is the compatibility report: it runs every scenario
 // of compat_test under CPython (live when python3 is installed, else the
 // checked-in golden transcript) and its Go port under pysock, and prints
-// scenario | CPython | pysock | verdict with a summary line. The first
+// scenario | CPython | pysock | verdict with a summary line, then the
+// summary of compat_test/cpython/LEDGER.md (CPython's own test suites
+// ported to pysock). The first
 // differing lines of a mismatch are shown below the table.
 //
 //	go run ./cmd/pysock-compat [-dir compat_test] [-golden]
@@ -17,6 +19,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pysock/pysock/compat_test/cpython"
 	"github.com/pysock/pysock/compat_test/ports"
 )
 
@@ -70,6 +73,7 @@ func run(dir string, goldenOnly bool) int {
 		fmt.Printf("%-12s | %-14s | %-14s | %s\n", name, countLines(want), countLines(got), verdict)
 	}
 	fmt.Printf("\n%d of %d scenarios match CPython line for line\n", matched, len(names))
+	printLedger(dir)
 	for _, d := range details {
 		fmt.Println()
 		fmt.Println(d)
@@ -125,4 +129,24 @@ func firstDiff(want, got []string) string {
 		}
 	}
 	return ""
+}
+
+// printLedger prints the summary of the checked-in ledger of CPython's own
+// tests (compat_test/cpython/LEDGER.md, written by its TestLedger).
+func printLedger(dir string) {
+	f, err := os.Open(filepath.Join(dir, "cpython", "LEDGER.md"))
+	if err != nil {
+		fmt.Printf("\nno ledger of CPython's own tests: %v\n", err)
+		return
+	}
+	defer f.Close()
+	entries, err := cpython.ParseLedger(f)
+	if err != nil {
+		fmt.Printf("\nbad ledger of CPython's own tests: %v\n", err)
+		return
+	}
+	fmt.Println()
+	for _, l := range cpython.Summary(entries) {
+		fmt.Println(l)
+	}
 }
