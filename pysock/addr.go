@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"math/big"
 	"net"
 	"net/netip"
 	"strconv"
@@ -201,12 +200,8 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 // uintMask is CPython's "I" format: the low 32 bits of any integer, no
 // range check (PyLong_AsUnsignedLongMask); ok is false for a non-integer.
 func uintMask(v any) (uint32, bool) {
-	n, ok, over := asIndex(v)
-	if !ok || !over {
-		return uint32(n), ok
-	}
-	b := new(big.Int).And(pyarg.BigOf(v), big.NewInt(0xffffffff)) // two's complement
-	return uint32(b.Uint64()), true
+	n, ok := pyarg.UnsignedLongLongMask(v)
+	return uint32(n), ok
 }
 
 // hostArg is CPython's idna_converter: str, bytes or bytearray, no NUL; a

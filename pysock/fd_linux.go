@@ -92,6 +92,17 @@ func adoptHandle(fd int, nonblock bool) (*handle, error) {
 	return newHandle(fd, dup, nonblock)
 }
 
+// sysfd is the descriptor a syscall made under the File uses: the File's
+// own, or for an adopted fd the caller's number, so that a socket whose fd
+// was closed behind its back fails with EBADF as CPython's does (the
+// private duplicate only carries the poller registration).
+func (h *handle) sysfd(fileFd uintptr) uintptr {
+	if h.priv {
+		return uintptr(h.fd)
+	}
+	return fileFd
+}
+
 // enterKernel brackets a syscall that may sleep in the kernel (accept4,
 // connect, sendfile: they have no MSG_DONTWAIT, and a sibling sharing the
 // file description may have cleared O_NONBLOCK). It reports false once the
@@ -148,7 +159,7 @@ func setFIONBIO(fd int, on bool) error {
 // control runs fn with the fd held open; errors from fn are returned as is.
 func (h *handle) control(fn func(fd int) error) error {
 	var inner error
-	if err := h.rc.Control(func(fd uintptr) { inner = fn(int(fd)) }); err != nil {
+	if err := h.rc.Control(func(fd uintptr) { inner = fn(int(h.sysfd(fd))) }); err != nil {
 		return h.mapPollError(err)
 	}
 	return inner

@@ -36,6 +36,7 @@ import (
 
 // do is a side's RawConn callback.
 func (st *ioState) do(fd uintptr) bool {
+	fd = st.h.sysfd(fd)
 	if st.isRead() {
 		return st.doRead(fd)
 	}

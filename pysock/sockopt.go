@@ -1,6 +1,8 @@
 package pysock
 
 import (
+	"math"
+	"math/big"
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
@@ -73,6 +75,9 @@ func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
 	if err := cInts(append([]int{level, optname}, buflen...)...); err != nil {
 		return nil, err
 	}
+	if s.family == AF_VSOCK {
+		return s.getVsockOpt(level, optname, buflen)
+	}
 	if len(buflen) == 0 || buflen[0] == 0 {
 		var v int
 		err := s.syscallErr(func(fd int) error {
@@ -105,7 +110,10 @@ func (s *Socket) GetSockOptInt(level, optname int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return v.(int), nil
+	if n, ok := v.(int); ok {
+		return n, nil
+	}
+	return 0, pyerr.NewOverflowError("Python int too large to convert to C long") // a 64-bit AF_VSOCK value
 }
 
 // GetSockOptBytes is socket.getsockopt(level, optname, buflen) typed for
@@ -127,6 +135,9 @@ func (s *Socket) GetSockOptBytes(level, optname, buflen int) ([]byte, error) {
 func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error {
 	if err := cInts(level, optname); err != nil {
 		return err
+	}
+	if s.family == AF_VSOCK {
+		return s.setVsockOpt(level, optname, value)
 	}
 	if pyarg.IsNone(value) {
 		if len(optlen) == 0 {
@@ -153,6 +164,42 @@ func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error 
 			p = unsafe.Pointer(&buf[0])
 		}
 		_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(optname), uintptr(p), uintptr(len(buf)), 0)
+		return errnoErr(e)
+	})
+}
+
+// getVsockOpt is getsockopt on an AF_VSOCK socket, whose options CPython
+// reads as 64-bit values (and never into a byte buffer).
+func (s *Socket) getVsockOpt(level, optname int, buflen []int) (any, error) {
+	if len(buflen) > 0 && buflen[0] != 0 {
+		return nil, pyerr.NewOSError("getsockopt string buffer not allowed")
+	}
+	var v uint64
+	err := s.syscallErr(func(fd int) error {
+		n := uint32(unsafe.Sizeof(v))
+		_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(optname),
+			uintptr(unsafe.Pointer(&v)), uintptr(unsafe.Pointer(&n)), 0)
+		return errnoErr(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if v > math.MaxInt64 {
+		return new(big.Int).SetUint64(v), nil
+	}
+	return int(v), nil
+}
+
+// setVsockOpt is setsockopt on an AF_VSOCK socket: CPython's "iiK", a
+// 64-bit value from any integer (its low 64 bits).
+func (s *Socket) setVsockOpt(level, optname int, value any) error {
+	v, ok := pyarg.UnsignedLongLongMask(value)
+	if !ok {
+		return pyerr.NewTypeError("setsockopt() argument 3 must be int, not " + pyTypeName(value))
+	}
+	return s.syscallErr(func(fd int) error {
+		_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(optname),
+			uintptr(unsafe.Pointer(&v)), unsafe.Sizeof(v), 0)
 		return errnoErr(e)
 	})
 }

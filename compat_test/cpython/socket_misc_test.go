@@ -289,8 +289,3 @@ func init() {
 		"testEmptyAddress": func(t *T) { t.Skip("Linux specific test") },
 	})
 }
-
-func init() {
-	knownFail("test_socket", "TestExceptions", "test_setblocking_invalidfd",
-		"setblocking(False) on a socket whose fd was closed underneath returns nil; CPython raises OSError(9, 'Bad file descriptor') (also setblocking(True), settimeout(1))")
-}

@@ -130,8 +130,3 @@ func init() {
 		"a Python SIGALRM handler (1 / 0) raising ZeroDivisionError out of the interrupted call",
 		"testInterruptedSendTimeout", "testInterruptedSendtoTimeout", "testInterruptedSendmsgTimeout")
 }
-
-func init() {
-	knownFail("test_socket", "BasicVSOCKTest", "testSocketBufferSize",
-		"getsockopt/setsockopt(AF_VSOCK, SO_VM_SOCKETS_BUFFER_*) on an AF_VSOCK socket: pysock [Errno 22] (int-sized optval); CPython passes a 64-bit value for AF_VSOCK (262144 here)")
-}

@@ -167,6 +167,18 @@ func UnsignedIntBitwise(v any) (uint32, error) {
 	return uint32(n), nil
 }
 
+// UnsignedLongLongMask is the "K" format (PyLong_AsUnsignedLongLongMask):
+// the low 64 bits of any integer, two's complement, no range check; ok is
+// false for a non-integer.
+func UnsignedLongLongMask(v any) (uint64, bool) {
+	n, ok, over := Index(v)
+	if !ok || !over {
+		return uint64(n), ok
+	}
+	m := new(big.Int).And(BigOf(v), new(big.Int).SetUint64(math.MaxUint64))
+	return m.Uint64(), true
+}
+
 // BigOf is the value of an integer-like v (see Index) as a *big.Int, for
 // the rare values beyond int64; nil when v is not integer-like.
 func BigOf(v any) *big.Int {
