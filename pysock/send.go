@@ -59,6 +59,11 @@ func (s *Socket) SendAllContext(ctx context.Context, data []byte, flags ...int) 
 
 // send runs send / sendall; n is the bytes sent, also with an error.
 func (s *Socket) send(op uint8, data []byte, flags int, o *callOpts) (int, error) {
+	return s.sendData(op, data, flags, nil, o)
+}
+
+// sendData runs a send operation; to, for sendto, is the encoded address.
+func (s *Socket) sendData(op uint8, data []byte, flags int, to *rawAddr, o *callOpts) (int, error) {
 	h, err := s.handle()
 	if err != nil {
 		return 0, err
@@ -69,6 +74,9 @@ func (s *Socket) send(op uint8, data []byte, flags int, o *callOpts) (int, error
 		return 0, err
 	}
 	defer s.end(sd, st)
+	if to != nil {
+		*st.sockaddr() = *to
+	}
 	st.op, st.buf, st.flags = op, data, int32(flags)
 	err = s.run(sd, st, o)
 	return st.n, err
@@ -109,18 +117,5 @@ func (s *Socket) sendToAddr(data []byte, flags int, addr any, o *callOpts) (int,
 	if err := encodeAddr(int(s.family), addr, "sendto", &ra); err != nil {
 		return 0, err
 	}
-	h, err := s.handle()
-	if err != nil {
-		return 0, err
-	}
-	sd := &s.w
-	st, err := s.begin(sd, h, flags&unix.MSG_DONTWAIT != 0, o)
-	if err != nil {
-		return 0, err
-	}
-	defer s.end(sd, st)
-	*st.sockaddr() = ra
-	st.op, st.buf, st.flags = opSendTo, data, int32(flags)
-	err = s.run(sd, st, o)
-	return st.n, err
+	return s.sendData(opSendTo, data, flags, &ra, o)
 }
