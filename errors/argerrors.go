@@ -186,7 +186,7 @@ func (e *UnicodeEncodeError) Error() string {
 	obj, _ := e.Args[1].(string)
 	start, _ := e.Args[2].(int)
 	end, _ := e.Args[3].(int)
-	chars := []rune(obj)
+	chars := pyrepr.Runes(obj)
 	if end == start+1 && start >= 0 && start < len(chars) {
 		c := chars[start]
 		var esc string

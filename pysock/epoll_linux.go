@@ -125,14 +125,14 @@ func (e *EpollObject) Close() error {
 // Closed is the epoll.closed attribute.
 func (e *EpollObject) Closed() bool { return e.closed.Load() }
 
-// Fileno is epoll.fileno(). After Close it returns -1 (CPython raises
-// ValueError), like Socket.Fileno, so that Select reports a closed epoll
-// object as CPython reports a closed socket.
-func (e *EpollObject) Fileno() int {
+// Fileno is epoll.fileno(); after Close, -1 and ValueError('I/O operation
+// on closed epoll object'), which Select and the selectors pass on as
+// CPython's do.
+func (e *EpollObject) Fileno() (int, error) {
 	if e.closed.Load() {
-		return -1
+		return -1, errEpollClosed()
 	}
-	return e.fd
+	return e.fd, nil
 }
 
 // Repr is repr(epoll): <select.epoll object at 0x…>.

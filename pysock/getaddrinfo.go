@@ -93,7 +93,12 @@ func getAddrInfo(ctx context.Context, host, port any, args []int) ([]AddrInfo, e
 		hostp = &s
 	}
 	var servp *string
-	if s, _, ok := pyarg.StrOrBytes(port); ok {
+	if s, isStr, ok := pyarg.StrOrBytes(port); ok {
+		if isStr {
+			if err := pyarg.UTF8(s); err != nil {
+				return nil, err
+			}
+		}
 		servp = &s
 	} else if !pyarg.IsNone(port) {
 		// PyLong_CheckExact: bools, IntEnums and int subclasses are refused.

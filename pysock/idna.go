@@ -2,6 +2,7 @@ package pysock
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -18,7 +19,12 @@ func idnaEncode(v any) (string, error) {
 	s, isStr, _ := pyarg.StrOrBytes(v)
 	if isStr {
 		var err error
-		if s, err = idnaString(s); err != nil {
+		if r, has := pyarg.FirstSurrogate(s); has {
+			err = fmt.Errorf("Invalid character '\\u%04x'", r)
+		} else {
+			s, err = idnaString(s)
+		}
+		if err != nil {
 			return "", pyerr.NewUnicodeError("encoding with 'idna' codec failed (UnicodeError: " + err.Error() + ")")
 		}
 	}

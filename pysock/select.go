@@ -13,8 +13,9 @@ import (
 const fdSetSize = 1024
 
 // Filenoer is anything with a fileno() method, as Python's select accepts:
-// a *Socket, an *EpollObject, or a type of the caller's. An *os.File (its
-// Fd method) is accepted too.
+// a *Socket, or a type of the caller's. A fileno() that can raise,
+// Fileno() (int, error) as a *SocketFile's and an *EpollObject's, and an
+// *os.File (its Fd method) are accepted too.
 type Filenoer = pyarg.Filenoer
 
 // asFileDescriptor is CPython's PyObject_AsFileDescriptor

@@ -72,7 +72,12 @@ func fileobjToFd(fileobj any) (int, error) {
 		return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
 	}
 	if !ok {
-		if fd, ok = pyarg.Fileno(fileobj); !ok {
+		var err error
+		fd, ok, err = pyarg.Fileno(fileobj)
+		if err != nil && !pyerr.IsInstance(err, "ValueError") && !pyerr.IsInstance(err, "TypeError") {
+			return 0, err
+		}
+		if !ok || err != nil { // Python: except (AttributeError, TypeError, ValueError)
 			return 0, pyerr.NewValueError("Invalid file object: " + pyrepr.Repr(fileobj))
 		}
 	}

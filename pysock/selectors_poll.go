@@ -195,8 +195,9 @@ func NewEpollSelector() (*EpollSelector, error) {
 	return s, nil
 }
 
-// Fileno is EpollSelector.fileno(): the epoll fd.
-func (s *EpollSelector) Fileno() int { return s.ep.Fileno() }
+// Fileno is EpollSelector.fileno(): the epoll fd (epoll.fileno()'s error
+// once closed).
+func (s *EpollSelector) Fileno() (int, error) { return s.ep.Fileno() }
 
 // Select is select(timeout=None): timeout in seconds, rounded up to whole
 // milliseconds; zero or negative polls; nil waits forever. After Close it

@@ -41,8 +41,11 @@ type binaryIO interface {
 	Flush() error
 	Close() error
 	Closed() bool
-	Readable() bool
-	Writable() bool
+	Readable() (bool, error)
+	Writable() (bool, error)
+	Seekable() (bool, error)
+	Fileno() (int, error)
+	Isatty() (bool, error)
 }
 
 // ClassName is type(f).__name__: 'SocketIO', 'BufferedReader',
@@ -109,22 +112,42 @@ func (f *SocketFile) Mode() (string, bool) {
 // Closed is f.closed.
 func (f *SocketFile) Closed() bool { return f.bin.Closed() }
 
-// Readable is f.readable().
-func (f *SocketFile) Readable() bool { return f.bin.Readable() }
+// Readable is f.readable(). Once the file is closed it is ValueError('I/O
+// operation on closed socket.'), as CPython's, except where CPython
+// answers false without looking (a BufferedWriter, or a text file over
+// one).
+func (f *SocketFile) Readable() (bool, error) { return f.top().Readable() }
 
-// Writable is f.writable().
-func (f *SocketFile) Writable() bool { return f.bin.Writable() }
+// Writable is f.writable(), with Readable's rules (false without an
+// error for a closed BufferedReader).
+func (f *SocketFile) Writable() (bool, error) { return f.top().Writable() }
 
-// Seekable is f.seekable(): always false.
-func (f *SocketFile) Seekable() bool { return false }
+// Seekable is f.seekable(): false, and Readable's ValueError once closed
+// (a BufferedRWPair answers false even then).
+func (f *SocketFile) Seekable() (bool, error) { return f.top().Seekable() }
 
-// Fileno is f.fileno(): the socket's fd, or -1 once the file is closed
-// (CPython raises ValueError there).
-func (f *SocketFile) Fileno() int {
-	if f.Closed() {
-		return -1
+// Isatty is f.isatty(): false; ValueError('I/O operation on closed file.')
+// once closed.
+func (f *SocketFile) Isatty() (bool, error) { return f.top().Isatty() }
+
+// Fileno is f.fileno(): the socket's fd. Once the file is closed it is -1
+// with ValueError('I/O operation on closed file.'); a BufferedRWPair (mode
+// 'rwb' or 'rw' with buffering) has no fileno: -1 with
+// UnsupportedOperation('fileno'), as in CPython.
+func (f *SocketFile) Fileno() (int, error) { return f.top().Fileno() }
+
+// top is the outermost layer: the text wrapper or the binary file.
+func (f *SocketFile) top() interface {
+	Readable() (bool, error)
+	Writable() (bool, error)
+	Seekable() (bool, error)
+	Fileno() (int, error)
+	Isatty() (bool, error)
+} {
+	if f.text != nil {
+		return f.text
 	}
-	return f.raw.Fileno()
+	return f.bin
 }
 
 // Encoding is f.encoding for a text file ("" for binary ones).
@@ -246,13 +269,26 @@ func (f *SocketFile) Read(p []byte) (int, error) {
 
 // Write is f.write(b) for a binary file, and io.Writer: buffered files
 // keep the data until their buffer fills, Flush or Close; a raw file sends
-// at once (BlockingIOError where Python's write returns None). For a text
-// file, b is taken as UTF-8 text (see WriteText).
+// at once, all of b (Python's write sends once and may return a short
+// count or None: that is WriteSome), stopping with BlockingIOError where
+// a non-blocking socket takes no more. For a text file, b is taken as
+// UTF-8 text (see WriteText).
 func (f *SocketFile) Write(b []byte) (int, error) {
 	if f.text != nil {
 		return f.text.Write(b)
 	}
 	return f.bin.Write(b)
+}
+
+// WriteSome is f.write(b) with Python's result where it differs from
+// io.Writer's: on a raw (buffering=0) file one send, whose count may be
+// short, and -1 for Python's None (a non-blocking socket that took
+// nothing). On the other files it is Write.
+func (f *SocketFile) WriteSome(b []byte) (int, error) {
+	if f.text == nil && f.bin == binaryIO(f.raw) {
+		return f.raw.WriteSome(b)
+	}
+	return f.Write(b)
 }
 
 // Flush is f.flush(): sends what the write buffer holds.

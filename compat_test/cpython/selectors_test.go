@@ -271,8 +271,12 @@ func baseSelectorTests(c selectorClass) map[string]func(*T) {
 		},
 		"test_fileno": func(t *T) {
 			s := newSelector(t, c)
-			if f, has := s.(interface{ Fileno() int }); has {
-				truth(t, f.Fileno() >= 0, "s.fileno() >= 0")
+			f, has := s.(interface{ Fileno() (int, error) })
+			_, epoll := s.(*pysock.EpollSelector)
+			eq(t, has, epoll, "hasattr(s, 'fileno')")
+			if has {
+				fd := must(f.Fileno())(t, "s.fileno()")
+				truth(t, fd >= 0, "s.fileno() >= 0")
 			}
 		},
 		"test_selector": func(t *T) {

@@ -249,14 +249,16 @@ func init() {
 			sock := newSock(t, -1, -1, -1)
 			defer sock.Close()
 			fp := must(sock.MakeFile("rb", pysock.MakeFileOptions{Buffering: 0}))(t, "sock.makefile('rb', buffering=0)")
-			truth(t, fp.Readable(), "fp.readable()")
-			truth(t, !fp.Writable(), "not fp.writable()")
-			truth(t, !fp.Seekable(), "not fp.seekable()")
+			truth(t, must(fp.Readable())(t, "fp.readable()"), "fp.readable()")
+			truth(t, !must(fp.Writable())(t, "fp.writable()"), "not fp.writable()")
+			truth(t, !must(fp.Seekable())(t, "fp.seekable()"), "not fp.seekable()")
 			ok(t, fp.Close(), "fp.close()")
-			// CPython: readable(), writable() and seekable() raise
-			// ValueError on the closed file; pysock's return a bare bool.
-			t.Errorf("fp.readable()/writable()/seekable() after close: no ValueError possible (bool results: %v %v %v)",
-				fp.Readable(), fp.Writable(), fp.Seekable())
+			_, err := fp.Readable()
+			raises[*pyerr.ValueError](t, err, "fp.readable()")
+			_, err = fp.Writable()
+			raises[*pyerr.ValueError](t, err, "fp.writable()")
+			_, err = fp.Seekable()
+			raises[*pyerr.ValueError](t, err, "fp.seekable()")
 		},
 		"test_socket_close": func(t *T) {
 			sock := newSock(t, -1, -1, -1)
@@ -439,8 +441,6 @@ func init() {
 		"test_socket_fileno_rejects_float")
 	notApplicable("test_socket", gmt, "static typing: socket.socket(fileno='foo') does not compile (fd is an int), and the test does nothing else",
 		"test_socket_fileno_rejects_other_types")
-	knownFail("test_socket", gmt, "test_unusable_closed_socketio",
-		"SocketFile.Readable/Writable/Seekable return a bare bool after close; CPython raises ValueError('I/O operation on closed file')")
 }
 
 // maxEnum is max(Enum.__members__.values()) for pysock's AddressFamily or

@@ -300,8 +300,9 @@ func init() {
 				b := gai("getaddrinfo(keywords)", c.host, c.port, c.args...)
 				eq(t, a, b, "a == b")
 			}
-			// '\uD800' (a lone surrogate) is not valid UTF-8: a Go string
-			// holds it as the bytes Python's surrogatepass would give.
+			// '\uD800' (a lone surrogate) cannot be a Go string literal: a
+			// Go string stands for it with the bytes Python's
+			// surrogatepass gives (docs/porting.md).
 			_, err := pysock.GetAddrInfo("localhost", "\xed\xa0\x80")
 			raises[*pyerr.UnicodeEncodeError](t, err, "getaddrinfo('localhost', '\\uD800')")
 			if _, err := pysock.GetAddrInfo("localhost", nil, 0, 0, 0, pysock.AI_NUMERICSERV); err != nil {
@@ -340,8 +341,3 @@ func contains[E comparable](list []E, v E) bool {
 }
 
 func itoa(n int) string { return big.NewInt(int64(n)).String() }
-
-func init() {
-	knownFail("test_socket", gmt, "testGetaddrinfo",
-		`getaddrinfo('localhost', '\uD800') (a Go string "\xed\xa0\x80", not UTF-8): pysock gaierror -8 EAI_SERVICE; CPython UnicodeEncodeError 'surrogates not allowed'`)
-}

@@ -89,7 +89,15 @@ func MakeFile(t *Transcript) error {
 		return err
 	}
 	t.Show("raw mode/readable/writable/seekable", func() (any, error) {
-		return pysock.Tuple{modeOf(f0), f0.Readable(), f0.Writable(), f0.Seekable()}, nil
+		out := pysock.Tuple{modeOf(f0)}
+		for _, m := range []func() (bool, error){f0.Readable, f0.Writable, f0.Seekable} {
+			v, err := m()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
 	})
 	t.Show("raw write", func() (any, error) { return f0.Write([]byte("x")) })
 	f0.Close()
@@ -139,7 +147,11 @@ func MakeFile(t *Transcript) error {
 	}
 	b.Close()
 	t.Show("socket repr after close", func() (any, error) {
-		return strings.ReplaceAll(b.Repr(), fmt.Sprintf("fd=%d", f.Fileno()), "fd=<open>"), nil
+		fd, err := f.Fileno()
+		if err != nil {
+			return nil, err
+		}
+		return strings.ReplaceAll(b.Repr(), fmt.Sprintf("fd=%d", fd), "fd=<open>"), nil
 	})
 	t.Show("fileno still valid", func() (any, error) { return b.Fileno() >= 0, nil })
 	a.SendAll([]byte("still here\n"))
@@ -396,6 +408,62 @@ func makefileLayers(t *Transcript) error {
 		t.Show("encode "+errs, func() (any, error) { return wf.WriteText("a€\n") })
 		wf.Close()
 		t.Show("peer got", func() (any, error) { return bytesOf(a.Recv(100)) })
+	}
+	return makeFileStates(t)
+}
+
+// makeFileStates is the last part of scenarios/makefile.py: the file's own
+// methods, open and closed, per layer; select and selectors take a file
+// through its fileno().
+func makeFileStates(t *Transcript) error {
+	for _, tc := range []struct {
+		mode      string
+		buffering any
+	}{{"rb", 0}, {"wb", 0}, {"rwb", 0}, {"rb", nil}, {"wb", nil}, {"rwb", nil}, {"r", nil}, {"w", nil}, {"rw", nil}} {
+		a, b, err := pysock.SocketPair(-1, -1, -1)
+		if err != nil {
+			return err
+		}
+		f, err := b.MakeFile(tc.mode, pysock.MakeFileOptions{Buffering: tc.buffering})
+		if err != nil {
+			return err
+		}
+		for _, state := range []string{"open", "closed"} {
+			label := fmt.Sprintf("%s %s %s ", state, R(tc.mode), R(tc.buffering))
+			t.Show(label+"fileno is the socket's", func() (any, error) {
+				fd, err := f.Fileno()
+				return fd == b.Fileno(), err
+			})
+			for _, m := range []struct {
+				name string
+				fn   func() (bool, error)
+			}{{"readable", f.Readable}, {"writable", f.Writable}, {"seekable", f.Seekable}, {"isatty", f.Isatty}} {
+				t.Show(label+m.name, func() (any, error) { return m.fn() })
+			}
+			t.Show(label+"flush", func() (any, error) { return nil, f.Flush() })
+			if tc.mode == "rb" && tc.buffering == nil {
+				t.Show(label+"select", func() (any, error) {
+					r, w, x, err := pysock.Select([]any{f}, nil, nil, 0)
+					return pysock.Tuple{r, w, x}, err
+				})
+				sel, err := pysock.DefaultSelector()
+				if err != nil {
+					return err
+				}
+				t.Show(label+"selector register", func() (any, error) {
+					key, err := sel.Register(f, pysock.EVENT_READ)
+					return key.Events, err
+				})
+				if err := sel.Close(); err != nil {
+					return err
+				}
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+		}
+		a.Close()
+		b.Close()
 	}
 	return nil
 }

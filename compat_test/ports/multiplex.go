@@ -184,7 +184,13 @@ func Multiplex(t *Transcript) error {
 	t.Do("epoll register e", func() error { return ep.Register(e, pysock.EPOLLIN|pysock.EPOLLOUT) })
 	t.Show("epoll peer closed", func() (any, error) { return fds(ep.Poll(0)) })
 	t.Do("epoll register stale fd", func() error { return ep.Register(staleFd()) })
-	t.Do("epoll register itself", func() error { return ep.Register(ep.Fileno()) })
+	t.Do("epoll register itself", func() error {
+		fd, err := ep.Fileno()
+		if err != nil {
+			return err
+		}
+		return ep.Register(fd)
+	})
 	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
@@ -220,6 +226,11 @@ func Multiplex(t *Transcript) error {
 	t.Show("epoll poll closed", func() (any, error) { return fds(ep.Poll(0)) })
 	t.Do("epoll register closed", func() error { return ep.Register(a) })
 	t.Do("epoll unregister closed", func() error { return ep.Unregister(a) })
+	t.Show("epoll fileno closed", func() (any, error) { return ep.Fileno() })
+	t.Show("select closed epoll", func() (any, error) {
+		r, w, x, err := pysock.Select([]any{ep}, nil, nil, 0)
+		return pysock.Tuple{r, w, x}, err
+	})
 
 	// selectors
 	t.Show("DefaultSelector is EpollSelector", func() (any, error) {

@@ -271,6 +271,16 @@ func Names(t *Transcript) error {
 		{"dup(-1)", func() (any, error) { return num(pysock.Dup(-1)) }},
 		{"close(2**31)", func() (any, error) { return nil, pysock.Close(1 << 31) }},
 		{"dup(2**31)", func() (any, error) { return num(pysock.Dup(1 << 31)) }},
+		// A Go string stands for the Python str whose surrogatepass UTF-8
+		// it is; other bytes that are not UTF-8 are surrogateescape'd.
+		{`getaddrinfo('localhost', '\ud800')`, func() (any, error) { return pysock.GetAddrInfo("localhost", "\xed\xa0\x80") }},
+		{`getaddrinfo('localhost', 'a\udcff\udcfe')`, func() (any, error) { return pysock.GetAddrInfo("localhost", "a\xff\xfe") }},
+		{`getaddrinfo('\ud800', '80')`, func() (any, error) { return pysock.GetAddrInfo("\xed\xa0\x80", "80") }},
+		{`gethostbyname('a\udcffb')`, func() (any, error) { return pysock.GetHostByName("a\xffb") }},
+		{`inet_aton('\ud800')`, func() (any, error) { return pysock.InetAton("\xed\xa0\x80") }},
+		{`getservbyname('a\udcff')`, func() (any, error) { return num(pysock.GetServByName("a\xff")) }},
+		{`getservbyport(80, '\ud800\ud801x')`, func() (any, error) { return str(pysock.GetServByPort(80, "\xed\xa0\x80\xed\xa0\x81x")) }},
+		{`getprotobyname('\ud800')`, func() (any, error) { return num(pysock.GetProtoByName("\xed\xa0\x80")) }},
 	} {
 		t.Show(c.label, c.fn)
 	}

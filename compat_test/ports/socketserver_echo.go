@@ -28,7 +28,11 @@ func (h *echoStream) Handle() error {
 		return err
 	}
 	h.t.Out("stream handler: write=%d", n)
-	h.t.Out("stream handler: wfile.fileno matches=%s", R(h.WFile.Fileno() == h.Request.Fileno()))
+	fd, err := h.WFile.Fileno()
+	if err != nil {
+		return err
+	}
+	h.t.Out("stream handler: wfile.fileno matches=%s", R(fd == h.Request.Fileno()))
 	return nil
 }
 

@@ -204,3 +204,26 @@ for errors in ["replace", "ignore"]:
     show("peer got", lambda: a.recv(100))
 a.close()
 b.close()
+
+# The file's own methods, open and closed, per layer; select and
+# selectors take a file through its fileno().
+import select
+import selectors
+
+for mode, buffering in [("rb", 0), ("wb", 0), ("rwb", 0), ("rb", None), ("wb", None), ("rwb", None),
+                        ("r", None), ("w", None), ("rw", None)]:
+    a, b = socket.socketpair()
+    f = b.makefile(mode, buffering)
+    for state in ("open", "closed"):
+        show("%s %r %r fileno is the socket's" % (state, mode, buffering), lambda: f.fileno() == b.fileno())
+        for m in ("readable", "writable", "seekable", "isatty", "flush"):
+            show("%s %r %r %s" % (state, mode, buffering, m), getattr(f, m))
+        if (mode, buffering) == ("rb", None):
+            show("%s %r %r select" % (state, mode, buffering), lambda: select.select([f], [], [], 0))
+            sel = selectors.DefaultSelector()
+            show("%s %r %r selector register" % (state, mode, buffering),
+                 lambda: sel.register(f, selectors.EVENT_READ).events)
+            sel.close()
+        f.close()
+    a.close()
+    b.close()

@@ -135,6 +135,8 @@ show("epoll closed after", lambda: ep.closed)
 show("epoll poll closed", lambda: ep.poll(0))
 show("epoll register closed", lambda: ep.register(a))
 show("epoll unregister closed", lambda: ep.unregister(a))
+show("epoll fileno closed", ep.fileno)
+show("select closed epoll", lambda: select.select([ep], [], [], 0))
 
 # selectors
 show("DefaultSelector is EpollSelector", lambda: selectors.DefaultSelector is selectors.EpollSelector)

@@ -198,5 +198,14 @@ for label, f in [
     ("dup(-1)", lambda: S.dup(-1)),
     ("close(2**31)", lambda: S.close(2**31)),
     ("dup(2**31)", lambda: S.dup(2**31)),
+    # Lone surrogates: str arguments UTF-8 cannot encode.
+    ("getaddrinfo('localhost', '\\ud800')", lambda: S.getaddrinfo("localhost", "\ud800")),
+    ("getaddrinfo('localhost', 'a\\udcff\\udcfe')", lambda: S.getaddrinfo("localhost", "a\udcff\udcfe")),
+    ("getaddrinfo('\\ud800', '80')", lambda: S.getaddrinfo("\ud800", "80")),
+    ("gethostbyname('a\\udcffb')", lambda: S.gethostbyname("a\udcffb")),
+    ("inet_aton('\\ud800')", lambda: S.inet_aton("\ud800")),
+    ("getservbyname('a\\udcff')", lambda: S.getservbyname("a\udcff")),
+    ("getservbyport(80, '\\ud800\\ud801x')", lambda: S.getservbyport(80, "\ud800\ud801x")),
+    ("getprotobyname('\\ud800')", lambda: S.getprotobyname("\ud800")),
 ]:
     show(label, f)

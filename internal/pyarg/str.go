@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyrepr"
 )
 
 // AsStr reports whether v is a Python str: a string or a named string type.
@@ -34,10 +36,58 @@ func Str(fn string, argn int, v any) (string, error) {
 		}
 		return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument %d must be str, not %s", fn, argn, name))
 	}
+	if err := UTF8(s); err != nil {
+		return "", err
+	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return "", pyerr.NewValueError("embedded null character")
 	}
 	return s, nil
+}
+
+// UTF8 is the check of PyUnicode_AsUTF8: the Python str that s stands for
+// (pyrepr.DecodeRune: an encoded surrogate, or a byte that is not UTF-8,
+// is a lone surrogate) must have no surrogate, else UnicodeEncodeError
+// ('utf-8', s, start, end, 'surrogates not allowed') over the first run
+// of them, positions in characters.
+func UTF8(s string) error {
+	if utf8.ValidString(s) {
+		return nil
+	}
+	start := -1
+	runes := pyrepr.Runes(s)
+	for k, r := range runes {
+		switch {
+		case pyrepr.IsSurrogate(r) && start < 0:
+			start = k
+		case !pyrepr.IsSurrogate(r) && start >= 0:
+			return errSurrogates(s, start, k)
+		}
+	}
+	if start >= 0 {
+		return errSurrogates(s, start, len(runes))
+	}
+	return nil
+}
+
+func errSurrogates(s string, start, end int) error {
+	return pyerr.NewUnicodeEncodeError("utf-8", s, start, end, "surrogates not allowed")
+}
+
+// FirstSurrogate is the first lone surrogate of the Python str s stands
+// for, if any.
+func FirstSurrogate(s string) (rune, bool) {
+	if utf8.ValidString(s) {
+		return 0, false
+	}
+	for i := 0; i < len(s); {
+		r, size := pyrepr.DecodeRune(s[i:])
+		if pyrepr.IsSurrogate(r) {
+			return r, true
+		}
+		i += size
+	}
+	return 0, false
 }
 
 // StrOrBytes accepts what CPython's "et" format, idna_converter and

@@ -52,14 +52,20 @@ func (b *BufferedReader) Mode() string { return b.raw.Mode() }
 // Closed is f.closed.
 func (b *BufferedReader) Closed() bool { return b.raw.Closed() }
 
-// Readable is f.readable(): true.
-func (b *BufferedReader) Readable() bool { return true }
+// Readable is f.readable(): the raw stream's (an error once closed).
+func (b *BufferedReader) Readable() (bool, error) { return b.raw.Readable() }
 
-// Writable is f.writable(): false.
-func (b *BufferedReader) Writable() bool { return false }
+// Writable is f.writable(): false, even once closed.
+func (b *BufferedReader) Writable() (bool, error) { return false, nil }
 
-// Seekable is f.seekable(): false.
-func (b *BufferedReader) Seekable() bool { return false }
+// Seekable is f.seekable(): the raw stream's.
+func (b *BufferedReader) Seekable() (bool, error) { return b.raw.Seekable() }
+
+// Fileno is f.fileno(): the raw stream's.
+func (b *BufferedReader) Fileno() (int, error) { return b.raw.Fileno() }
+
+// Isatty is f.isatty(): the raw stream's.
+func (b *BufferedReader) Isatty() (bool, error) { return b.raw.Isatty() }
 
 func (b *BufferedReader) avail() int { return b.end - b.pos }
 
@@ -360,7 +366,7 @@ func (b *BufferedReader) Write(p []byte) (int, error) { return 0, errUnsupported
 // Flush is f.flush(): nothing to send; ValueError once closed.
 func (b *BufferedReader) Flush() error {
 	if b.Closed() {
-		return errClosed("flush")
+		return errIOClosed()
 	}
 	return nil
 }

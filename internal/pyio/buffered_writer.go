@@ -49,14 +49,20 @@ func (w *BufferedWriter) Mode() string { return w.raw.Mode() }
 // Closed is f.closed.
 func (w *BufferedWriter) Closed() bool { return w.raw.Closed() }
 
-// Readable is f.readable(): false.
-func (w *BufferedWriter) Readable() bool { return false }
+// Readable is f.readable(): false, even once closed.
+func (w *BufferedWriter) Readable() (bool, error) { return false, nil }
 
-// Writable is f.writable(): true.
-func (w *BufferedWriter) Writable() bool { return true }
+// Writable is f.writable(): the raw stream's (an error once closed).
+func (w *BufferedWriter) Writable() (bool, error) { return w.raw.Writable() }
 
-// Seekable is f.seekable(): false.
-func (w *BufferedWriter) Seekable() bool { return false }
+// Seekable is f.seekable(): the raw stream's.
+func (w *BufferedWriter) Seekable() (bool, error) { return w.raw.Seekable() }
+
+// Fileno is f.fileno(): the raw stream's.
+func (w *BufferedWriter) Fileno() (int, error) { return w.raw.Fileno() }
+
+// Isatty is f.isatty(): the raw stream's.
+func (w *BufferedWriter) Isatty() (bool, error) { return w.raw.Isatty() }
 
 // errWouldBlock is the BlockingIOError a buffered write raises when the
 // raw stream takes nothing.

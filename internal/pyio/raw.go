@@ -46,8 +46,11 @@ type RawIO interface {
 	WriteSome(b []byte) (int, error)
 	Close() error
 	Closed() bool
-	Readable() bool
-	Writable() bool
+	Readable() (bool, error)
+	Writable() (bool, error)
+	Seekable() (bool, error)
+	Fileno() (int, error)
+	Isatty() (bool, error)
 	Name() int
 	Mode() string
 	Repr() string
@@ -104,21 +107,45 @@ func (r *SocketIO) Name() int {
 	return r.fd
 }
 
-// Fileno is f.fileno(): the socket's fd, or -1 once closed (CPython raises
-// ValueError there).
-func (r *SocketIO) Fileno() int { return r.Name() }
+// Fileno is f.fileno(): the socket's fd; -1 and ValueError('I/O
+// operation on closed file.') once closed.
+func (r *SocketIO) Fileno() (int, error) {
+	if r.Closed() {
+		return -1, errIOClosed()
+	}
+	return r.fd, nil
+}
 
 // Closed is f.closed.
 func (r *SocketIO) Closed() bool { return r.closed.Load() }
 
-// Readable is f.readable().
-func (r *SocketIO) Readable() bool { return r.reading }
+// Readable is f.readable(): false and ValueError('I/O operation on closed
+// socket.') once closed.
+func (r *SocketIO) Readable() (bool, error) { return r.openAnd(r.reading) }
 
-// Writable is f.writable().
-func (r *SocketIO) Writable() bool { return r.writing }
+// Writable is f.writable(), with Readable's error once closed.
+func (r *SocketIO) Writable() (bool, error) { return r.openAnd(r.writing) }
 
-// Seekable is f.seekable(): false.
-func (r *SocketIO) Seekable() bool { return false }
+// Seekable is f.seekable(): false, with Readable's error once closed.
+func (r *SocketIO) Seekable() (bool, error) { return r.openAnd(false) }
+
+// Isatty is f.isatty(): false; ValueError('I/O operation on closed
+// file.') once closed.
+func (r *SocketIO) Isatty() (bool, error) {
+	if r.Closed() {
+		return false, errIOClosed()
+	}
+	return false, nil
+}
+
+// openAnd is SocketIO's readable/writable/seekable: v, or CPython's
+// ValueError('I/O operation on closed socket.') once closed.
+func (r *SocketIO) openAnd(v bool) (bool, error) {
+	if r.Closed() {
+		return false, pyerr.NewValueError("I/O operation on closed socket.")
+	}
+	return v, nil
+}
 
 // TimedOut is SocketIO._timeout_occurred: a read timed out, and every
 // later read fails with OSError('cannot read from timed out object').

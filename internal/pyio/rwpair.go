@@ -38,14 +38,26 @@ func (p *BufferedRWPair) String() string { return p.Repr() }
 // Closed is f.closed (the writer's).
 func (p *BufferedRWPair) Closed() bool { return p.writer.Closed() }
 
-// Readable is f.readable(): true.
-func (p *BufferedRWPair) Readable() bool { return true }
+// Readable is f.readable(): the reader's (an error once closed).
+func (p *BufferedRWPair) Readable() (bool, error) { return p.reader.Readable() }
 
-// Writable is f.writable(): true.
-func (p *BufferedRWPair) Writable() bool { return true }
+// Writable is f.writable(): the writer's.
+func (p *BufferedRWPair) Writable() (bool, error) { return p.writer.Writable() }
 
-// Seekable is f.seekable(): false.
-func (p *BufferedRWPair) Seekable() bool { return false }
+// Seekable is f.seekable(): false, even once closed.
+func (p *BufferedRWPair) Seekable() (bool, error) { return false, nil }
+
+// Fileno is f.fileno(): a BufferedRWPair has none,
+// UnsupportedOperation('fileno').
+func (p *BufferedRWPair) Fileno() (int, error) { return -1, errUnsupported("fileno") }
+
+// Isatty is f.isatty(): the writer's, then the reader's.
+func (p *BufferedRWPair) Isatty() (bool, error) {
+	if tty, err := p.writer.Isatty(); tty || err != nil {
+		return tty, err
+	}
+	return p.reader.Isatty()
+}
 
 // ReadN is f.read(size=-1), the reader's.
 func (p *BufferedRWPair) ReadN(size ...int) ([]byte, error) { return p.reader.ReadN(size...) }

@@ -18,8 +18,11 @@ type Buffer interface {
 	Flush() error
 	Close() error
 	Closed() bool
-	Readable() bool
-	Writable() bool
+	Readable() (bool, error)
+	Writable() (bool, error)
+	Seekable() (bool, error)
+	Fileno() (int, error)
+	Isatty() (bool, error)
 	ClassName() string
 	Repr() string
 }
@@ -141,14 +144,26 @@ func (t *TextIOWrapper) Errors() string { return t.codec.errors }
 // Closed is f.closed (the buffer's).
 func (t *TextIOWrapper) Closed() bool { return t.buffer.Closed() }
 
-// Readable is f.readable().
-func (t *TextIOWrapper) Readable() bool { return t.buffer.Readable() }
+// Readable is f.readable(): the buffer's (an error once closed).
+func (t *TextIOWrapper) Readable() (bool, error) { return t.buffer.Readable() }
 
-// Writable is f.writable().
-func (t *TextIOWrapper) Writable() bool { return t.buffer.Writable() }
+// Writable is f.writable(): the buffer's.
+func (t *TextIOWrapper) Writable() (bool, error) { return t.buffer.Writable() }
 
-// Seekable is f.seekable(): false.
-func (t *TextIOWrapper) Seekable() bool { return false }
+// Seekable is f.seekable(): the buffer's.
+func (t *TextIOWrapper) Seekable() (bool, error) { return t.buffer.Seekable() }
+
+// Fileno is f.fileno(): the buffer's.
+func (t *TextIOWrapper) Fileno() (int, error) { return t.buffer.Fileno() }
+
+// Isatty is f.isatty(): the buffer's.
+func (t *TextIOWrapper) Isatty() (bool, error) { return t.buffer.Isatty() }
+
+// can reports whether an open layer's readable()/writable() is true.
+func can(f func() (bool, error)) bool {
+	ok, err := f()
+	return ok && err == nil
+}
 
 // WriteText is f.write(s): it returns len(s) in characters. '\n' becomes
 // the newline given ('\r' or '\r\n'); the text is encoded with the errors
@@ -160,7 +175,7 @@ func (t *TextIOWrapper) WriteText(s string) (int, error) {
 	if t.Closed() {
 		return 0, errIOClosed()
 	}
-	if !t.Writable() {
+	if !can(t.Writable) {
 		return 0, errUnsupported("not writable")
 	}
 	text := s
@@ -202,7 +217,7 @@ func (t *TextIOWrapper) Close() error {
 		return nil
 	}
 	var ferr error
-	if t.Writable() {
+	if can(t.Writable) {
 		ferr = t.buffer.Flush()
 	}
 	t.dec, t.dpos, t.chunk, t.scratch = nil, 0, nil, nil

@@ -17,7 +17,7 @@ func (t *TextIOWrapper) checkRead() error {
 	if t.Closed() {
 		return errIOClosed()
 	}
-	if !t.Readable() {
+	if !can(t.Readable) {
 		return errUnsupported("not readable")
 	}
 	return nil

@@ -248,13 +248,11 @@ func String(s string) string {
 	b.Grow(len(s) + 2)
 	b.WriteByte(quote)
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			// Not valid UTF-8: Python would have decoded it with
-			// surrogateescape; show the byte as \udcXX like CPython.
-			b.WriteString(`\udc`)
-			b.WriteString(hex2(s[i]))
-			i++
+		r, size := DecodeRune(s[i:])
+		if IsSurrogate(r) {
+			b.WriteString(`\u`)
+			b.WriteString(hexN(uint32(r), 4))
+			i += size
 			continue
 		}
 		i += size
@@ -393,3 +391,34 @@ func Float(f float64) string {
 	}
 	return out
 }
+
+// DecodeRune is utf8.DecodeRuneInString with the two readings that make
+// every Go string a Python str: an encoded surrogate (ED A0..BF 80..BF,
+// what Python's 'surrogatepass' writes) is that surrogate, and any other
+// byte that is not UTF-8 is U+DC00+byte, as 'surrogateescape' decodes it.
+func DecodeRune(s string) (rune, int) {
+	r, size := utf8.DecodeRuneInString(s)
+	if r != utf8.RuneError || size != 1 {
+		return r, size
+	}
+	if len(s) >= 3 && s[0] == 0xed && s[1] >= 0xa0 && s[1] <= 0xbf && s[2] >= 0x80 && s[2] <= 0xbf {
+		return 0xd000 | rune(s[1]&0x3f)<<6 | rune(s[2]&0x3f), 3
+	}
+	return 0xdc00 | rune(s[0]), 1
+}
+
+// Runes is the Python str a Go string stands for (see DecodeRune), as
+// code points.
+func Runes(s string) []rune {
+	out := make([]rune, 0, len(s))
+	for i := 0; i < len(s); {
+		r, size := DecodeRune(s[i:])
+		out = append(out, r)
+		i += size
+	}
+	return out
+}
+
+// IsSurrogate reports whether r is a UTF-16 surrogate, a code point a
+// Python str can hold and UTF-8 cannot encode.
+func IsSurrogate(r rune) bool { return r >= 0xd800 && r <= 0xdfff }

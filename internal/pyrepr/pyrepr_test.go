@@ -37,6 +37,11 @@ func TestReprMatchesCPython(t *testing.T) {
 		{"[b'x', b'']", []pyrepr.Bytes{pyrepr.Bytes("x"), {}}},
 		{"(1, ('a', 2.5), [None])", pyrepr.Tuple{1, pyrepr.Tuple{"a", 2.5}, []any{nil}}},
 		{"[1, [...]]", self},
+		// A Go string that is not UTF-8 stands for a str with lone
+		// surrogates: surrogatepass bytes, and surrogateescape for others.
+		{`'\ud800'`, "\xed\xa0\x80"},
+		{`'a\udcffb\udfff'`, "a\xffb\xed\xbf\xbf"},
+		{`'\udced\udca0'`, "\xed\xa0"},
 	}
 	var script strings.Builder
 	script.WriteString("self = [1]\nself.append(self)\n")

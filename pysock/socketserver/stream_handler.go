@@ -40,8 +40,8 @@ type WriteFile interface {
 	Flush() error
 	Close() error
 	Closed() bool
-	Fileno() int
-	Writable() bool
+	Fileno() (int, error)
+	Writable() (bool, error)
 }
 
 // Setup is StreamRequestHandler.setup().
@@ -141,8 +141,9 @@ func (w *SocketWriter) Close() error {
 // Closed is the closed attribute.
 func (w *SocketWriter) Closed() bool { return w.closed }
 
-// Fileno is fileno(): the socket's.
-func (w *SocketWriter) Fileno() int { return w.sock.Fileno() }
+// Fileno is fileno(): the socket's, even once the writer is closed (the
+// error is always nil; it has SocketFile.Fileno's shape).
+func (w *SocketWriter) Fileno() (int, error) { return w.sock.Fileno(), nil }
 
-// Writable is writable(): true.
-func (w *SocketWriter) Writable() bool { return true }
+// Writable is writable(): true, even once closed.
+func (w *SocketWriter) Writable() (bool, error) { return true, nil }

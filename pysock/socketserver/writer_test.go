@@ -26,7 +26,7 @@ type basicsHandler struct {
 func (h *basicsHandler) Handle() error {
 	srv := h.Server.(*writerServer)
 	srv.wfile = h.WFile
-	srv.wfileFileno = h.WFile.Fileno()
+	srv.wfileFileno, _ = h.WFile.Fileno()
 	srv.requestFileno = h.Request.Fileno()
 	return nil
 }
