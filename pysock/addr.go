@@ -116,9 +116,9 @@ func (r *rawAddr) ptr() unsafe.Pointer { return unsafe.Pointer(&r.sa) }
 func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 	*out = rawAddr{}
 	switch family {
-	case AF_UNIX:
+	case unix.AF_UNIX:
 		return encodeUnix(addr, out)
-	case AF_INET, AF_INET6:
+	case unix.AF_INET, unix.AF_INET6:
 	default:
 		return pyerr.NewOSError(caller + "(): bad family")
 	}
@@ -131,7 +131,7 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 		addr = a.Tuple() // a str (bytes if abstract) in the type error
 	}
 	fam := "AF_INET"
-	if family == AF_INET6 {
+	if family == unix.AF_INET6 {
 		fam = "AF_INET6"
 	}
 	t, ok := addr.(Tuple)
@@ -139,7 +139,7 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 		return pyerr.NewTypeError(fmt.Sprintf("%s(): %s address must be tuple, not %s", caller, fam, pyTypeName(addr)))
 	}
 	arity := "AF_INET address must be a pair (host, port)"
-	if family == AF_INET6 {
+	if family == unix.AF_INET6 {
 		arity = "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])"
 		if len(t) < 2 || len(t) > 4 {
 			return pyerr.NewTypeError(arity)
@@ -176,9 +176,9 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 	if portN < 0 || portN > 0xffff {
 		return portRange
 	}
-	if family == AF_INET {
+	if family == unix.AF_INET {
 		sa := (*unix.RawSockaddrInet4)(out.ptr())
-		sa.Family = AF_INET
+		sa.Family = unix.AF_INET
 		binary.BigEndian.PutUint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:], uint16(portN))
 		sa.Addr = ip.As4()
 		out.len = unix.SizeofSockaddrInet4
@@ -188,7 +188,7 @@ func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
 		return pyerr.NewOverflowError(caller + "(): flowinfo must be 0-1048575.")
 	}
 	sa := (*unix.RawSockaddrInet6)(out.ptr())
-	sa.Family = AF_INET6
+	sa.Family = unix.AF_INET6
 	binary.BigEndian.PutUint16((*[2]byte)(unsafe.Pointer(&sa.Port))[:], uint16(portN))
 	binary.BigEndian.PutUint32((*[4]byte)(unsafe.Pointer(&sa.Flowinfo))[:], flow)
 	sa.Addr = ip.As16()
@@ -245,7 +245,7 @@ func encodeUnix(addr any, out *rawAddr) error {
 	if (abstract && len(path) > len(sa.Path)) || (!abstract && len(path) >= len(sa.Path)) {
 		return pyerr.NewOSError("AF_UNIX path too long")
 	}
-	sa.Family = AF_UNIX
+	sa.Family = unix.AF_UNIX
 	for i, c := range path {
 		sa.Path[i] = int8(c)
 	}
@@ -261,7 +261,7 @@ func encodeUnix(addr any, out *rawAddr) error {
 func setipaddr(name string, family int) (netip.Addr, error) {
 	if name == "" {
 		zero := "0"
-		res, code := gai(nil, &zero, gaiHints{family: family, socktype: SOCK_DGRAM, flags: AI_PASSIVE})
+		res, code := gai(nil, &zero, gaiHints{family: AddressFamily(family), socktype: SOCK_DGRAM, flags: AI_PASSIVE})
 		if code != 0 {
 			return netip.Addr{}, pyerr.FromGaiCode(code)
 		}
@@ -271,20 +271,20 @@ func setipaddr(name string, family int) (netip.Addr, error) {
 		return res[0].addr, nil
 	}
 	if name == "<broadcast>" || name == "255.255.255.255" {
-		if family != AF_INET && family != AF_UNSPEC {
+		if family != unix.AF_INET && family != unix.AF_UNSPEC {
 			return netip.Addr{}, pyerr.NewOSError("address family mismatched")
 		}
 		return netip.AddrFrom4([4]byte{255, 255, 255, 255}), nil
 	}
 	if ip, err := netip.ParseAddr(name); err == nil && ip.Zone() == "" {
-		if ip.Is4() && (family == AF_UNSPEC || family == AF_INET) {
+		if ip.Is4() && (family == unix.AF_UNSPEC || family == unix.AF_INET) {
 			return ip, nil
 		}
-		if ip.Is6() && (family == AF_UNSPEC || family == AF_INET6) {
+		if ip.Is6() && (family == unix.AF_UNSPEC || family == unix.AF_INET6) {
 			return ip, nil
 		}
 	}
-	res, code := gai(&name, nil, gaiHints{family: family})
+	res, code := gai(&name, nil, gaiHints{family: AddressFamily(family)})
 	if code != 0 {
 		return netip.Addr{}, pyerr.FromGaiCode(code)
 	}
@@ -352,16 +352,16 @@ func decodeAddr(sa *unix.RawSockaddrAny, n uint32) Address {
 		return nil
 	}
 	switch sa.Addr.Family {
-	case AF_INET:
+	case unix.AF_INET:
 		p := (*unix.RawSockaddrInet4)(unsafe.Pointer(sa))
 		port := binary.BigEndian.Uint16((*[2]byte)(unsafe.Pointer(&p.Port))[:])
 		return InetAddr{Host: netip.AddrFrom4(p.Addr).String(), Port: int(port)}
-	case AF_INET6:
+	case unix.AF_INET6:
 		p := (*unix.RawSockaddrInet6)(unsafe.Pointer(sa))
 		port := binary.BigEndian.Uint16((*[2]byte)(unsafe.Pointer(&p.Port))[:])
 		flow := binary.BigEndian.Uint32((*[4]byte)(unsafe.Pointer(&p.Flowinfo))[:])
 		return Inet6Addr{Host: inetNtop6(p.Addr), Port: int(port), Flowinfo: flow, ScopeID: p.Scope_id}
-	case AF_UNIX:
+	case unix.AF_UNIX:
 		p := (*unix.RawSockaddrUnix)(unsafe.Pointer(sa))
 		off := uint32(unsafe.Offsetof(p.Path))
 		var plen uint32

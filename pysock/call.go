@@ -88,7 +88,7 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 	}
 	st.h = h
 	st.wait, st.timed, st.emu, st.deadline = m.wait, m.timed, m.emu, m.deadline
-	st.stream = s.typ == SOCK_STREAM
+	st.stream = s.Type() == SOCK_STREAM
 	st.disarm() // a deadline a previous call left (it should not) never applies to this one
 	st.n, st.errno = 0, 0
 	return st, nil

@@ -60,7 +60,7 @@ func TestGetSockOptTyped(t *testing.T) {
 	checkFDs(t)
 	s, _ := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, 0)
 	defer s.Close()
-	if v, err := s.GetSockOptInt(pysock.SOL_SOCKET, pysock.SO_TYPE); err != nil || v != pysock.SOCK_STREAM {
+	if v, err := s.GetSockOptInt(pysock.SOL_SOCKET, pysock.SO_TYPE); err != nil || v != int(pysock.SOCK_STREAM) {
 		t.Errorf("GetSockOptInt(SO_TYPE) = %v, %v", v, err)
 	}
 	if b, err := s.GetSockOptBytes(pysock.SOL_SOCKET, pysock.SO_TYPE, 4); err != nil || len(b) != 4 || b[0] != 1 {

@@ -109,7 +109,7 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 	switch {
 	case e == 0:
 		return 0, false, nil
-	case blockingEmulated && e == syscall.EAGAIN && s.family == AF_UNIX:
+	case blockingEmulated && e == syscall.EAGAIN && s.family == unix.AF_UNIX:
 		// A full AF_UNIX backlog: only a real blocking connect waits for
 		// room (this one call occupies an OS thread while it waits; Close
 		// does not wait for it).

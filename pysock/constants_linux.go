@@ -6,50 +6,50 @@ import "golang.org/x/sys/unix"
 
 // Address families (socket.AF_*, Python's AddressFamily).
 const (
-	AF_ALG       = unix.AF_ALG       // socket.AF_ALG
-	AF_APPLETALK = unix.AF_APPLETALK // socket.AF_APPLETALK
-	AF_ASH       = unix.AF_ASH       // socket.AF_ASH
-	AF_ATMPVC    = unix.AF_ATMPVC    // socket.AF_ATMPVC
-	AF_ATMSVC    = unix.AF_ATMSVC    // socket.AF_ATMSVC
-	AF_AX25      = unix.AF_AX25      // socket.AF_AX25
-	AF_BRIDGE    = unix.AF_BRIDGE    // socket.AF_BRIDGE
-	AF_CAN       = unix.AF_CAN       // socket.AF_CAN
-	AF_DECnet    = 12                // socket.AF_DECnet (not in x/sys/unix)
-	AF_ECONET    = unix.AF_ECONET    // socket.AF_ECONET
-	AF_INET      = unix.AF_INET      // socket.AF_INET
-	AF_INET6     = unix.AF_INET6     // socket.AF_INET6
-	AF_IPX       = unix.AF_IPX       // socket.AF_IPX
-	AF_IRDA      = unix.AF_IRDA      // socket.AF_IRDA
-	AF_KEY       = unix.AF_KEY       // socket.AF_KEY
-	AF_LLC       = unix.AF_LLC       // socket.AF_LLC
-	AF_NETBEUI   = unix.AF_NETBEUI   // socket.AF_NETBEUI
-	AF_NETLINK   = unix.AF_NETLINK   // socket.AF_NETLINK
-	AF_NETROM    = unix.AF_NETROM    // socket.AF_NETROM
-	AF_PACKET    = unix.AF_PACKET    // socket.AF_PACKET
-	AF_PPPOX     = unix.AF_PPPOX     // socket.AF_PPPOX
-	AF_QIPCRTR   = unix.AF_QIPCRTR   // socket.AF_QIPCRTR
-	AF_RDS       = unix.AF_RDS       // socket.AF_RDS
-	AF_ROSE      = unix.AF_ROSE      // socket.AF_ROSE
-	AF_ROUTE     = unix.AF_ROUTE     // socket.AF_ROUTE
-	AF_SECURITY  = unix.AF_SECURITY  // socket.AF_SECURITY
-	AF_SNA       = unix.AF_SNA       // socket.AF_SNA
-	AF_TIPC      = unix.AF_TIPC      // socket.AF_TIPC
-	AF_UNIX      = unix.AF_UNIX      // socket.AF_UNIX
-	AF_UNSPEC    = unix.AF_UNSPEC    // socket.AF_UNSPEC
-	AF_VSOCK     = unix.AF_VSOCK     // socket.AF_VSOCK
-	AF_WANPIPE   = unix.AF_WANPIPE   // socket.AF_WANPIPE
-	AF_X25       = unix.AF_X25       // socket.AF_X25
+	AF_ALG       AddressFamily = unix.AF_ALG       // socket.AF_ALG
+	AF_APPLETALK AddressFamily = unix.AF_APPLETALK // socket.AF_APPLETALK
+	AF_ASH       AddressFamily = unix.AF_ASH       // socket.AF_ASH
+	AF_ATMPVC    AddressFamily = unix.AF_ATMPVC    // socket.AF_ATMPVC
+	AF_ATMSVC    AddressFamily = unix.AF_ATMSVC    // socket.AF_ATMSVC
+	AF_AX25      AddressFamily = unix.AF_AX25      // socket.AF_AX25
+	AF_BRIDGE    AddressFamily = unix.AF_BRIDGE    // socket.AF_BRIDGE
+	AF_CAN       AddressFamily = unix.AF_CAN       // socket.AF_CAN
+	AF_DECnet    AddressFamily = 12                // socket.AF_DECnet (not in x/sys/unix)
+	AF_ECONET    AddressFamily = unix.AF_ECONET    // socket.AF_ECONET
+	AF_INET      AddressFamily = unix.AF_INET      // socket.AF_INET
+	AF_INET6     AddressFamily = unix.AF_INET6     // socket.AF_INET6
+	AF_IPX       AddressFamily = unix.AF_IPX       // socket.AF_IPX
+	AF_IRDA      AddressFamily = unix.AF_IRDA      // socket.AF_IRDA
+	AF_KEY       AddressFamily = unix.AF_KEY       // socket.AF_KEY
+	AF_LLC       AddressFamily = unix.AF_LLC       // socket.AF_LLC
+	AF_NETBEUI   AddressFamily = unix.AF_NETBEUI   // socket.AF_NETBEUI
+	AF_NETLINK   AddressFamily = unix.AF_NETLINK   // socket.AF_NETLINK
+	AF_NETROM    AddressFamily = unix.AF_NETROM    // socket.AF_NETROM
+	AF_PACKET    AddressFamily = unix.AF_PACKET    // socket.AF_PACKET
+	AF_PPPOX     AddressFamily = unix.AF_PPPOX     // socket.AF_PPPOX
+	AF_QIPCRTR   AddressFamily = unix.AF_QIPCRTR   // socket.AF_QIPCRTR
+	AF_RDS       AddressFamily = unix.AF_RDS       // socket.AF_RDS
+	AF_ROSE      AddressFamily = unix.AF_ROSE      // socket.AF_ROSE
+	AF_ROUTE     AddressFamily = unix.AF_ROUTE     // socket.AF_ROUTE
+	AF_SECURITY  AddressFamily = unix.AF_SECURITY  // socket.AF_SECURITY
+	AF_SNA       AddressFamily = unix.AF_SNA       // socket.AF_SNA
+	AF_TIPC      AddressFamily = unix.AF_TIPC      // socket.AF_TIPC
+	AF_UNIX      AddressFamily = unix.AF_UNIX      // socket.AF_UNIX
+	AF_UNSPEC    AddressFamily = unix.AF_UNSPEC    // socket.AF_UNSPEC
+	AF_VSOCK     AddressFamily = unix.AF_VSOCK     // socket.AF_VSOCK
+	AF_WANPIPE   AddressFamily = unix.AF_WANPIPE   // socket.AF_WANPIPE
+	AF_X25       AddressFamily = unix.AF_X25       // socket.AF_X25
 )
 
 // getaddrinfo() flags (socket.AI_*, Python's AddressInfo).
 const (
-	AI_ADDRCONFIG  = 32   // socket.AI_ADDRCONFIG (not in x/sys/unix)
-	AI_ALL         = 16   // socket.AI_ALL (not in x/sys/unix)
-	AI_CANONNAME   = 2    // socket.AI_CANONNAME (not in x/sys/unix)
-	AI_NUMERICHOST = 4    // socket.AI_NUMERICHOST (not in x/sys/unix)
-	AI_NUMERICSERV = 1024 // socket.AI_NUMERICSERV (not in x/sys/unix)
-	AI_PASSIVE     = 1    // socket.AI_PASSIVE (not in x/sys/unix)
-	AI_V4MAPPED    = 8    // socket.AI_V4MAPPED (not in x/sys/unix)
+	AI_ADDRCONFIG  AddressInfo = 32   // socket.AI_ADDRCONFIG (not in x/sys/unix)
+	AI_ALL         AddressInfo = 16   // socket.AI_ALL (not in x/sys/unix)
+	AI_CANONNAME   AddressInfo = 2    // socket.AI_CANONNAME (not in x/sys/unix)
+	AI_NUMERICHOST AddressInfo = 4    // socket.AI_NUMERICHOST (not in x/sys/unix)
+	AI_NUMERICSERV AddressInfo = 1024 // socket.AI_NUMERICSERV (not in x/sys/unix)
+	AI_PASSIVE     AddressInfo = 1    // socket.AI_PASSIVE (not in x/sys/unix)
+	AI_V4MAPPED    AddressInfo = 8    // socket.AI_V4MAPPED (not in x/sys/unix)
 )
 
 // Kernel crypto API sockets (socket.ALG_*).
@@ -250,20 +250,20 @@ const (
 
 // Message flags (socket.MSG_*, Python's MsgFlag).
 const (
-	MSG_CMSG_CLOEXEC = unix.MSG_CMSG_CLOEXEC // socket.MSG_CMSG_CLOEXEC
-	MSG_CONFIRM      = unix.MSG_CONFIRM      // socket.MSG_CONFIRM
-	MSG_CTRUNC       = unix.MSG_CTRUNC       // socket.MSG_CTRUNC
-	MSG_DONTROUTE    = unix.MSG_DONTROUTE    // socket.MSG_DONTROUTE
-	MSG_DONTWAIT     = unix.MSG_DONTWAIT     // socket.MSG_DONTWAIT
-	MSG_EOR          = unix.MSG_EOR          // socket.MSG_EOR
-	MSG_ERRQUEUE     = unix.MSG_ERRQUEUE     // socket.MSG_ERRQUEUE
-	MSG_FASTOPEN     = unix.MSG_FASTOPEN     // socket.MSG_FASTOPEN
-	MSG_MORE         = unix.MSG_MORE         // socket.MSG_MORE
-	MSG_NOSIGNAL     = unix.MSG_NOSIGNAL     // socket.MSG_NOSIGNAL
-	MSG_OOB          = unix.MSG_OOB          // socket.MSG_OOB
-	MSG_PEEK         = unix.MSG_PEEK         // socket.MSG_PEEK
-	MSG_TRUNC        = unix.MSG_TRUNC        // socket.MSG_TRUNC
-	MSG_WAITALL      = unix.MSG_WAITALL      // socket.MSG_WAITALL
+	MSG_CMSG_CLOEXEC MsgFlag = unix.MSG_CMSG_CLOEXEC // socket.MSG_CMSG_CLOEXEC
+	MSG_CONFIRM      MsgFlag = unix.MSG_CONFIRM      // socket.MSG_CONFIRM
+	MSG_CTRUNC       MsgFlag = unix.MSG_CTRUNC       // socket.MSG_CTRUNC
+	MSG_DONTROUTE    MsgFlag = unix.MSG_DONTROUTE    // socket.MSG_DONTROUTE
+	MSG_DONTWAIT     MsgFlag = unix.MSG_DONTWAIT     // socket.MSG_DONTWAIT
+	MSG_EOR          MsgFlag = unix.MSG_EOR          // socket.MSG_EOR
+	MSG_ERRQUEUE     MsgFlag = unix.MSG_ERRQUEUE     // socket.MSG_ERRQUEUE
+	MSG_FASTOPEN     MsgFlag = unix.MSG_FASTOPEN     // socket.MSG_FASTOPEN
+	MSG_MORE         MsgFlag = unix.MSG_MORE         // socket.MSG_MORE
+	MSG_NOSIGNAL     MsgFlag = unix.MSG_NOSIGNAL     // socket.MSG_NOSIGNAL
+	MSG_OOB          MsgFlag = unix.MSG_OOB          // socket.MSG_OOB
+	MSG_PEEK         MsgFlag = unix.MSG_PEEK         // socket.MSG_PEEK
+	MSG_TRUNC        MsgFlag = unix.MSG_TRUNC        // socket.MSG_TRUNC
+	MSG_WAITALL      MsgFlag = unix.MSG_WAITALL      // socket.MSG_WAITALL
 )
 
 // Netlink protocols (socket.NETLINK_*).
@@ -326,13 +326,13 @@ const (
 
 // Socket kinds (socket.SOCK_*, Python's SocketKind) and the creation flags socket() accepts in type.
 const (
-	SOCK_CLOEXEC   = unix.SOCK_CLOEXEC   // socket.SOCK_CLOEXEC
-	SOCK_DGRAM     = unix.SOCK_DGRAM     // socket.SOCK_DGRAM
-	SOCK_NONBLOCK  = unix.SOCK_NONBLOCK  // socket.SOCK_NONBLOCK
-	SOCK_RAW       = unix.SOCK_RAW       // socket.SOCK_RAW
-	SOCK_RDM       = unix.SOCK_RDM       // socket.SOCK_RDM
-	SOCK_SEQPACKET = unix.SOCK_SEQPACKET // socket.SOCK_SEQPACKET
-	SOCK_STREAM    = unix.SOCK_STREAM    // socket.SOCK_STREAM
+	SOCK_CLOEXEC   SocketKind = unix.SOCK_CLOEXEC   // socket.SOCK_CLOEXEC
+	SOCK_DGRAM     SocketKind = unix.SOCK_DGRAM     // socket.SOCK_DGRAM
+	SOCK_NONBLOCK  SocketKind = unix.SOCK_NONBLOCK  // socket.SOCK_NONBLOCK
+	SOCK_RAW       SocketKind = unix.SOCK_RAW       // socket.SOCK_RAW
+	SOCK_RDM       SocketKind = unix.SOCK_RDM       // socket.SOCK_RDM
+	SOCK_SEQPACKET SocketKind = unix.SOCK_SEQPACKET // socket.SOCK_SEQPACKET
+	SOCK_STREAM    SocketKind = unix.SOCK_STREAM    // socket.SOCK_STREAM
 )
 
 // Option levels (socket.SOL_*).
@@ -574,46 +574,46 @@ var addressInfoNames = map[int]string{
 
 // constantValues is every constant above by its Python name, for tests and tools.
 var constantValues = map[string]int{
-	"socket.AF_ALG":                         AF_ALG,
-	"socket.AF_APPLETALK":                   AF_APPLETALK,
-	"socket.AF_ASH":                         AF_ASH,
-	"socket.AF_ATMPVC":                      AF_ATMPVC,
-	"socket.AF_ATMSVC":                      AF_ATMSVC,
-	"socket.AF_AX25":                        AF_AX25,
-	"socket.AF_BRIDGE":                      AF_BRIDGE,
-	"socket.AF_CAN":                         AF_CAN,
-	"socket.AF_DECnet":                      AF_DECnet,
-	"socket.AF_ECONET":                      AF_ECONET,
-	"socket.AF_INET":                        AF_INET,
-	"socket.AF_INET6":                       AF_INET6,
-	"socket.AF_IPX":                         AF_IPX,
-	"socket.AF_IRDA":                        AF_IRDA,
-	"socket.AF_KEY":                         AF_KEY,
-	"socket.AF_LLC":                         AF_LLC,
-	"socket.AF_NETBEUI":                     AF_NETBEUI,
-	"socket.AF_NETLINK":                     AF_NETLINK,
-	"socket.AF_NETROM":                      AF_NETROM,
-	"socket.AF_PACKET":                      AF_PACKET,
-	"socket.AF_PPPOX":                       AF_PPPOX,
-	"socket.AF_QIPCRTR":                     AF_QIPCRTR,
-	"socket.AF_RDS":                         AF_RDS,
-	"socket.AF_ROSE":                        AF_ROSE,
-	"socket.AF_ROUTE":                       AF_ROUTE,
-	"socket.AF_SECURITY":                    AF_SECURITY,
-	"socket.AF_SNA":                         AF_SNA,
-	"socket.AF_TIPC":                        AF_TIPC,
-	"socket.AF_UNIX":                        AF_UNIX,
-	"socket.AF_UNSPEC":                      AF_UNSPEC,
-	"socket.AF_VSOCK":                       AF_VSOCK,
-	"socket.AF_WANPIPE":                     AF_WANPIPE,
-	"socket.AF_X25":                         AF_X25,
-	"socket.AI_ADDRCONFIG":                  AI_ADDRCONFIG,
-	"socket.AI_ALL":                         AI_ALL,
-	"socket.AI_CANONNAME":                   AI_CANONNAME,
-	"socket.AI_NUMERICHOST":                 AI_NUMERICHOST,
-	"socket.AI_NUMERICSERV":                 AI_NUMERICSERV,
-	"socket.AI_PASSIVE":                     AI_PASSIVE,
-	"socket.AI_V4MAPPED":                    AI_V4MAPPED,
+	"socket.AF_ALG":                         int(AF_ALG),
+	"socket.AF_APPLETALK":                   int(AF_APPLETALK),
+	"socket.AF_ASH":                         int(AF_ASH),
+	"socket.AF_ATMPVC":                      int(AF_ATMPVC),
+	"socket.AF_ATMSVC":                      int(AF_ATMSVC),
+	"socket.AF_AX25":                        int(AF_AX25),
+	"socket.AF_BRIDGE":                      int(AF_BRIDGE),
+	"socket.AF_CAN":                         int(AF_CAN),
+	"socket.AF_DECnet":                      int(AF_DECnet),
+	"socket.AF_ECONET":                      int(AF_ECONET),
+	"socket.AF_INET":                        int(AF_INET),
+	"socket.AF_INET6":                       int(AF_INET6),
+	"socket.AF_IPX":                         int(AF_IPX),
+	"socket.AF_IRDA":                        int(AF_IRDA),
+	"socket.AF_KEY":                         int(AF_KEY),
+	"socket.AF_LLC":                         int(AF_LLC),
+	"socket.AF_NETBEUI":                     int(AF_NETBEUI),
+	"socket.AF_NETLINK":                     int(AF_NETLINK),
+	"socket.AF_NETROM":                      int(AF_NETROM),
+	"socket.AF_PACKET":                      int(AF_PACKET),
+	"socket.AF_PPPOX":                       int(AF_PPPOX),
+	"socket.AF_QIPCRTR":                     int(AF_QIPCRTR),
+	"socket.AF_RDS":                         int(AF_RDS),
+	"socket.AF_ROSE":                        int(AF_ROSE),
+	"socket.AF_ROUTE":                       int(AF_ROUTE),
+	"socket.AF_SECURITY":                    int(AF_SECURITY),
+	"socket.AF_SNA":                         int(AF_SNA),
+	"socket.AF_TIPC":                        int(AF_TIPC),
+	"socket.AF_UNIX":                        int(AF_UNIX),
+	"socket.AF_UNSPEC":                      int(AF_UNSPEC),
+	"socket.AF_VSOCK":                       int(AF_VSOCK),
+	"socket.AF_WANPIPE":                     int(AF_WANPIPE),
+	"socket.AF_X25":                         int(AF_X25),
+	"socket.AI_ADDRCONFIG":                  int(AI_ADDRCONFIG),
+	"socket.AI_ALL":                         int(AI_ALL),
+	"socket.AI_CANONNAME":                   int(AI_CANONNAME),
+	"socket.AI_NUMERICHOST":                 int(AI_NUMERICHOST),
+	"socket.AI_NUMERICSERV":                 int(AI_NUMERICSERV),
+	"socket.AI_PASSIVE":                     int(AI_PASSIVE),
+	"socket.AI_V4MAPPED":                    int(AI_V4MAPPED),
 	"socket.ALG_OP_DECRYPT":                 ALG_OP_DECRYPT,
 	"socket.ALG_OP_ENCRYPT":                 ALG_OP_ENCRYPT,
 	"socket.ALG_OP_SIGN":                    ALG_OP_SIGN,
@@ -773,20 +773,20 @@ var constantValues = map[string]int{
 	"socket.J1939_PGN_MAX":                  J1939_PGN_MAX,
 	"socket.J1939_PGN_PDU1_MAX":             J1939_PGN_PDU1_MAX,
 	"socket.J1939_PGN_REQUEST":              J1939_PGN_REQUEST,
-	"socket.MSG_CMSG_CLOEXEC":               MSG_CMSG_CLOEXEC,
-	"socket.MSG_CONFIRM":                    MSG_CONFIRM,
-	"socket.MSG_CTRUNC":                     MSG_CTRUNC,
-	"socket.MSG_DONTROUTE":                  MSG_DONTROUTE,
-	"socket.MSG_DONTWAIT":                   MSG_DONTWAIT,
-	"socket.MSG_EOR":                        MSG_EOR,
-	"socket.MSG_ERRQUEUE":                   MSG_ERRQUEUE,
-	"socket.MSG_FASTOPEN":                   MSG_FASTOPEN,
-	"socket.MSG_MORE":                       MSG_MORE,
-	"socket.MSG_NOSIGNAL":                   MSG_NOSIGNAL,
-	"socket.MSG_OOB":                        MSG_OOB,
-	"socket.MSG_PEEK":                       MSG_PEEK,
-	"socket.MSG_TRUNC":                      MSG_TRUNC,
-	"socket.MSG_WAITALL":                    MSG_WAITALL,
+	"socket.MSG_CMSG_CLOEXEC":               int(MSG_CMSG_CLOEXEC),
+	"socket.MSG_CONFIRM":                    int(MSG_CONFIRM),
+	"socket.MSG_CTRUNC":                     int(MSG_CTRUNC),
+	"socket.MSG_DONTROUTE":                  int(MSG_DONTROUTE),
+	"socket.MSG_DONTWAIT":                   int(MSG_DONTWAIT),
+	"socket.MSG_EOR":                        int(MSG_EOR),
+	"socket.MSG_ERRQUEUE":                   int(MSG_ERRQUEUE),
+	"socket.MSG_FASTOPEN":                   int(MSG_FASTOPEN),
+	"socket.MSG_MORE":                       int(MSG_MORE),
+	"socket.MSG_NOSIGNAL":                   int(MSG_NOSIGNAL),
+	"socket.MSG_OOB":                        int(MSG_OOB),
+	"socket.MSG_PEEK":                       int(MSG_PEEK),
+	"socket.MSG_TRUNC":                      int(MSG_TRUNC),
+	"socket.MSG_WAITALL":                    int(MSG_WAITALL),
 	"socket.NETLINK_CRYPTO":                 NETLINK_CRYPTO,
 	"socket.NETLINK_DNRTMSG":                NETLINK_DNRTMSG,
 	"socket.NETLINK_FIREWALL":               NETLINK_FIREWALL,
@@ -821,13 +821,13 @@ var constantValues = map[string]int{
 	"socket.SHUT_RD":                        SHUT_RD,
 	"socket.SHUT_RDWR":                      SHUT_RDWR,
 	"socket.SHUT_WR":                        SHUT_WR,
-	"socket.SOCK_CLOEXEC":                   SOCK_CLOEXEC,
-	"socket.SOCK_DGRAM":                     SOCK_DGRAM,
-	"socket.SOCK_NONBLOCK":                  SOCK_NONBLOCK,
-	"socket.SOCK_RAW":                       SOCK_RAW,
-	"socket.SOCK_RDM":                       SOCK_RDM,
-	"socket.SOCK_SEQPACKET":                 SOCK_SEQPACKET,
-	"socket.SOCK_STREAM":                    SOCK_STREAM,
+	"socket.SOCK_CLOEXEC":                   int(SOCK_CLOEXEC),
+	"socket.SOCK_DGRAM":                     int(SOCK_DGRAM),
+	"socket.SOCK_NONBLOCK":                  int(SOCK_NONBLOCK),
+	"socket.SOCK_RAW":                       int(SOCK_RAW),
+	"socket.SOCK_RDM":                       int(SOCK_RDM),
+	"socket.SOCK_SEQPACKET":                 int(SOCK_SEQPACKET),
+	"socket.SOCK_STREAM":                    int(SOCK_STREAM),
 	"socket.SOL_ALG":                        SOL_ALG,
 	"socket.SOL_CAN_BASE":                   SOL_CAN_BASE,
 	"socket.SOL_CAN_RAW":                    SOL_CAN_RAW,

@@ -43,7 +43,7 @@ func TestConstants(t *testing.T) {
 		t.Errorf("constants differ (-CPython +pysock):\n%s", diff)
 	}
 	// Spot checks that do not go through the generated table.
-	for name, got := range map[string]int{"socket.AF_INET": AF_INET, "socket.SOCK_STREAM": SOCK_STREAM,
+	for name, got := range map[string]int{"socket.AF_INET": int(AF_INET), "socket.SOCK_STREAM": int(SOCK_STREAM),
 		"select.EPOLLIN": EPOLLIN, "select.POLLNVAL": POLLNVAL, "socket.SOMAXCONN": SOMAXCONN} {
 		if want[name] != got {
 			t.Errorf("%s = %d, CPython %d", name, got, want[name])

@@ -90,7 +90,7 @@ func CreateConnection(address any, args ...any) (*Socket, error) {
 	var errs []error
 	for _, ai := range infos {
 		sock, err := func() (*Socket, error) {
-			sock, err := NewSocket(int(ai.Family), int(ai.Type), ai.Proto)
+			sock, err := NewSocket(ai.Family, ai.Type, ai.Proto)
 			if err != nil {
 				return nil, err
 			}
@@ -162,7 +162,7 @@ func HasDualstackIPv6() bool {
 // ServerOptions are create_server's keyword arguments.
 type ServerOptions struct {
 	// Family is AF_INET (the default when zero) or AF_INET6.
-	Family int
+	Family AddressFamily
 	// Backlog is listen()'s backlog; nil for listen()'s default.
 	Backlog any
 	// ReusePort sets SO_REUSEPORT.
@@ -251,7 +251,7 @@ func addressArgRepr(a any) any {
 
 // FromFd is socket.fromfd(fd, family, type, proto=0): a Socket on a
 // duplicate of fd (the caller keeps fd).
-func FromFd(fd, family, typ int, proto ...int) (*Socket, error) {
+func FromFd(fd int, family AddressFamily, typ SocketKind, proto ...int) (*Socket, error) {
 	p := 0
 	if len(proto) > 0 {
 		p = proto[0]

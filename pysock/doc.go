@@ -38,6 +38,12 @@
 //   - Optional arguments are trailing variadic ones (s.Recv(1024) or
 //     s.Recv(1024, pysock.MSG_PEEK)); -1 stands for a default where Python
 //     has keyword defaults (NewSocket(-1, -1, -1)).
+//   - Constants keep their names and values. The enum members are typed
+//     (AF_* AddressFamily, SOCK_* SocketKind, MSG_* MsgFlag, AI_*
+//     AddressInfo), so Repr(MSG_PEEK|MSG_WAITALL) prints
+//     <MsgFlag.MSG_PEEK|MSG_WAITALL: 258> as CPython does; untyped numbers
+//     still pass (NewSocket(2, 1, 0)). Where Python takes any int, convert
+//     (int(AF_VSOCK) as a getsockopt level).
 //   - Arguments typed any accept what Python accepts: any Go integer kind
 //     (named ones and the package's enums included), *big.Int for Python's
 //     unbounded int, float64, string, []byte or Bytes, nil for None; a

@@ -37,7 +37,7 @@ func mustBePy(t *testing.T, what string, err error) {
 	}
 }
 
-var fuzzFamilies = []int{AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, AF_PACKET, -1, 1 << 20}
+var fuzzFamilies = []AddressFamily{AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, AF_PACKET, -1, 1 << 20}
 
 func FuzzAddress(f *testing.F) {
 	noDNS(f)
@@ -50,9 +50,9 @@ func FuzzAddress(f *testing.F) {
 		family := fuzzFamilies[int(fam)%len(fuzzFamilies)]
 		var ra rawAddr
 		tuple := Tuple{host, port, flow, scope}[:int(n)%5]
-		mustBePy(t, "tuple", encodeAddr(family, tuple, "bind", &ra))
-		mustBePy(t, "string", encodeAddr(family, host, "connect", &ra))
-		mustBePy(t, "bytes", encodeAddr(family, []byte(host), "sendto", &ra))
+		mustBePy(t, "tuple", encodeAddr(int(family), tuple, "bind", &ra))
+		mustBePy(t, "string", encodeAddr(int(family), host, "connect", &ra))
+		mustBePy(t, "bytes", encodeAddr(int(family), []byte(host), "sendto", &ra))
 	})
 }
 
@@ -85,9 +85,9 @@ func FuzzInet(f *testing.F) {
 		mustBePy(t, "InetAton", err)
 		_, err = InetNtoa(b)
 		mustBePy(t, "InetNtoa", err)
-		_, err = InetPton(fam, s)
+		_, err = InetPton(AddressFamily(fam), s)
 		mustBePy(t, "InetPton", err)
-		_, err = InetNtop(fam, b)
+		_, err = InetNtop(AddressFamily(fam), b)
 		mustBePy(t, "InetNtop", err)
 		for _, fn := range []func(any) (int, error){Htons, Ntohs, Htonl, Ntohl} {
 			_, err = fn(n)
@@ -103,8 +103,8 @@ func FuzzInet(f *testing.F) {
 func FuzzGetAddrInfo(f *testing.F) {
 	noDNS(f)
 	f.Add("127.0.0.1", "http", 0, 0, 0, 0, int64(80))
-	f.Add("fe80::1%1", "-1", 10, 1, 6, AI_CANONNAME, int64(70000))
-	f.Add("", " 80", 2, 3, 0, AI_PASSIVE, int64(-1))
+	f.Add("fe80::1%1", "-1", 10, 1, 6, int(AI_CANONNAME), int64(70000))
+	f.Add("", " 80", 2, 3, 0, int(AI_PASSIVE), int64(-1))
 	f.Add("x..y", "+", 999, 999, 999, 0x10000, int64(1<<40))
 	f.Fuzz(func(t *testing.T, host, service string, family, typ, proto, flags int, port int64) {
 		_, err := GetAddrInfo(host, service, family, typ, proto, flags)
@@ -150,8 +150,8 @@ func FuzzSelectArgs(f *testing.F) {
 
 func FuzzRecvArgs(f *testing.F) {
 	f.Add(16, 0, 0, []byte("hello"))
-	f.Add(-1, 5, MSG_PEEK, []byte{})
-	f.Add(1<<30, -3, MSG_OOB|MSG_WAITALL, []byte("x"))
+	f.Add(-1, 5, int(MSG_PEEK), []byte{})
+	f.Add(1<<30, -3, int(MSG_OOB|MSG_WAITALL), []byte("x"))
 	f.Fuzz(func(t *testing.T, bufsize, nbytes, flags int, data []byte) {
 		a, b, err := SocketPair(-1, -1, -1)
 		if err != nil {
@@ -161,13 +161,13 @@ func FuzzRecvArgs(f *testing.F) {
 		defer b.Close()
 		a.SetBlocking(false)
 		b.SetBlocking(false)
-		_, err = b.Send(data, flags&^MSG_WAITALL)
+		_, err = b.Send(data, MsgFlag(flags)&^MSG_WAITALL)
 		mustBePy(t, "Send", err)
 		size := bufsize
 		if size > 1<<16 {
 			size = 1 << 16
 		}
-		_, err = a.Recv(size, flags)
+		_, err = a.Recv(size, MsgFlag(flags))
 		mustBePy(t, "Recv", err)
 		buf := make([]byte, max(0, size%4096))
 		_, err = a.RecvInto(buf, nbytes, flags)

@@ -97,14 +97,29 @@ ERRNOS = {"EAGAIN", "EBADF", "EWOULDBLOCK"}
 DIFFERENT = {"TIPC_WAIT_FOREVER": "x/sys/unix has 0xffffffff, CPython the C int -1"}
 
 
+# Python's enum classes (socket.py converts these prefixes with
+# IntEnum._convert_ / IntFlag._convert_): the Go constants are typed, so
+# that Repr prints <MsgFlag.MSG_PEEK: 2> as CPython does.
+ENUMS = {"AF_": "AddressFamily", "SOCK_": "SocketKind", "MSG_": "MsgFlag", "AI_": "AddressInfo"}
+
+
+def enum_of(name):
+    for prefix, typ in ENUMS.items():
+        if name.startswith(prefix):
+            return typ
+    return None
+
+
 def line(name, value, module):
+    typ = enum_of(name) if module == "socket" else None
+    decl = f"{name} {typ}" if typ else name
     if name in DIFFERENT:
-        return f"\t{name} = {value} // {module}.{name} ({DIFFERENT[name]})\n"
+        return f"\t{decl} = {value} // {module}.{name} ({DIFFERENT[name]})\n"
     ref = f"unix.{name}" if name in in_unix else str(value)
     if name in ERRNOS and name in in_unix:
         ref = f"int({ref})"  # syscall.Errno in x/sys; a plain int in Python
     note = "" if name in in_unix else " (not in x/sys/unix)"
-    return f"\t{name} = {ref} // {module}.{name}{note}\n"
+    return f"\t{decl} = {ref} // {module}.{name}{note}\n"
 
 
 out = []
@@ -149,6 +164,7 @@ w("// constantValues is every constant above by its Python name, for tests and t
 w("var constantValues = map[string]int{\n")
 for mod, table in (("socket", sock), ("select", sel), ("selectors", sels)):
     for name in sorted(table):
-        w(f'\t"{mod}.{name}": {name},\n')
+        ref = f"int({name})" if mod == "socket" and enum_of(name) else name
+        w(f'\t"{mod}.{name}": {ref},\n')
 w("}\n")
 print("".join(out), end="")

@@ -58,29 +58,36 @@ const (
 // wrap modulo 65536 as in CPython. Where DNS returns several addresses they
 // are ordered by RFC 6724's precedence rule only (glibc applies the whole
 // rule set, which needs routing information).
-func GetAddrInfo(host, port any, args ...int) ([]AddrInfo, error) {
+//
+// The optional arguments are Python ints: AF_INET (an AddressFamily),
+// SOCK_STREAM (a SocketKind), a protocol number, AI_PASSIVE|AI_CANONNAME
+// (an AddressInfo), or plain ints; anything else is CPython's TypeError.
+func GetAddrInfo(host, port any, args ...any) ([]AddrInfo, error) {
 	return getAddrInfo(nil, host, port, args)
 }
 
 // GetAddrInfoContext is GetAddrInfo whose DNS queries ctx bounds: a
 // cancelled or expired ctx ends the call with ctx.Err().
-func GetAddrInfoContext(ctx context.Context, host, port any, args ...int) ([]AddrInfo, error) {
+func GetAddrInfoContext(ctx context.Context, host, port any, args ...any) ([]AddrInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return getAddrInfo(ctx, host, port, args)
 }
 
-func getAddrInfo(ctx context.Context, host, port any, args []int) ([]AddrInfo, error) {
+func getAddrInfo(ctx context.Context, host, port any, args []any) ([]AddrInfo, error) {
 	if len(args) > 4 {
 		return nil, pyerr.NewTypeError(fmt.Sprintf("getaddrinfo() takes at most 6 arguments (%d given)", len(args)+2))
 	}
-	if err := cInts(args...); err != nil {
-		return nil, err
-	}
 	var h [4]int
-	copy(h[:], args)
-	hints := gaiHints{family: h[0], socktype: h[1], proto: h[2], flags: h[3], ctx: ctx}
+	for i, v := range args {
+		n, err := pyarg.CInt(v) // the "i" format
+		if err != nil {
+			return nil, err
+		}
+		h[i] = n
+	}
+	hints := gaiHints{family: AddressFamily(h[0]), socktype: SocketKind(h[1]), proto: h[2], flags: AddressInfo(h[3]), ctx: ctx}
 	var hostp *string
 	if !pyarg.IsNone(host) {
 		if _, _, ok := pyarg.StrOrBytes(host); !ok {
@@ -121,15 +128,18 @@ func getAddrInfo(ctx context.Context, host, port any, args []int) ([]AddrInfo, e
 	}
 	out := make([]AddrInfo, len(res))
 	for i, r := range res {
-		out[i] = AddrInfo{Family: AddressFamily(r.family), Type: SocketKind(r.socktype), Proto: r.proto,
+		out[i] = AddrInfo{Family: r.family, Type: r.socktype, Proto: r.proto,
 			CanonName: r.canon, SockAddr: r.sockaddr()}
 	}
 	return out, nil
 }
 
 type gaiHints struct {
-	family, socktype, proto, flags int
-	ctx                            context.Context // bounds DNS; nil: none
+	family   AddressFamily
+	socktype SocketKind
+	proto    int
+	flags    AddressInfo
+	ctx      context.Context // bounds DNS; nil: none
 }
 
 // context is the context DNS queries run under.
@@ -142,11 +152,13 @@ func (h gaiHints) context() context.Context {
 
 // gaiResult is one addrinfo.
 type gaiResult struct {
-	family, socktype, proto int
-	canon                   string
-	addr                    netip.Addr
-	port                    int
-	scope                   uint32
+	family   AddressFamily
+	socktype SocketKind
+	proto    int
+	canon    string
+	addr     netip.Addr
+	port     int
+	scope    uint32
 }
 
 func (r gaiResult) sockaddr() Address {
@@ -158,10 +170,11 @@ func (r gaiResult) sockaddr() Address {
 
 // typeProto is glibc's gaih_inet_typeproto table.
 type typeProto struct {
-	socktype, protocol int
-	protoAny, noServ   bool
-	isDefault          bool
-	name               string
+	socktype         SocketKind
+	protocol         int
+	protoAny, noServ bool
+	isDefault        bool
+	name             string
 }
 
 var typeProtos = []typeProto{
@@ -181,7 +194,10 @@ const sockDCCP = 6
 const knownAIFlags = AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_V4MAPPED | AI_ALL |
 	AI_ADDRCONFIG | AI_NUMERICSERV | 0x0040 /* AI_IDN */ | 0x0080 /* AI_CANONIDN */
 
-type servEntry struct{ socktype, protocol, port int }
+type servEntry struct {
+	socktype       SocketKind
+	protocol, port int
+}
 
 // gai is glibc's getaddrinfo for AF_INET and AF_INET6; it returns the
 // results or an EAI_* code.

@@ -53,7 +53,7 @@ func InetNtoa(packedIP any) (string, error) {
 // InetPton is socket.inet_pton(address_family, ip_string): the packed form,
 // strictly parsed (no shorthand, no scope). AF_INET and AF_INET6 only;
 // others are OSError(97).
-func InetPton(family int, ipString any) ([]byte, error) {
+func InetPton(family AddressFamily, ipString any) ([]byte, error) {
 	s, err := strArg("inet_pton", 2, ipString)
 	if err != nil {
 		return nil, err
@@ -80,7 +80,7 @@ func InetPton(family int, ipString any) ([]byte, error) {
 
 // InetNtop is socket.inet_ntop(address_family, packed_ip): text of a
 // packed address, formatted as glibc does (e.g. '::ffff:127.0.0.1').
-func InetNtop(family int, packedIP any) (string, error) {
+func InetNtop(family AddressFamily, packedIP any) (string, error) {
 	b, err := bytesArg(packedIP)
 	if err != nil {
 		return "", err

@@ -146,7 +146,7 @@ func mxPyRun(c mxCall, s *pysock.Socket, e *mxEnv) string {
 	fl := max(c.flags, 0)
 	switch c.name {
 	case "recv":
-		b, err := s.Recv(mxBufSize, fl)
+		b, err := s.Recv(mxBufSize, pysock.MsgFlag(fl))
 		if err != nil {
 			return mxPyErr(err)
 		}
@@ -158,7 +158,7 @@ func mxPyRun(c mxCall, s *pysock.Socket, e *mxEnv) string {
 		}
 		return mxRecvResult(c.name, c.flags, n, buf, "", 0)
 	case "recvfrom":
-		b, a, err := s.RecvFrom(mxBufSize, fl)
+		b, a, err := s.RecvFrom(mxBufSize, pysock.MsgFlag(fl))
 		if err != nil {
 			return mxPyErr(err)
 		}
@@ -176,13 +176,13 @@ func mxPyRun(c mxCall, s *pysock.Socket, e *mxEnv) string {
 		}
 		return mxRecvResult(c.name, c.flags, len(m.Data), m.Data, mxPyAddrDesc(m.Address), m.MsgFlags)
 	case "send":
-		n, err := s.Send(mxSendPayload, fl)
+		n, err := s.Send(mxSendPayload, pysock.MsgFlag(fl))
 		if err != nil {
 			return mxPyErr(err)
 		}
 		return fmt.Sprintf("n=%d", n)
 	case "sendall":
-		if err := s.SendAll(mxSendPayload, fl); err != nil {
+		if err := s.SendAll(mxSendPayload, pysock.MsgFlag(fl)); err != nil {
 			return mxPyErr(err)
 		}
 		return "ok"

@@ -126,7 +126,7 @@ func (r *refSubj) close() error {
 type pySubj struct{ s *pysock.Socket }
 
 func newPySubj(k mxKind) (*pySubj, error) {
-	s, err := pysock.NewSocket(k.family, k.typ, 0)
+	s, err := pysock.NewSocket(pysock.AddressFamily(k.family), pysock.SocketKind(k.typ), 0)
 	if err != nil {
 		return nil, err
 	}

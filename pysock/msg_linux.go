@@ -67,9 +67,14 @@ func (m MsgResult) String() string { return m.Repr() }
 // message flags (MSG_TRUNC, MSG_CTRUNC…) and the sender's address (nil
 // where the kernel gives none). File descriptors received with SCM_RIGHTS
 // are left inheritable, as CPython leaves them.
-func (s *Socket) RecvMsg(bufsize int, args ...int) (MsgResult, error) {
+func (s *Socket) RecvMsg(bufsize int, args ...any) (MsgResult, error) {
 	// CPython converts every argument before checking any value.
-	if _, _, err := msgArgs("recvmsg", args); err != nil {
+	var a [2]int
+	ints, err := nFlagArgs(args, &a)
+	if err != nil {
+		return MsgResult{}, err
+	}
+	if _, _, err := msgArgs("recvmsg", ints); err != nil {
 		return MsgResult{}, err
 	}
 	if bufsize < 0 {
@@ -79,7 +84,7 @@ func (s *Socket) RecvMsg(bufsize int, args ...int) (MsgResult, error) {
 		return MsgResult{}, err
 	}
 	buf := make([]byte, bufsize)
-	r, err := s.recvMsg("recvmsg", [][]byte{buf}, args)
+	r, err := s.recvMsg("recvmsg", [][]byte{buf}, ints)
 	if err != nil {
 		return MsgResult{}, err
 	}
@@ -89,8 +94,13 @@ func (s *Socket) RecvMsg(bufsize int, args ...int) (MsgResult, error) {
 
 // RecvMsgInto is socket.recvmsg_into(buffers[, ancbufsize[, flags]]): it
 // scatters the data into buffers and returns its length in N.
-func (s *Socket) RecvMsgInto(buffers [][]byte, args ...int) (MsgResult, error) {
-	return s.recvMsg("recvmsg_into", buffers, args)
+func (s *Socket) RecvMsgInto(buffers [][]byte, args ...any) (MsgResult, error) {
+	var a [2]int
+	ints, err := nFlagArgs(args, &a)
+	if err != nil {
+		return MsgResult{}, err
+	}
+	return s.recvMsg("recvmsg_into", buffers, ints)
 }
 
 // msgArgs reads recvmsg's optional (ancbufsize, flags) arguments; flags is
@@ -321,7 +331,7 @@ func (r FdsResult) String() string { return r.Repr() }
 // RecvFds is socket.recv_fds(sock, bufsize, maxfds[, flags]): a message and
 // up to maxfds file descriptors (inheritable, as CPython leaves them; the
 // caller owns and must close them). As in CPython 3.11, flags is ignored.
-func RecvFds(sock *Socket, bufsize, maxfds int, flags ...int) (FdsResult, error) {
+func RecvFds(sock *Socket, bufsize, maxfds int, flags ...MsgFlag) (FdsResult, error) {
 	anc, err := CMSG_LEN(maxfds * 4)
 	if err != nil {
 		return FdsResult{}, err
@@ -356,7 +366,7 @@ type AfalgOptions struct {
 // the AEAD associated-data length. Only AF_ALG sockets accept it
 // (OSError('algset is only supported for AF_ALG') otherwise).
 func (s *Socket) SendMsgAfalg(msg [][]byte, o AfalgOptions) (int, error) {
-	if s.family != AF_ALG {
+	if s.family != unix.AF_ALG {
 		return 0, pyerr.NewOSError("algset is only supported for AF_ALG")
 	}
 	if o.Op == nil {

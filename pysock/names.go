@@ -86,7 +86,7 @@ func GetHostByName(hostname any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	a, err := setipaddr(name, AF_INET)
+	a, err := setipaddr(name, unix.AF_INET)
 	if err != nil {
 		return "", err
 	}
@@ -101,7 +101,7 @@ func GetHostByNameEx(hostname any) (HostEnt, error) {
 	if err != nil {
 		return HostEnt{}, err
 	}
-	if _, err := setipaddr(name, AF_INET); err != nil {
+	if _, err := setipaddr(name, unix.AF_INET); err != nil {
 		return HostEnt{}, err
 	}
 	if name == "" {
@@ -162,7 +162,7 @@ func GetHostByAddr(ipAddress any) (HostEnt, error) {
 	if err != nil {
 		return HostEnt{}, err
 	}
-	a, err := setipaddr(name, AF_UNSPEC)
+	a, err := setipaddr(name, unix.AF_UNSPEC)
 	if err != nil {
 		return HostEnt{}, err
 	}

@@ -35,7 +35,7 @@ func (s *Socket) Write(p []byte) (int, error) {
 // path: a regular *os.File goes through sendfile(2) (SendFile), anything
 // else through a 64 KiB buffer and SendAll.
 func (s *Socket) ReadFrom(r io.Reader) (int64, error) {
-	if f, ok := r.(*os.File); ok && s.typ&SOCK_STREAM != 0 && s.timeout.Load() != 0 {
+	if f, ok := r.(*os.File); ok && s.typ&unix.SOCK_STREAM != 0 && s.timeout.Load() != 0 {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			off, err := f.Seek(0, io.SeekCurrent)
 			if err == nil {
@@ -90,7 +90,7 @@ func netAddr(a Address, typ int) net.Addr {
 	switch x := a.(type) {
 	case InetAddr:
 		ip := net.ParseIP(x.Host)
-		if typ == SOCK_DGRAM {
+		if typ == unix.SOCK_DGRAM {
 			return &net.UDPAddr{IP: ip, Port: x.Port}
 		}
 		return &net.TCPAddr{IP: ip, Port: x.Port}
@@ -102,16 +102,16 @@ func netAddr(a Address, typ int) net.Addr {
 				zone = ifi.Name
 			}
 		}
-		if typ == SOCK_DGRAM {
+		if typ == unix.SOCK_DGRAM {
 			return &net.UDPAddr{IP: ip, Port: x.Port, Zone: zone}
 		}
 		return &net.TCPAddr{IP: ip, Port: x.Port, Zone: zone}
 	case UnixAddr:
 		nt := "unix"
 		switch typ {
-		case SOCK_DGRAM:
+		case unix.SOCK_DGRAM:
 			nt = "unixgram"
-		case SOCK_SEQPACKET:
+		case unix.SOCK_SEQPACKET:
 			nt = "unixpacket"
 		}
 		return &net.UnixAddr{Name: string(x), Net: nt}
@@ -210,15 +210,15 @@ func (c *Conn) opError(op string, err error) error {
 // unixpacket, or ip for the others.
 func netName(s *Socket) string {
 	switch {
-	case s.family == AF_UNIX && s.typ == SOCK_STREAM:
+	case s.family == unix.AF_UNIX && s.typ == unix.SOCK_STREAM:
 		return "unix"
-	case s.family == AF_UNIX && s.typ == SOCK_DGRAM:
+	case s.family == unix.AF_UNIX && s.typ == unix.SOCK_DGRAM:
 		return "unixgram"
-	case s.family == AF_UNIX && s.typ == SOCK_SEQPACKET:
+	case s.family == unix.AF_UNIX && s.typ == unix.SOCK_SEQPACKET:
 		return "unixpacket"
-	case s.typ == SOCK_STREAM:
+	case s.typ == unix.SOCK_STREAM:
 		return "tcp"
-	case s.typ == SOCK_DGRAM:
+	case s.typ == unix.SOCK_DGRAM:
 		return "udp"
 	}
 	return "ip"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"golang.org/x/sys/unix"
 )
 
@@ -14,12 +15,12 @@ import (
 // optFlags reads the optional trailing flags argument of a call whose
 // Python signature has fixed positional arguments before it (fixed of
 // them): a C int, and CPython's TypeError for too many arguments.
-func optFlags(caller string, fixed int, flags []int) (int, error) {
+func optFlags(caller string, fixed int, flags []MsgFlag) (int, error) {
 	switch len(flags) {
 	case 0:
 		return 0, nil
 	case 1:
-		return cInt(flags[0])
+		return cInt(int(flags[0]))
 	}
 	return 0, errTooManyArgs(caller, fixed+1, fixed+len(flags))
 }
@@ -33,6 +34,28 @@ func errTooManyArgs(caller string, most, given int) error {
 // intoArgs reads recv_into's and recvfrom_into's optional (nbytes, flags)
 // and checks them against buf as CPython does; it returns the buffer to
 // receive into.
+// nFlagArgs converts the optional "|ni" arguments of recv_into,
+// recvfrom_into, recvmsg and recvmsg_into (a Py_ssize_t, then the C-int
+// flags, ints or MsgFlags) into out. More than two arguments are left to
+// the caller's count check, which CPython makes first.
+func nFlagArgs(args []any, out *[2]int) ([]int, error) {
+	if len(args) > 2 {
+		return make([]int, len(args)), nil
+	}
+	for i, v := range args {
+		var err error
+		if i == 0 {
+			out[0], err = pyarg.SsizeT(v)
+		} else {
+			out[1], err = pyarg.CInt(v)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out[:len(args)], nil
+}
+
 func intoArgs(caller string, buf []byte, args []int) ([]byte, int, error) {
 	if len(args) > 2 {
 		return nil, 0, errTooManyArgs(caller, 3, 1+len(args))
@@ -68,16 +91,16 @@ func intoArgs(caller string, buf []byte, args []int) ([]byte, int, error) {
 // timeout. Blocking mode parks the goroutine on the runtime poller and
 // returns what the kernel's blocking recv would (MSG_WAITALL included).
 // The result holds only the bytes received, whatever bufsize was.
-func (s *Socket) Recv(bufsize int, flags ...int) ([]byte, error) {
+func (s *Socket) Recv(bufsize int, flags ...MsgFlag) ([]byte, error) {
 	return s.recvBytes(nil, bufsize, flags)
 }
 
 // RecvContext is Recv that ctx can cancel.
-func (s *Socket) RecvContext(ctx context.Context, bufsize int, flags ...int) ([]byte, error) {
+func (s *Socket) RecvContext(ctx context.Context, bufsize int, flags ...MsgFlag) ([]byte, error) {
 	return s.recvBytes(&callOpts{ctx: ctx}, bufsize, flags)
 }
 
-func (s *Socket) recvBytes(o *callOpts, bufsize int, flags []int) ([]byte, error) {
+func (s *Socket) recvBytes(o *callOpts, bufsize int, flags []MsgFlag) ([]byte, error) {
 	fl, err := optFlags("recv", 1, flags)
 	if err != nil {
 		return nil, err
@@ -94,16 +117,16 @@ func (s *Socket) recvBytes(o *callOpts, bufsize int, flags []int) ([]byte, error
 
 // RecvFrom is socket.recvfrom(bufsize[, flags]) → (bytes, address). The
 // address is nil (Python's None) where the kernel gives none (TCP).
-func (s *Socket) RecvFrom(bufsize int, flags ...int) ([]byte, Address, error) {
+func (s *Socket) RecvFrom(bufsize int, flags ...MsgFlag) ([]byte, Address, error) {
 	return s.recvFromBytes(nil, bufsize, flags)
 }
 
 // RecvFromContext is RecvFrom that ctx can cancel.
-func (s *Socket) RecvFromContext(ctx context.Context, bufsize int, flags ...int) ([]byte, Address, error) {
+func (s *Socket) RecvFromContext(ctx context.Context, bufsize int, flags ...MsgFlag) ([]byte, Address, error) {
 	return s.recvFromBytes(&callOpts{ctx: ctx}, bufsize, flags)
 }
 
-func (s *Socket) recvFromBytes(o *callOpts, bufsize int, flags []int) ([]byte, Address, error) {
+func (s *Socket) recvFromBytes(o *callOpts, bufsize int, flags []MsgFlag) ([]byte, Address, error) {
 	fl, err := optFlags("recvfrom", 1, flags)
 	if err != nil {
 		return nil, nil, err
@@ -159,17 +182,22 @@ func (s *Socket) recvNew(op uint8, bufsize, flags int, o *callOpts) ([]byte, Add
 // buf and returns the count. nbytes 0 (the default) means len(buf). It
 // allocates nothing. With MSG_TRUNC on a datagram socket the count is the
 // datagram's full length and can exceed len(buf), as in CPython.
-func (s *Socket) RecvInto(buf []byte, args ...int) (int, error) {
+func (s *Socket) RecvInto(buf []byte, args ...any) (int, error) {
 	return s.recvInto(nil, buf, args)
 }
 
 // RecvIntoContext is RecvInto that ctx can cancel.
-func (s *Socket) RecvIntoContext(ctx context.Context, buf []byte, args ...int) (int, error) {
+func (s *Socket) RecvIntoContext(ctx context.Context, buf []byte, args ...any) (int, error) {
 	return s.recvInto(&callOpts{ctx: ctx}, buf, args)
 }
 
-func (s *Socket) recvInto(o *callOpts, buf []byte, args []int) (int, error) {
-	b, fl, err := intoArgs("recv_into", buf, args)
+func (s *Socket) recvInto(o *callOpts, buf []byte, args []any) (int, error) {
+	var a [2]int
+	ints, err := nFlagArgs(args, &a)
+	if err != nil {
+		return 0, err
+	}
+	b, fl, err := intoArgs("recv_into", buf, ints)
 	if err != nil {
 		return 0, err
 	}
@@ -182,17 +210,22 @@ func (s *Socket) recvInto(o *callOpts, buf []byte, args []int) (int, error) {
 
 // RecvFromInto is socket.recvfrom_into(buffer[, nbytes[, flags]]) →
 // (nbytes, address).
-func (s *Socket) RecvFromInto(buf []byte, args ...int) (int, Address, error) {
+func (s *Socket) RecvFromInto(buf []byte, args ...any) (int, Address, error) {
 	return s.recvFromInto(nil, buf, args)
 }
 
 // RecvFromIntoContext is RecvFromInto that ctx can cancel.
-func (s *Socket) RecvFromIntoContext(ctx context.Context, buf []byte, args ...int) (int, Address, error) {
+func (s *Socket) RecvFromIntoContext(ctx context.Context, buf []byte, args ...any) (int, Address, error) {
 	return s.recvFromInto(&callOpts{ctx: ctx}, buf, args)
 }
 
-func (s *Socket) recvFromInto(o *callOpts, buf []byte, args []int) (int, Address, error) {
-	b, fl, err := intoArgs("recvfrom_into", buf, args)
+func (s *Socket) recvFromInto(o *callOpts, buf []byte, args []any) (int, Address, error) {
+	var a [2]int
+	ints, err := nFlagArgs(args, &a)
+	if err != nil {
+		return 0, nil, err
+	}
+	b, fl, err := intoArgs("recvfrom_into", buf, ints)
 	if err != nil {
 		return 0, nil, err
 	}

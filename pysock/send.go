@@ -17,7 +17,7 @@ import (
 // an error cuts it short, as the kernel's blocking send. It allocates
 // nothing and never raises SIGPIPE: a broken connection is
 // BrokenPipeError(32).
-func (s *Socket) Send(data []byte, flags ...int) (int, error) {
+func (s *Socket) Send(data []byte, flags ...MsgFlag) (int, error) {
 	fl, err := optFlags("send", 1, flags)
 	if err != nil {
 		return 0, err
@@ -26,7 +26,7 @@ func (s *Socket) Send(data []byte, flags ...int) (int, error) {
 }
 
 // SendContext is Send that ctx can cancel.
-func (s *Socket) SendContext(ctx context.Context, data []byte, flags ...int) (int, error) {
+func (s *Socket) SendContext(ctx context.Context, data []byte, flags ...MsgFlag) (int, error) {
 	fl, err := optFlags("send", 1, flags)
 	if err != nil {
 		return 0, err
@@ -38,7 +38,7 @@ func (s *Socket) SendContext(ctx context.Context, data []byte, flags ...int) (in
 // the error. In timeout mode the timeout bounds the whole call, and how
 // much was sent before an error is not reported, as in CPython (Write, the
 // io.Writer, reports it).
-func (s *Socket) SendAll(data []byte, flags ...int) error {
+func (s *Socket) SendAll(data []byte, flags ...MsgFlag) error {
 	fl, err := optFlags("sendall", 1, flags)
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func (s *Socket) SendAll(data []byte, flags ...int) error {
 }
 
 // SendAllContext is SendAll that ctx can cancel.
-func (s *Socket) SendAllContext(ctx context.Context, data []byte, flags ...int) error {
+func (s *Socket) SendAllContext(ctx context.Context, data []byte, flags ...MsgFlag) error {
 	fl, err := optFlags("sendall", 1, flags)
 	if err != nil {
 		return err

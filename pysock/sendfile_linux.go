@@ -55,7 +55,7 @@ func (s *Socket) SendFile(file *os.File, args ...any) (int, error) {
 
 // sendfileCount is Lib/socket.py's _check_sendfile_params; 0 means None.
 func (s *Socket) sendfileCount(v any) (int, error) {
-	if s.typ&SOCK_STREAM == 0 {
+	if s.typ&unix.SOCK_STREAM == 0 {
 		return 0, pyerr.NewValueError("only SOCK_STREAM type sockets are supported")
 	}
 	if v == nil {

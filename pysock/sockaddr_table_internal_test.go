@@ -22,7 +22,7 @@ import (
 type sockaddrPort int
 
 // sockaddrFamilies are the families of testdata/sockaddr/golden.txt.
-var sockaddrFamilies = map[string]int{"AF_INET": AF_INET, "AF_INET6": AF_INET6, "AF_UNIX": AF_UNIX}
+var sockaddrFamilies = map[string]AddressFamily{"AF_INET": AF_INET, "AF_INET6": AF_INET6, "AF_UNIX": AF_UNIX}
 
 // sockaddrTok is one JSON token of gen.py: ["kind", arg].
 type sockaddrTok []json.RawMessage
@@ -222,7 +222,7 @@ func TestSockaddrTable(t *testing.T) {
 		want := strings.NewReplacer("not bytearray", "not bytes", "'bytearray'", "'bytes'").Replace(f[3])
 		for _, v := range sockaddrTwins(t, tk, true) {
 			rows++
-			if got := sockaddrOutcome(family, v); got != want {
+			if got := sockaddrOutcome(int(family), v); got != want {
 				t.Errorf("%s %s as %#v:\n   got %q\nCPython %q", f[0], f[1], v, got, want)
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,7 +55,7 @@ func (s *Socket) handle() (*handle, error) {
 }
 
 func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket {
-	s := &Socket{family: int32(family), typ: int32(typ &^ (SOCK_NONBLOCK | SOCK_CLOEXEC)), proto: int32(proto)}
+	s := &Socket{family: int32(family), typ: int32(typ &^ (unix.SOCK_NONBLOCK | unix.SOCK_CLOEXEC)), proto: int32(proto)}
 	s.timeout.Store(timeoutNs)
 	s.h.Store(h)
 	s.r.fn = s.r.st.do
@@ -69,11 +68,12 @@ func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket
 // family, typ or proto means Python's default (AF_INET, SOCK_STREAM, 0).
 // SOCK_NONBLOCK in typ makes it non-blocking and, like SOCK_CLOEXEC, is
 // masked out of Type(). The fd is close-on-exec (non-inheritable).
-func NewSocket(family, typ, proto int) (*Socket, error) {
+func NewSocket(fam AddressFamily, kind SocketKind, proto int) (*Socket, error) {
+	family, typ := int(fam), int(kind)
 	if err := socketInts(family, typ, proto); err != nil {
 		return nil, err
 	}
-	family, typ, proto = withDefaults(family, typ, proto, AF_INET)
+	family, typ, proto = withDefaults(family, typ, proto, unix.AF_INET)
 	fd, err := unix.Socket(family, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
 	if err != nil {
 		return nil, toPyErr(err)
@@ -103,7 +103,7 @@ func withDefaults(family, typ, proto, defFamily int) (int, int, int) {
 		family = defFamily
 	}
 	if typ == -1 {
-		typ = SOCK_STREAM
+		typ = unix.SOCK_STREAM
 	}
 	if proto == -1 {
 		proto = 0
@@ -114,7 +114,7 @@ func withDefaults(family, typ, proto, defFamily int) (int, int, int) {
 // initialTimeout is the mode a new socket starts in (CPython's
 // init_sockobject): non-blocking for SOCK_NONBLOCK, else the module default.
 func initialTimeout(typ int) int64 {
-	if typ&SOCK_NONBLOCK != 0 {
+	if typ&unix.SOCK_NONBLOCK != 0 {
 		return 0
 	}
 	return defaultTimeout.Load()
@@ -126,7 +126,8 @@ func initialTimeout(typ int) int64 {
 // The mode is getdefaulttimeout(); as in CPython, the fd's own O_NONBLOCK
 // flag is not read, so a non-blocking fd adopted in blocking mode gives
 // BlockingIOError from recv.
-func FromFileno(fd, family, typ, proto int) (*Socket, error) {
+func FromFileno(fd int, fam AddressFamily, kind SocketKind, proto int) (*Socket, error) {
+	family, typ := int(fam), int(kind)
 	if err := socketInts(family, typ, proto); err != nil {
 		return nil, err
 	}
@@ -373,38 +374,3 @@ func (s *Socket) Repr() string {
 
 // String is str(socket), the same as Repr.
 func (s *Socket) String() string { return s.Repr() }
-
-// AddressFamily is Python's socket.AddressFamily (an IntEnum).
-type AddressFamily int
-
-// String is Python 3.11's str() of the enum: its number.
-func (f AddressFamily) String() string { return strconv.Itoa(int(f)) }
-
-// Repr is Python's repr(): <AddressFamily.AF_INET: 2>, or the bare number
-// for a family Python has no name for.
-func (f AddressFamily) Repr() string {
-	if n, ok := familyNames[int(f)]; ok {
-		return fmt.Sprintf("<AddressFamily.%s: %d>", n, int(f))
-	}
-	return strconv.Itoa(int(f))
-}
-
-// Name is the enum member's name, e.g. "AF_INET" ("" if unknown).
-func (f AddressFamily) Name() string { return familyNames[int(f)] }
-
-// SocketKind is Python's socket.SocketKind (an IntEnum).
-type SocketKind int
-
-// String is Python 3.11's str() of the enum: its number.
-func (k SocketKind) String() string { return strconv.Itoa(int(k)) }
-
-// Repr is Python's repr(): <SocketKind.SOCK_STREAM: 1>.
-func (k SocketKind) Repr() string {
-	if n, ok := kindNames[int(k)]; ok {
-		return fmt.Sprintf("<SocketKind.%s: %d>", n, int(k))
-	}
-	return strconv.Itoa(int(k))
-}
-
-// Name is the enum member's name, e.g. "SOCK_STREAM" ("" if unknown).
-func (k SocketKind) Name() string { return kindNames[int(k)] }

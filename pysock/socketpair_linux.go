@@ -7,11 +7,12 @@ import (
 // SocketPair is socket.socketpair(family=AF_UNIX, type=SOCK_STREAM,
 // proto=0): two connected sockets, each in the getdefaulttimeout() mode.
 // -1 means Python's default for each argument.
-func SocketPair(family, typ, proto int) (*Socket, *Socket, error) {
+func SocketPair(fam AddressFamily, kind SocketKind, proto int) (*Socket, *Socket, error) {
+	family, typ := int(fam), int(kind)
 	if err := cInts(family, typ, proto); err != nil {
 		return nil, nil, err
 	}
-	family, typ, proto = withDefaults(family, typ, proto, AF_UNIX)
+	family, typ, proto = withDefaults(family, typ, proto, unix.AF_UNIX)
 	fds, err := unix.Socketpair(family, typ|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
 	if err != nil {
 		return nil, nil, toPyErr(err)

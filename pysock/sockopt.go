@@ -62,7 +62,7 @@ func (s *Socket) name(trap uintptr) (Address, error) {
 		return nil, err
 	}
 	a := decodeAddr(&sa, n)
-	if a == nil && s.family == AF_UNIX {
+	if a == nil && s.family == unix.AF_UNIX {
 		a = UnixAddr("")
 	}
 	return a, nil
@@ -75,7 +75,7 @@ func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
 	if err := cInts(append([]int{level, optname}, buflen...)...); err != nil {
 		return nil, err
 	}
-	if s.family == AF_VSOCK {
+	if s.family == unix.AF_VSOCK {
 		return s.getVsockOpt(level, optname, buflen)
 	}
 	if len(buflen) == 0 || buflen[0] == 0 {
@@ -136,7 +136,7 @@ func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error 
 	if err := cInts(level, optname); err != nil {
 		return err
 	}
-	if s.family == AF_VSOCK {
+	if s.family == unix.AF_VSOCK {
 		return s.setVsockOpt(level, optname, value)
 	}
 	if pyarg.IsNone(value) {

@@ -28,7 +28,7 @@ var typedNils = []any{(*big.Int)(nil), (*pysock.Socket)(nil), (*os.File)(nil), [
 // socket, registered wherever a call could wait, so that a None timeout
 // returns at once.
 func anyCalls(t *testing.T, w *pysock.Socket) map[string]func(v any) error {
-	newSock := func(typ int) *pysock.Socket {
+	newSock := func(typ pysock.SocketKind) *pysock.Socket {
 		s, err := pysock.NewSocket(pysock.AF_INET, typ, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -94,9 +94,35 @@ func anyCalls(t *testing.T, w *pysock.Socket) map[string]func(v any) error {
 			_, err2 := e.Poll(v, v)
 			return errOr(err1, err2)
 		},
-		"GetAddrInfo": func(v any) error { _, err := pysock.GetAddrInfo(v, v); return err },
+		"GetAddrInfo": func(v any) error { _, err := pysock.GetAddrInfo(v, v, v, v, v, v); return err },
+		"Socket.RecvInto": func(v any) error {
+			_, err1 := sock().RecvInto(make([]byte, 4), v)
+			_, err2 := sock().RecvInto(make([]byte, 4), 0, v)
+			return errOr(err1, err2)
+		},
+		"Socket.RecvIntoContext": func(v any) error {
+			_, err := sock().RecvIntoContext(context.Background(), make([]byte, 4), v, v)
+			return err
+		},
+		"Socket.RecvFromInto": func(v any) error {
+			_, _, err := udp().RecvFromInto(make([]byte, 4), 0, v)
+			return err
+		},
+		"Socket.RecvFromIntoContext": func(v any) error {
+			_, _, err := udp().RecvFromIntoContext(context.Background(), make([]byte, 4), v)
+			return err
+		},
+		"Socket.RecvMsg": func(v any) error {
+			_, err1 := udp().RecvMsg(4, v)
+			_, err2 := udp().RecvMsg(4, 0, v)
+			return errOr(err1, err2)
+		},
+		"Socket.RecvMsgInto": func(v any) error {
+			_, err := udp().RecvMsgInto([][]byte{make([]byte, 4)}, 0, v)
+			return err
+		},
 		"GetAddrInfoContext": func(v any) error {
-			_, err := pysock.GetAddrInfoContext(context.Background(), v, v)
+			_, err := pysock.GetAddrInfoContext(context.Background(), v, v, v)
 			return err
 		},
 		"CMSG_LEN":      func(v any) error { _, err := pysock.CMSG_LEN(v); return err },

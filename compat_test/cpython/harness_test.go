@@ -192,7 +192,7 @@ func port(t *T, s *pysock.Socket) int {
 	return 0
 }
 
-func newSock(t *T, family, typ, proto int) *pysock.Socket {
+func newSock(t *T, family pysock.AddressFamily, typ pysock.SocketKind, proto int) *pysock.Socket {
 	t.Helper()
 	s, err := pysock.NewSocket(family, typ, proto)
 	ok(t, err, "socket.socket()")

@@ -204,8 +204,8 @@ func init() {
 		"testNewAttributes": func(t *T) {
 			sock := newSock(t, pysock.AF_INET, pysock.SOCK_STREAM, 0)
 			defer sock.Close()
-			eq(t, int(sock.Family()), pysock.AF_INET, "sock.family")
-			truth(t, int(sock.Type()) == pysock.SOCK_STREAM|pysock.SOCK_CLOEXEC || int(sock.Type()) == pysock.SOCK_STREAM, "sock.type")
+			eq(t, sock.Family(), pysock.AF_INET, "sock.family")
+			truth(t, sock.Type() == pysock.SOCK_STREAM|pysock.SOCK_CLOEXEC || sock.Type() == pysock.SOCK_STREAM, "sock.type")
 			eq(t, sock.Proto(), 0, "sock.proto")
 		},
 		"test_getsockaddrarg": func(t *T) {
@@ -373,7 +373,7 @@ func init() {
 			fd := sock.Detach()
 			unknownFamily := maxEnum(pysock.AddressFamily(0).Repr, "AddressFamily") + 1
 			unknownType := maxEnum(pysock.SocketKind(0).Repr, "SocketKind") + 1
-			s := must(pysock.FromFileno(fd, unknownFamily, unknownType, 23))(t, "socket.socket(family=…, type=…, proto=23, fileno=fd)")
+			s := must(pysock.FromFileno(fd, pysock.AddressFamily(unknownFamily), pysock.SocketKind(unknownType), 23))(t, "socket.socket(family=…, type=…, proto=23, fileno=fd)")
 			defer s.Close()
 			eq(t, int(s.Family()), unknownFamily, "s.family")
 			eq(t, int(s.Type()), unknownType, "s.type")
@@ -394,9 +394,9 @@ func init() {
 			for _, c := range []struct {
 				family, typ int
 				addr        any
-			}{{pysock.AF_INET, pysock.SOCK_STREAM, pysock.Tuple{HOST, 0}}, {pysock.AF_INET, pysock.SOCK_DGRAM, pysock.Tuple{HOST, 0}},
-				{pysock.AF_INET6, pysock.SOCK_STREAM, pysock.Tuple{"::1", 0, 0, 0}}} {
-				s := newSock(t, c.family, c.typ, 0)
+			}{{int(pysock.AF_INET), int(pysock.SOCK_STREAM), pysock.Tuple{HOST, 0}}, {int(pysock.AF_INET), int(pysock.SOCK_DGRAM), pysock.Tuple{HOST, 0}},
+				{int(pysock.AF_INET6), int(pysock.SOCK_STREAM), pysock.Tuple{"::1", 0, 0, 0}}} {
+				s := newSock(t, pysock.AddressFamily(c.family), pysock.SocketKind(c.typ), 0)
 				t.Cleanup(func() { s.Close() })
 				ok(t, s.Bind(c.addr), "s.bind")
 				check(s, c.family, c.typ)
@@ -408,7 +408,7 @@ func init() {
 			err := s.Bind(filepath.Join(tmpdir, "socket"))
 			var pe *pyerr.PermissionError
 			if err == nil {
-				check(s, pysock.AF_UNIX, pysock.SOCK_STREAM)
+				check(s, int(pysock.AF_UNIX), int(pysock.SOCK_STREAM))
 			} else if !errors.As(err, &pe) {
 				t.Fatalf("s.bind: %v", err)
 			}
@@ -454,7 +454,7 @@ func maxEnum(repr func() string, enum string) int {
 			r = pysock.AddressFamily(v).Repr()
 		} else {
 			r = pysock.SocketKind(v).Repr()
-			if v == pysock.SOCK_NONBLOCK || v == pysock.SOCK_CLOEXEC {
+			if v == int(pysock.SOCK_NONBLOCK) || v == int(pysock.SOCK_CLOEXEC) {
 				continue
 			}
 		}

@@ -75,8 +75,8 @@ func init() {
 			in(t, "(4 given)", raises[*pyerr.TypeError](t, err, "s.sendto(b'foo', 0, sockname, 4)").Error(), "str(cm.exception)")
 		},
 		"testCrucialConstants": func(t *T) {
-			_ = []int{pysock.AF_INET, pysock.AF_INET6, pysock.SOCK_STREAM, pysock.SOCK_DGRAM, pysock.SOCK_RAW,
-				pysock.SOCK_RDM, pysock.SOCK_SEQPACKET, pysock.SOL_SOCKET, pysock.SO_REUSEADDR}
+			_ = []int{int(pysock.AF_INET), int(pysock.AF_INET6), int(pysock.SOCK_STREAM), int(pysock.SOCK_DGRAM), int(pysock.SOCK_RAW),
+				int(pysock.SOCK_RDM), int(pysock.SOCK_SEQPACKET), pysock.SOL_SOCKET, pysock.SO_REUSEADDR}
 		},
 		"testCrucialIpProtoConstants": func(t *T) {
 			_ = []int{pysock.IPPROTO_TCP, pysock.IPPROTO_UDP, pysock.IPPROTO_IPV6}
@@ -263,7 +263,7 @@ func init() {
 			for _, info := range must(pysock.GetAddrInfo(HOST, nil))(t, "getaddrinfo(HOST, None)") {
 				eq(t, len(info.Tuple()), 5, "len(info)")
 			}
-			gai := func(what string, host, port any, args ...int) []pysock.AddrInfo {
+			gai := func(what string, host, port any, args ...any) []pysock.AddrInfo {
 				t.Helper()
 				return must(pysock.GetAddrInfo(host, port, args...))(t, what)
 			}
@@ -274,7 +274,7 @@ func init() {
 			gai("getaddrinfo(HOST, 'http')", HOST, "http")
 			gai("getaddrinfo(HOST, 80)", HOST, 80)
 			gai("getaddrinfo(HOST, None)", HOST, nil)
-			for _, info := range gai("getaddrinfo(HOST, 80, AF_INET, SOCK_STREAM)", HOST, 80, pysock.AF_INET, pysock.SOCK_STREAM) {
+			for _, info := range gai("getaddrinfo(HOST, 80, AF_INET, SOCK_STREAM)", HOST, 80, int(pysock.AF_INET), int(pysock.SOCK_STREAM)) {
 				eq(t, int(info.Family), pysock.AF_INET, "family")
 				eq(t, info.Family.Repr(), fmt.Sprintf("<AddressFamily.AF_INET: %d>", pysock.AF_INET), "repr(family)")
 				eq(t, info.Family.String(), fmt.Sprint(pysock.AF_INET), "str(family)")
@@ -282,20 +282,20 @@ func init() {
 				eq(t, info.Type.Repr(), fmt.Sprintf("<SocketKind.SOCK_STREAM: %d>", pysock.SOCK_STREAM), "repr(type)")
 				eq(t, info.Type.String(), fmt.Sprint(pysock.SOCK_STREAM), "str(type)")
 			}
-			for _, info := range gai("getaddrinfo(HOST, None, 0, SOCK_STREAM)", HOST, nil, 0, pysock.SOCK_STREAM) {
+			for _, info := range gai("getaddrinfo(HOST, None, 0, SOCK_STREAM)", HOST, nil, 0, int(pysock.SOCK_STREAM)) {
 				eq(t, int(info.Type), pysock.SOCK_STREAM, "socktype")
 			}
 			gai("getaddrinfo(HOST, None, 0, 0, SOL_TCP)", HOST, nil, 0, 0, pysock.SOL_TCP)
-			gai("getaddrinfo(HOST, None, 0, 0, 0, AI_PASSIVE)", HOST, nil, 0, 0, 0, pysock.AI_PASSIVE)
-			gai("getaddrinfo(None, 0, AF_UNSPEC, SOCK_STREAM, 0, AI_PASSIVE)", nil, 0, pysock.AF_UNSPEC, pysock.SOCK_STREAM, 0, pysock.AI_PASSIVE)
+			gai("getaddrinfo(HOST, None, 0, 0, 0, AI_PASSIVE)", HOST, nil, 0, 0, 0, int(pysock.AI_PASSIVE))
+			gai("getaddrinfo(None, 0, AF_UNSPEC, SOCK_STREAM, 0, AI_PASSIVE)", nil, 0, int(pysock.AF_UNSPEC), int(pysock.SOCK_STREAM), 0, int(pysock.AI_PASSIVE))
 			// The keyword-argument spellings are the same positional calls in
 			// Go; the test compares the two results.
 			for _, c := range []struct {
 				host, port any
-				args       []int
-			}{{HOST, nil, nil}, {HOST, nil, []int{pysock.AF_INET}}, {HOST, nil, []int{0, pysock.SOCK_STREAM}},
-				{HOST, nil, []int{0, 0, pysock.SOL_TCP}}, {HOST, nil, []int{0, 0, 0, pysock.AI_PASSIVE}},
-				{nil, 0, []int{pysock.AF_UNSPEC, pysock.SOCK_STREAM, 0, pysock.AI_PASSIVE}}} {
+				args       []any
+			}{{HOST, nil, nil}, {HOST, nil, []any{pysock.AF_INET}}, {HOST, nil, []any{0, pysock.SOCK_STREAM}},
+				{HOST, nil, []any{0, 0, pysock.SOL_TCP}}, {HOST, nil, []any{0, 0, 0, pysock.AI_PASSIVE}},
+				{nil, 0, []any{pysock.AF_UNSPEC, pysock.SOCK_STREAM, 0, pysock.AI_PASSIVE}}} {
 				a := gai("getaddrinfo", c.host, c.port, c.args...)
 				b := gai("getaddrinfo(keywords)", c.host, c.port, c.args...)
 				eq(t, a, b, "a == b")

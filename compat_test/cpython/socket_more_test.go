@@ -95,14 +95,14 @@ func init() {
 			s := vsock(t)
 			defer s.Close()
 			get := func(opt int) int {
-				return must(s.GetSockOpt(pysock.AF_VSOCK, opt))(t, "getsockopt").(int)
+				return must(s.GetSockOpt(int(pysock.AF_VSOCK), opt))(t, "getsockopt").(int)
 			}
 			origMax := get(pysock.SO_VM_SOCKETS_BUFFER_MAX_SIZE)
 			orig := get(pysock.SO_VM_SOCKETS_BUFFER_SIZE)
 			origMin := get(pysock.SO_VM_SOCKETS_BUFFER_MIN_SIZE)
-			ok(t, s.SetSockOpt(pysock.AF_VSOCK, pysock.SO_VM_SOCKETS_BUFFER_MAX_SIZE, origMax*2), "setsockopt(MAX)")
-			ok(t, s.SetSockOpt(pysock.AF_VSOCK, pysock.SO_VM_SOCKETS_BUFFER_SIZE, orig*2), "setsockopt(SIZE)")
-			ok(t, s.SetSockOpt(pysock.AF_VSOCK, pysock.SO_VM_SOCKETS_BUFFER_MIN_SIZE, origMin*2), "setsockopt(MIN)")
+			ok(t, s.SetSockOpt(int(pysock.AF_VSOCK), pysock.SO_VM_SOCKETS_BUFFER_MAX_SIZE, origMax*2), "setsockopt(MAX)")
+			ok(t, s.SetSockOpt(int(pysock.AF_VSOCK), pysock.SO_VM_SOCKETS_BUFFER_SIZE, orig*2), "setsockopt(SIZE)")
+			ok(t, s.SetSockOpt(int(pysock.AF_VSOCK), pysock.SO_VM_SOCKETS_BUFFER_MIN_SIZE, origMin*2), "setsockopt(MIN)")
 			eq(t, get(pysock.SO_VM_SOCKETS_BUFFER_MAX_SIZE), origMax*2, "SO_VM_SOCKETS_BUFFER_MAX_SIZE")
 			eq(t, get(pysock.SO_VM_SOCKETS_BUFFER_SIZE), orig*2, "SO_VM_SOCKETS_BUFFER_SIZE")
 			eq(t, get(pysock.SO_VM_SOCKETS_BUFFER_MIN_SIZE), origMin*2, "SO_VM_SOCKETS_BUFFER_MIN_SIZE")

@@ -21,12 +21,14 @@ import (
 
 // msgBase is one SendrecvmsgXxxTestBase.
 type msgBase struct {
-	name               string // "UDP", "TCP", "UnixStream", …
-	family, typ, proto int
-	host               string // InetTestBase.host
-	stream             bool   // ConnectedStreamTestMixin (else connectionless)
-	dgram              bool   // SendrecvmsgDgramFlagsBase: MSG_TRUNC is the non-EOR indicator
-	ignoreScope        bool   // the UDP6 checkRecvmsgAddress
+	name        string // "UDP", "TCP", "UnixStream", …
+	family      pysock.AddressFamily
+	typ         pysock.SocketKind
+	proto       int
+	host        string // InetTestBase.host
+	stream      bool   // ConnectedStreamTestMixin (else connectionless)
+	dgram       bool   // SendrecvmsgDgramFlagsBase: MSG_TRUNC is the non-EOR indicator
+	ignoreScope bool   // the UDP6 checkRecvmsgAddress
 }
 
 var msgBases = []msgBase{
@@ -144,7 +146,11 @@ func (st *msgState) sendmsgToServer(f *F, buffers [][]byte, args ...any) (int, e
 }
 
 // recvmsg is doRecvmsg: recvmsg, or recvmsg_into emulating it.
-func (st *msgState) recvmsg(t *T, sock *pysock.Socket, bufsize int, args ...int) (pysock.MsgResult, error) {
+func (st *msgState) recvmsg(t *T, sock *pysock.Socket, bufsize int, ints ...int) (pysock.MsgResult, error) {
+	args := make([]any, len(ints)) // (ancbufsize, flags): Python ints
+	for i, v := range ints {
+		args[i] = v
+	}
 	if !st.into {
 		r, err := sock.RecvMsg(bufsize, args...)
 		st.register(t, r)
@@ -180,10 +186,10 @@ func (st *msgState) checkAddress(t *T, f *F, addr pysock.Address) {
 // checkFlags is SendrecvmsgBase.checkFlags; eor is -1 for None.
 func (st *msgState) checkFlags(t *T, flags, eor, checkset, checkunset, ignore int) {
 	t.Helper()
-	commonUnset := pysock.MSG_CTRUNC | pysock.MSG_OOB
+	commonUnset := int(pysock.MSG_CTRUNC | pysock.MSG_OOB)
 	eorInd, nonEorInd := 0, 0
 	if st.b.dgram {
-		nonEorInd = pysock.MSG_TRUNC
+		nonEorInd = int(pysock.MSG_TRUNC)
 	}
 	defset, defunset := 0, commonUnset
 	switch eor {
@@ -384,13 +390,13 @@ func recvmsgTests(b msgBase, into bool) map[string]msgHalf {
 			truth(t, st.miscEvent.wait(LOOPBACK_TIMEOUT*time.Second), "misc_event.wait(timeout=fail_timeout)")
 		}},
 		"testRecvmsgPeek": {func(t *T, f *F, st *msgState) {
-			r, err := st.recvmsg(t, st.servSock(f), len(MSG)-3, 0, pysock.MSG_PEEK)
+			r, err := st.recvmsg(t, st.servSock(f), len(MSG)-3, 0, int(pysock.MSG_PEEK))
 			ok(t, err, "doRecvmsg(…, MSG_PEEK)")
 			eq(t, r.Data, MSG[:len(MSG)-3], "msg")
 			st.checkAddress(t, f, r.Address)
 			eq(t, len(r.AncData), 0, "ancdata == []")
-			st.checkFlags(t, r.MsgFlags, 0, 0, 0, pysock.MSG_TRUNC)
-			r, err = st.recvmsg(t, st.servSock(f), len(MSG), 0, pysock.MSG_PEEK)
+			st.checkFlags(t, r.MsgFlags, 0, 0, 0, int(pysock.MSG_TRUNC))
+			r, err = st.recvmsg(t, st.servSock(f), len(MSG), 0, int(pysock.MSG_PEEK))
 			st.recvOK(t, f, r, err, MSG, 1)
 			r, err = st.recvmsg(t, st.servSock(f), len(MSG))
 			st.recvOK(t, f, r, err, MSG, 1)

@@ -47,7 +47,7 @@ func intRange(t *T, data []byte, lo, hi int, what string) {
 func (st *msgState) checkHopLimit(t *T, f *F, ancbufsize, maxhop, ignore int) {
 	t.Helper()
 	r := st.recvAnc(t, f, false, ancbufsize)
-	st.checkFlags(t, r.MsgFlags, 1, 0, pysock.MSG_CTRUNC, ignore)
+	st.checkFlags(t, r.MsgFlags, 1, 0, int(pysock.MSG_CTRUNC), ignore)
 	eq(t, len(r.AncData), 1, "len(ancdata)")
 	if len(r.AncData) == 1 {
 		a := r.AncData[0]
@@ -60,7 +60,7 @@ func (st *msgState) checkHopLimit(t *T, f *F, ancbufsize, maxhop, ignore int) {
 func (st *msgState) checkTrafficClassAndHopLimit(t *T, f *F, ancbufsize, maxhop, ignore int) {
 	t.Helper()
 	r := st.recvAnc(t, f, true, ancbufsize)
-	st.checkFlags(t, r.MsgFlags, 1, 0, pysock.MSG_CTRUNC, ignore)
+	st.checkFlags(t, r.MsgFlags, 1, 0, int(pysock.MSG_CTRUNC), ignore)
 	eq(t, len(r.AncData), 2, "len(ancdata)")
 	m := map[[2]int][]byte{}
 	for _, a := range r.AncData {
@@ -78,13 +78,13 @@ func (st *msgState) checkHopLimitTruncatedHeader(t *T, f *F, ignore int, args ..
 	t.Helper()
 	r := st.recvAnc(t, f, false, args...)
 	eq(t, len(r.AncData), 0, "ancdata == []")
-	st.checkFlags(t, r.MsgFlags, 1, pysock.MSG_CTRUNC, 0, ignore)
+	st.checkFlags(t, r.MsgFlags, 1, int(pysock.MSG_CTRUNC), 0, ignore)
 }
 
 func (st *msgState) checkTruncatedSecondHeader(t *T, f *F, ancbufsize, ignore int) {
 	t.Helper()
 	r := st.recvAnc(t, f, true, ancbufsize)
-	st.checkFlags(t, r.MsgFlags, 1, pysock.MSG_CTRUNC, 0, ignore)
+	st.checkFlags(t, r.MsgFlags, 1, int(pysock.MSG_CTRUNC), 0, ignore)
 	eq(t, len(r.AncData), 1, "len(ancdata)")
 	if len(r.AncData) == 1 {
 		a := r.AncData[0]
@@ -148,14 +148,14 @@ func rfc3542Tests() map[string]msgHalf {
 				eq(t, must(st.sendmsgToServer(f, [][]byte{MSG}, tcHop()))(t, "sendmsgToServer"), len(MSG), "nbytes")
 			}
 		}},
-		"testCmsgTruncNoBufSize":        hdr(pysock.MSG_CTRUNC, func(*T) []int { return nil }),
-		"testSingleCmsgTrunc0":          hdr(pysock.MSG_CTRUNC, func(*T) []int { return []int{0} }),
+		"testCmsgTruncNoBufSize":        hdr(int(pysock.MSG_CTRUNC), func(*T) []int { return nil }),
+		"testSingleCmsgTrunc0":          hdr(int(pysock.MSG_CTRUNC), func(*T) []int { return []int{0} }),
 		"testSingleCmsgTrunc1":          hdr(0, func(*T) []int { return []int{1} }),
 		"testSingleCmsgTrunc2Int":       hdr(0, func(*T) []int { return []int{2 * sizeofInt} }),
 		"testSingleCmsgTruncLen0Minus1": hdr(0, func(t *T) []int { return []int{clen(t, 0) - 1} }),
 		"testSingleCmsgTruncInData": {func(t *T, f *F, st *msgState) {
 			r := st.recvAnc(t, f, false, clen(t, sizeofInt)-1)
-			st.checkFlags(t, r.MsgFlags, 1, pysock.MSG_CTRUNC, 0, 0)
+			st.checkFlags(t, r.MsgFlags, 1, int(pysock.MSG_CTRUNC), 0, 0)
 			truth(t, len(r.AncData) <= 1, "len(ancdata) <= 1")
 			if len(r.AncData) > 0 {
 				a := r.AncData[0]
@@ -164,13 +164,13 @@ func rfc3542Tests() map[string]msgHalf {
 				truth(t, len(a.Data) < sizeofInt, "len(cmsg_data) < SIZEOF_INT")
 			}
 		}, waitSend},
-		"testSecondCmsgTrunc0":          second(pysock.MSG_CTRUNC, func(t *T) int { return space(t, sizeofInt) }),
+		"testSecondCmsgTrunc0":          second(int(pysock.MSG_CTRUNC), func(t *T) int { return space(t, sizeofInt) }),
 		"testSecondCmsgTrunc1":          second(0, func(t *T) int { return space(t, sizeofInt) + 1 }),
 		"testSecondCmsgTrunc2Int":       second(0, func(t *T) int { return space(t, sizeofInt) + 2*sizeofInt }),
 		"testSecondCmsgTruncLen0Minus1": second(0, func(t *T) int { return space(t, sizeofInt) + clen(t, 0) - 1 }),
 		"testSecondCmsgTruncInData": {func(t *T, f *F, st *msgState) {
 			r := st.recvAnc(t, f, true, space(t, sizeofInt)+clen(t, sizeofInt)-1)
-			st.checkFlags(t, r.MsgFlags, 1, pysock.MSG_CTRUNC, 0, 0)
+			st.checkFlags(t, r.MsgFlags, 1, int(pysock.MSG_CTRUNC), 0, 0)
 			types := map[int]bool{pysock.IPV6_TCLASS: true, pysock.IPV6_HOPLIMIT: true}
 			anc := r.AncData
 			if len(anc) == 0 {

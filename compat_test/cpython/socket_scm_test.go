@@ -60,7 +60,7 @@ func (st *msgState) checkRecvmsgFDs(t *T, f *F, numfds int, r pysock.MsgResult, 
 	ok(t, err, "doRecvmsg")
 	eq(t, r.Data, MSG, "msg")
 	st.checkAddress(t, f, r.Address)
-	st.checkFlags(t, r.MsgFlags, 1, 0, pysock.MSG_CTRUNC, ignoreflags)
+	st.checkFlags(t, r.MsgFlags, 1, 0, int(pysock.MSG_CTRUNC), ignoreflags)
 	truth(t, len(r.AncData) <= maxcmsgs, "len(ancdata) <= maxcmsgs")
 	var fds []int
 	for _, a := range r.AncData {
@@ -92,7 +92,7 @@ func (st *msgState) checkTruncatedHeader(t *T, f *F, r pysock.MsgResult, err err
 	eq(t, r.Data, MSG, "msg")
 	st.checkAddress(t, f, r.Address)
 	eq(t, len(r.AncData), 0, "ancdata == []")
-	st.checkFlags(t, r.MsgFlags, 1, pysock.MSG_CTRUNC, 0, ignoreflags)
+	st.checkFlags(t, r.MsgFlags, 1, int(pysock.MSG_CTRUNC), 0, ignoreflags)
 }
 
 func (st *msgState) checkTruncatedArray(t *T, f *F, ancbuf, maxdata, mindata int) {
@@ -101,7 +101,7 @@ func (st *msgState) checkTruncatedArray(t *T, f *F, ancbuf, maxdata, mindata int
 	ok(t, err, "doRecvmsg")
 	eq(t, r.Data, MSG, "msg")
 	st.checkAddress(t, f, r.Address)
-	st.checkFlags(t, r.MsgFlags, 1, pysock.MSG_CTRUNC, 0, 0)
+	st.checkFlags(t, r.MsgFlags, 1, int(pysock.MSG_CTRUNC), 0, 0)
 	if mindata == 0 && len(r.AncData) == 0 {
 		return
 	}
@@ -148,10 +148,10 @@ func scmTests() map[string]msgHalf {
 		}},
 		"testMultipleFDPass":         {recvFDs(4, fixed(10240), 1, 0), send(4)},
 		"testFDPassCMSG_SPACE":       {recvFDs(4, func(t *T) int { return cmsgSpace(t, 4*sizeofInt) }, 1, 0), send(4)},
-		"testFDPassCMSG_LEN":         {recvFDs(1, func(t *T) int { return cmsgLen(t, 4*sizeofInt) }, 1, pysock.MSG_CTRUNC), send(1)},
+		"testFDPassCMSG_LEN":         {recvFDs(1, func(t *T) int { return cmsgLen(t, 4*sizeofInt) }, 1, int(pysock.MSG_CTRUNC)), send(1)},
 		"testFDPassSeparate":         {recvFDs(2, fixed(10240), 2, 0), sendTwoSeparate},
-		"testFDPassSeparateMinSpace": {recvFDs(2, func(t *T) int { return cmsgSpace(t, sizeofInt) + cmsgLen(t, sizeofInt*2) }, 2, pysock.MSG_CTRUNC), sendTwoSeparate},
-		"testFDPassEmpty": {recvFDs(0, fixed(10240), 1, pysock.MSG_CTRUNC), func(t *T, f *F, st *msgState) {
+		"testFDPassSeparateMinSpace": {recvFDs(2, func(t *T) int { return cmsgSpace(t, sizeofInt) + cmsgLen(t, sizeofInt*2) }, 2, int(pysock.MSG_CTRUNC)), sendTwoSeparate},
+		"testFDPassEmpty": {recvFDs(0, fixed(10240), 1, int(pysock.MSG_CTRUNC)), func(t *T, f *F, st *msgState) {
 			st.sendAncillaryIfPossible(t, f, MSG, []pysock.AncData{scmItem([]byte{})})
 		}},
 		"testFDPassPartialInt": {func(t *T, f *F, st *msgState) {
@@ -159,7 +159,7 @@ func scmTests() map[string]msgHalf {
 			ok(t, err, "doRecvmsg")
 			eq(t, r.Data, MSG, "msg")
 			st.checkAddress(t, f, r.Address)
-			st.checkFlags(t, r.MsgFlags, 1, 0, 0, pysock.MSG_CTRUNC)
+			st.checkFlags(t, r.MsgFlags, 1, 0, 0, int(pysock.MSG_CTRUNC))
 			truth(t, len(r.AncData) <= 1, "len(ancdata) <= 1")
 			for _, a := range r.AncData {
 				eq(t, a.Level, pysock.SOL_SOCKET, "cmsg_level")
@@ -175,7 +175,7 @@ func scmTests() map[string]msgHalf {
 			ok(t, err, "doRecvmsg")
 			eq(t, r.Data, MSG, "msg")
 			st.checkAddress(t, f, r.Address)
-			st.checkFlags(t, r.MsgFlags, 1, 0, 0, pysock.MSG_CTRUNC)
+			st.checkFlags(t, r.MsgFlags, 1, 0, 0, int(pysock.MSG_CTRUNC))
 			truth(t, len(r.AncData) <= 2, "len(ancdata) <= 2")
 			var fds []int
 			for _, a := range r.AncData {
@@ -190,8 +190,8 @@ func scmTests() map[string]msgHalf {
 			b := intsBytes(fds[0], badfd)
 			st.sendAncillaryIfPossible(t, f, MSG, []pysock.AncData{scmItem(b[:len(b)-1]), scmItem(intsBytes(fds[1]))})
 		}},
-		"testCmsgTruncNoBufSize":  {truncHeader(pysock.MSG_CTRUNC, func(*T) []int { return nil }), send(1)},
-		"testCmsgTrunc0":          {truncHeader(pysock.MSG_CTRUNC, func(*T) []int { return []int{0} }), send(1)},
+		"testCmsgTruncNoBufSize":  {truncHeader(int(pysock.MSG_CTRUNC), func(*T) []int { return nil }), send(1)},
+		"testCmsgTrunc0":          {truncHeader(int(pysock.MSG_CTRUNC), func(*T) []int { return []int{0} }), send(1)},
 		"testCmsgTrunc1":          {truncHeader(0, func(*T) []int { return []int{1} }), send(1)},
 		"testCmsgTrunc2Int":       {truncHeader(0, func(*T) []int { return []int{sizeofInt * 2} }), send(1)},
 		"testCmsgTruncLen0Minus1": {truncHeader(0, func(t *T) []int { return []int{cmsgLen(t, 0) - 1} }), send(1)},

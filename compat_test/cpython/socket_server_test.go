@@ -106,7 +106,7 @@ func init() {
 		ev.set()
 	}
 	echoClient := func(t *T, addr pysock.Tuple, family int) {
-		sock := newSock(t, family, -1, -1)
+		sock := newSock(t, pysock.AddressFamily(family), -1, -1)
 		defer sock.Close()
 		ok(t, sock.SetTimeout(timeout), "sock.settimeout(timeout)")
 		ok(t, sock.Connect(addr), "sock.connect(addr)")
@@ -127,10 +127,10 @@ func init() {
 	}
 	dual := pysock.ServerOptions{Family: pysock.AF_INET6, DualstackIPv6: true}
 	ports("test_socket", "CreateServerFunctionalTest", map[string]func(*T){
-		"test_tcp4":                 functional(pysock.ServerOptions{}, "127.0.0.1", pysock.AF_INET, false),
-		"test_tcp6":                 functional(v6, "::1", pysock.AF_INET6, false),
-		"test_dual_stack_client_v4": functional(dual, "127.0.0.1", pysock.AF_INET, true),
-		"test_dual_stack_client_v6": functional(dual, "::1", pysock.AF_INET6, true),
+		"test_tcp4":                 functional(pysock.ServerOptions{}, "127.0.0.1", int(pysock.AF_INET), false),
+		"test_tcp6":                 functional(v6, "::1", int(pysock.AF_INET6), false),
+		"test_dual_stack_client_v4": functional(dual, "127.0.0.1", int(pysock.AF_INET), true),
+		"test_dual_stack_client_v6": functional(dual, "::1", int(pysock.AF_INET6), true),
 	})
 
 	ports("test_socket", "SendRecvFdsTests", map[string]func(*T){

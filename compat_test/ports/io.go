@@ -330,7 +330,7 @@ func IO(t *Transcript) error {
 	return nil
 }
 
-func newSock(f, ty, p int) (any, error) {
+func newSock(f pysock.AddressFamily, ty pysock.SocketKind, p int) (any, error) {
 	s, err := pysock.NewSocket(f, ty, p)
 	if err != nil {
 		return nil, err

@@ -53,9 +53,12 @@ func pair(a, b string, err error) (any, error) {
 // Names is the twin of scenarios/names.py.
 func Names(t *Transcript) error {
 	t.KeepPorts()
-	S := struct{ INET, INET6, UNIX, STREAM, DGRAM, RAW, SEQPACKET int }{
+	S := struct {
+		INET, INET6, UNIX             pysock.AddressFamily
+		STREAM, DGRAM, RAW, SEQPACKET pysock.SocketKind
+	}{
 		pysock.AF_INET, pysock.AF_INET6, pysock.AF_UNIX, pysock.SOCK_STREAM, pysock.SOCK_DGRAM, pysock.SOCK_RAW, pysock.SOCK_SEQPACKET}
-	gai := func(label string, host, port any, args ...int) {
+	gai := func(label string, host, port any, args ...any) {
 		t.Show("getaddrinfo "+label, func() (any, error) { return list(pysock.GetAddrInfo(host, port, args...)) })
 	}
 	// getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)

@@ -112,7 +112,7 @@ func SocketserverEcho(t *Transcript) error {
 	return ssDgram(t, "UnixDatagramServer", s4, pysock.AF_UNIX, filepath.Join(tmp, "client"))
 }
 
-func ssStream(t *Transcript, name string, server tcpServerOf, family int) error {
+func ssStream(t *Transcript, name string, server tcpServerOf, family pysock.AddressFamily) error {
 	defer server.ServerClose()
 	b := server.tcp()
 	t.Out("%s: server_address=%s", name, R(b.ServerAddress))
@@ -147,7 +147,7 @@ func ssStream(t *Transcript, name string, server tcpServerOf, family int) error 
 	return nil
 }
 
-func ssDgram(t *Transcript, name string, server tcpServerOf, family int, clientAddr any) error {
+func ssDgram(t *Transcript, name string, server tcpServerOf, family pysock.AddressFamily, clientAddr any) error {
 	defer server.ServerClose()
 	b := server.tcp()
 	t.Out("%s: server_address=%s", name, R(b.ServerAddress))

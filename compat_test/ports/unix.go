@@ -27,7 +27,7 @@ func Unix(t *Transcript) error {
 	}
 	defer os.RemoveAll(d)
 	t.RegisterSub(d, "<tmp>")
-	newU := func(typ int) *pysock.Socket {
+	newU := func(typ pysock.SocketKind) *pysock.Socket {
 		s, err := pysock.NewSocket(pysock.AF_UNIX, typ, -1)
 		if err != nil {
 			panic(err)
@@ -125,7 +125,7 @@ func Unix(t *Transcript) error {
 	}
 
 	privileged := func(label string, family, typ, proto int, attr func(*pysock.Socket) string) {
-		r, err := pysock.NewSocket(family, typ, proto)
+		r, err := pysock.NewSocket(pysock.AddressFamily(family), pysock.SocketKind(typ), proto)
 		var pe *pyerr.PermissionError
 		if errors.As(err, &pe) {
 			t.Show(label, func() (any, error) { return "not permitted here", nil })
@@ -138,9 +138,9 @@ func Unix(t *Transcript) error {
 		t.Show(label, func() (any, error) { return attr(r), nil })
 		r.Close()
 	}
-	privileged("SOCK_RAW ICMP type", pysock.AF_INET, pysock.SOCK_RAW, pysock.IPPROTO_ICMP, func(r *pysock.Socket) string { return r.Type().Repr() })
-	privileged("AF_PACKET family", pysock.AF_PACKET, pysock.SOCK_RAW, 0, func(r *pysock.Socket) string { return r.Family().Repr() })
-	privileged("AF_NETLINK family", pysock.AF_NETLINK, pysock.SOCK_RAW, 0, func(r *pysock.Socket) string { return r.Family().Repr() })
+	privileged("SOCK_RAW ICMP type", int(pysock.AF_INET), int(pysock.SOCK_RAW), pysock.IPPROTO_ICMP, func(r *pysock.Socket) string { return r.Type().Repr() })
+	privileged("AF_PACKET family", int(pysock.AF_PACKET), int(pysock.SOCK_RAW), 0, func(r *pysock.Socket) string { return r.Family().Repr() })
+	privileged("AF_NETLINK family", int(pysock.AF_NETLINK), int(pysock.SOCK_RAW), 0, func(r *pysock.Socket) string { return r.Family().Repr() })
 	t.Show("unknown family", func() (any, error) { return pysock.NewSocket(12345, -1, -1) })
 	t.Show("unknown type", func() (any, error) { return pysock.NewSocket(pysock.AF_INET, 12345, -1) })
 	return nil

@@ -34,11 +34,24 @@ func Repr(v any) string {
 	return b.String()
 }
 
-// Str returns Python's str() of v: strings are unquoted, everything else is
-// its repr.
+// Str returns Python's str() of v: strings are unquoted, an error is its
+// Error() (an exception's str()), a Reprer with a String method is that
+// String (the convention of this module's types: an enum's str() is its
+// number, an AF_UNIX address's its path); everything else is its repr.
 func Str(v any) string {
-	if s, ok := v.(string); ok {
-		return s
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return "None" // a typed nil stands for None
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case error:
+		return x.Error()
+	case interface {
+		Reprer
+		String() string
+	}:
+		return x.String()
 	}
 	return Repr(v)
 }

@@ -73,7 +73,7 @@ type testServer struct {
 
 type serverClass struct {
 	name   string
-	family int
+	family pysock.AddressFamily
 	stream bool
 	make   func(addr any) (testServer, error)
 }
@@ -113,7 +113,7 @@ var serverClasses = []serverClass{
 }
 
 // pickaddr is SocketServerTest.pickaddr.
-func pickaddr(t *testing.T, family int) any {
+func pickaddr(t *testing.T, family pysock.AddressFamily) any {
 	if family == pysock.AF_INET {
 		return pysock.Tuple{host, 0}
 	}
@@ -163,7 +163,7 @@ func TestSocketServer(t *testing.T) {
 	}
 }
 
-func streamExamine(t *testing.T, family int, addr any) {
+func streamExamine(t *testing.T, family pysock.AddressFamily, addr any) {
 	s, err := pysock.NewSocket(family, pysock.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +186,7 @@ func streamExamine(t *testing.T, family int, addr any) {
 	}
 }
 
-func dgramExamine(t *testing.T, family int, addr any) {
+func dgramExamine(t *testing.T, family pysock.AddressFamily, addr any) {
 	s, err := pysock.NewSocket(family, pysock.SOCK_DGRAM, 0)
 	if err != nil {
 		t.Fatal(err)

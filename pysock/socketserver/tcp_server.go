@@ -14,9 +14,9 @@ import (
 type TCPServer struct {
 	BaseServer
 	// AddressFamily is address_family (0: socket.AF_INET).
-	AddressFamily int
+	AddressFamily pysock.AddressFamily
 	// SocketType is socket_type (0: socket.SOCK_STREAM).
-	SocketType int
+	SocketType pysock.SocketKind
 	// RequestQueueSize is request_queue_size, the listen backlog (nil: 5).
 	RequestQueueSize any
 	// AllowReuseAddress is allow_reuse_address: SO_REUSEADDR before bind.
