@@ -20,7 +20,7 @@ import (
 	"strings"
 
 	"github.com/pysock/pysock/compat_test/cpython"
-	"github.com/pysock/pysock/compat_test/ports"
+	"github.com/pysock/pysock/internal/ports"
 )
 
 func main() {
