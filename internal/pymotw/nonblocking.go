@@ -9,7 +9,7 @@ import (
 	"github.com/pysock/pysock/pysock"
 )
 
-// NonblockingWalkthrough walks through the seed page, nonblocking.rst:
+// NonblockingWalkthrough walks through PyMOTW-3's nonblocking.rst page:
 // blocking by default, setblocking(0) raising at once, settimeout(0.2)
 // raising socket.timeout after 0.2 s, data before the deadline.
 func NonblockingWalkthrough(out func(string)) (err error) {
