@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/pysock/pysock/compat_test/ports"
 	"github.com/pysock/pysock/internal/oracle"
+	"github.com/pysock/pysock/internal/ports"
 )
 
 func scenarioNames(t *testing.T) []string {

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/pysock/pysock/compat_test/ports"
-	"github.com/pysock/pysock/examples/pymotw"
 	"github.com/pysock/pysock/internal/oracle"
+	"github.com/pysock/pysock/internal/ports"
+	"github.com/pysock/pysock/internal/pymotw"
 )
 
 // crossPair is a server/client program pair run across languages.

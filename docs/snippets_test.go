@@ -74,7 +74,7 @@ func goBlocks(md string) []string {
 // snippetImports are the packages a snippet may name without importing.
 var snippetImports = map[string]string{
 	"bytes": `"bytes"`, "context": `"context"`, "errors": `"errors"`, "fmt": `"fmt"`,
-	"io": `"io"`, "net": `"net"`, "os": `"os"`, "strings": `"strings"`, "time": `"time"`,
+	"io": `"io"`, "net": `"net"`, "os": `"os"`, "strings": `"strings"`, "syscall": `"syscall"`, "time": `"time"`,
 	"pysock":       `"github.com/pysock/pysock/pysock"`,
 	"pyerr":        `pyerr "github.com/pysock/pysock/errors"`,
 	"socketserver": `"github.com/pysock/pysock/pysock/socketserver"`,
@@ -84,7 +84,7 @@ var snippetImports = map[string]string{
 // knows.
 var snippetUses = map[string]string{
 	"bytes": "bytes.ToUpper", "context": "context.Background", "errors": "errors.New", "fmt": "fmt.Sprint",
-	"io": "io.EOF", "net": "net.ErrClosed", "os": "os.Exit", "strings": "strings.ToUpper", "time": "time.Now",
+	"io": "io.EOF", "net": "net.ErrClosed", "os": "os.Exit", "strings": "strings.ToUpper", "syscall": "syscall.EAGAIN", "time": "time.Now",
 	"pysock": "pysock.NewSocket", "pyerr": "pyerr.NewOSError", "socketserver": "socketserver.NewTCPServer",
 }
 

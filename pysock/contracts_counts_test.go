@@ -19,7 +19,7 @@ import (
 )
 
 // knownContractFailure lists the error-path cases of TestGoContractsCounts
-// that fail on main, with their issue item. The test fails if a listed
+// that fail on main, with the reason. The test fails if a listed
 // case passes (delete the row) or an unlisted one fails.
 var knownContractFailure = map[string]string{}
 

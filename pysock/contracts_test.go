@@ -1,6 +1,6 @@
 package pysock_test
 
-// Go's contracts for the io and net adapters (issue 15): testing/iotest
+// Go's contracts for the io and net adapters: testing/iotest
 // over Socket and Conn as io.Readers, golang.org/x/net/nettest.TestConn
 // over NetConn pairs, and the io.Reader / io.Writer rule that n is never
 // negative and equals the bytes actually moved, on every error path we can
@@ -195,7 +195,7 @@ func ctBreaker(mp nettest.MakePipe, d time.Duration) nettest.MakePipe {
 }
 
 // knownNettestFailure lists nettest.TestConn subtests ("pipe/Subtest")
-// that fail on main, with their issue item. They run in a child process
+// that fail on main, with the reason. They run in a child process
 // (a hung call there cannot stall or poison this one); a listed subtest's
 // failure is logged, an unlisted one's fails the test. Listed subtests
 // may pass (the failure is a race), so a passing row is not an error:

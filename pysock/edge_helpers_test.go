@@ -12,7 +12,7 @@ import (
 	"github.com/pysock/pysock/pysock"
 )
 
-// Shared by the edge-case tests (issue 15): every one of them is bounded
+// Shared by the edge-case tests: every one of them is bounded
 // by a watchdog, and synchronizes by looking at the state it waits for
 // (a goroutine parked in a call), never by sleeping.
 

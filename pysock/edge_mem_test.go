@@ -11,8 +11,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Regression tests for issue 15's memory items: what a call keeps and
-// costs scales with the data, not with what was asked.
+// Memory regression tests: what a call keeps and costs scales with the
+// data, not with what was asked.
 
 // heapAfterGC is the live heap after a full collection.
 func heapAfterGC() uint64 {

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Regression tests for the reproduced defects of issue 15, one per item.
+// Regression tests for reproduced defects, one per defect.
 // The CPython column of each is in the comment; python3 agrees (see the
 // io and peers goldens for the cases with transcripts).
 

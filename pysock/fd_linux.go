@@ -254,7 +254,7 @@ func fdID(fd int) (dev, ino uint64) {
 	if unix.Fstat(fd, &st) != nil {
 		return 0, 0
 	}
-	return st.Dev, st.Ino
+	return uint64(st.Dev), st.Ino // Dev is 32 bits on some architectures
 }
 
 func rememberDetached(h *handle) {
@@ -324,7 +324,3 @@ func retireDetached(fd int) int {
 	}
 	return fd
 }
-
-// fionbio is the FIONBIO ioctl request (asm-generic value, used on amd64 and
-// arm64), which CPython uses to switch O_NONBLOCK.
-const fionbio = 0x5421

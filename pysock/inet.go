@@ -140,12 +140,19 @@ func uint32Arg(v any) (uint32, error) {
 	return uint32(n), nil
 }
 
-func swap16(x uint16) int { return int(x>>8 | x<<8) }
+// swap16 converts between host and network (big-endian) order: a swap on
+// a little-endian host, nothing on a big-endian one (s390x, ppc64).
+func swap16(x uint16) int {
+	var b [2]byte
+	binary.BigEndian.PutUint16(b[:], x)
+	return int(binary.NativeEndian.Uint16(b[:]))
+}
 
+// swap32 is swap16 for 32 bits.
 func swap32(x uint32) int {
 	var b [4]byte
 	binary.BigEndian.PutUint32(b[:], x)
-	return int(binary.LittleEndian.Uint32(b[:]))
+	return int(binary.NativeEndian.Uint32(b[:]))
 }
 
 // Htons is socket.htons(x): a 16-bit integer from host to network order.

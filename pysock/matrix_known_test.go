@@ -4,7 +4,7 @@ import "strings"
 
 // knownDisagreement lists the matrix cells (key "call flags state family
 // mode") where pysock does not yet give what the reference gives, each
-// with the item of issue 15 it belongs to. The matrix fails on a
+// with the defect it belongs to. The matrix fails on a
 // disagreement missing here and on a listed cell that agrees: delete (or
 // narrow) rows as fixes land. The rows are written as products (calls ×
 // flags × "state/family" pairs × modes) only to keep the table short;
@@ -26,10 +26,10 @@ const (
 	mxListening = " listen_pending/tcp4 listen_pending/tcp6 listen_pending/unix-seqpacket listen_pending/unix-stream" +
 		" listening/tcp4 listening/tcp6 listening/unix-seqpacket listening/unix-stream"
 
-	mxItemPollFirst = "15.6 timeout mode makes the call first and waits only on EAGAIN; CPython polls for T before every call," +
+	mxItemPollFirst = "timeout mode makes the call first and waits only on EAGAIN; CPython polls for T before every call," +
 		" so where the socket never becomes ready (a listening socket's recv/send, accept on a socket that is not listening," +
 		" sendto on a full connected unix stream) CPython raises TimeoutError after T and pysock the call's errno at once" +
-		" (the issue's \"timeout-mode accept on UDP gives 95 at once\")"
+		" (e.g. timeout-mode accept on UDP gives errno 95 at once)"
 )
 
 // mxKnownRow is calls × flags × where ("state/family" pairs) in one mode.

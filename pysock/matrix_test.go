@@ -1,9 +1,9 @@
 package pysock_test
 
-// The differential matrix of issue 15 ("close each class"): every call ×
-// flags × socket state × family, built twice by the same steps (see
-// matrix_states_test.go) and called twice (matrix_calls_test.go): once on a
-// raw fd as CPython would call it (the reference), once on a pysock Socket.
+// The differential matrix: every call × flags × socket state × family,
+// built twice by the same steps (see matrix_states_test.go) and called
+// twice (matrix_calls_test.go): once on a raw fd as CPython would call it
+// (the reference), once on a pysock Socket.
 // Blocking mode: the reference is the kernel's genuinely blocking syscall
 // on a locked OS thread. Timeout mode: the reference is CPython's
 // poll(T)-then-call on an O_NONBLOCK fd. A cell agrees when both give the

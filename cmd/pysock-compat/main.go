@@ -20,7 +20,8 @@ import (
 	"strings"
 
 	"github.com/pysock/pysock/compat_test/cpython"
-	"github.com/pysock/pysock/compat_test/ports"
+	"github.com/pysock/pysock/internal/oracle"
+	"github.com/pysock/pysock/internal/ports"
 )
 
 func main() {
@@ -43,10 +44,13 @@ func run(dir string, goldenOnly bool) int {
 		}
 	}
 	sort.Strings(names)
-	python, _ := exec.LookPath("python3")
-	source := "live CPython (" + python + ")"
-	if goldenOnly || python == "" {
+	python, perr := oracle.Find() // CPython 3.11, the version of the goldens
+	source := "live CPython " + oracle.Version + " (" + python + ")"
+	switch {
+	case goldenOnly:
 		python, source = "", "checked-in CPython goldens"
+	case perr != nil:
+		python, source = "", "checked-in CPython goldens ("+perr.Error()+")"
 	}
 	fmt.Printf("pysock compatibility report — reference: %s\n\n", source)
 	fmt.Printf("%-12s | %-14s | %-14s | %s\n", "scenario", "CPython", "pysock", "verdict")

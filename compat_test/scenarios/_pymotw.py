@@ -1,7 +1,7 @@
 """The PyMOTW-3 socket/select/selectors programs the B and C scenarios run,
-adapted only as shared/pymotw-behaviours.md §0 says: the address comes from
+adapted only as docs/pymotw.md says: the address comes from
 the caller, servers stop by themselves, and every line goes to `out` (a
-print-like callable). The Go twins are in examples/pymotw.
+print-like callable). The Go twins are in internal/pymotw.
 
 Each server calls ready(port) once it listens, so a client in another
 thread (or another language) knows where to connect.
@@ -376,7 +376,7 @@ def selectors_echo_client(out, host, port):
     mysel.close()
 
 
-# The seed page (nonblocking.rst) as a walk-through.
+# The nonblocking page (nonblocking.rst) as a walk-through.
 def nonblocking_walkthrough(out):
     a, b = socket.socketpair()
     out("default timeout: {!r}, blocking: {}".format(a.gettimeout(), a.getblocking()))

@@ -4,7 +4,7 @@ and chunking lines) depends on timing in CPython too; the transcript keeps
 what does not: each side's first and last lines, what the client sent in
 order, and the bytes each side received in total.
 
-The upstream pair is racy (shared/pymotw-behaviours.md §8): the client
+The upstream pair is racy (docs/pymotw.md, selectors): the client
 stops after its first non-empty read, so when the server happens to read
 the two parts separately the client leaves early and the server fails. The
 exchange is retried (up to 10 times) until a run completes, and that run is

@@ -1,4 +1,4 @@
-"""create_connection, create_server, has_dualstack_ipv6, fromfd (issue 5, C2)."""
+"""create_connection, create_server, has_dualstack_ipv6, fromfd (C2 in docs/pymotw.md)."""
 import socket
 
 from _transcript import show

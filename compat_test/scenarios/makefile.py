@@ -1,4 +1,4 @@
-"""socket.makefile (issue 5, catalogue section 7): modes, buffering, the
+"""socket.makefile: modes, buffering, the
 socket's lifetime, timeout poisoning, non-blocking reads, text mode."""
 import socket
 
@@ -160,7 +160,7 @@ t.close()
 a.close()
 b.close()
 
-# Issue 16: the io layers, their class names and reprs (addresses normalised).
+# The io layers, their class names and reprs (addresses normalised).
 import re
 
 

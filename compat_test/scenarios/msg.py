@@ -1,4 +1,4 @@
-"""sendmsg/recvmsg/recvmsg_into, send_fds/recv_fds (issue 4/5), over
+"""sendmsg/recvmsg/recvmsg_into, send_fds/recv_fds, over
 socketpairs and loopback UDP."""
 import array
 import os

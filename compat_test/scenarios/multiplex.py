@@ -1,4 +1,4 @@
-"""A12 and the select/poll/epoll/selectors surface (issue 7): readiness,
+"""A12 and the select/poll/epoll/selectors surface: readiness,
 timeouts (≈T), results in the caller's objects, and CPython's errors."""
 import math
 import os

@@ -1,4 +1,4 @@
-"""Module functions of issue 5 that need no DNS: getaddrinfo/getnameinfo on
+"""Module functions that need no DNS: getaddrinfo/getnameinfo on
 numeric hosts and 'localhost', services and protocols, inet_*, hton*,
 CMSG_*, interface lookups of 'lo', and their errors."""
 import socket as S

@@ -1,4 +1,4 @@
-"""Peers misbehaving (issue 10): a reset (SO_LINGER 0) and the sequence
+"""Peers misbehaving: a reset (SO_LINGER 0) and the sequence
 after it, writing to a closed peer (EPIPE, no SIGPIPE), half-close, and a
 peer that stops reading (sendall with a timeout raises after ≈T)."""
 import socket

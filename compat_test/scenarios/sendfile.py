@@ -1,4 +1,4 @@
-"""socket.sendfile (issue 5): offsets, counts, file position, the fallback
+"""socket.sendfile: offsets, counts, file position, the fallback
 cases and CPython's argument errors."""
 import os
 import socket

@@ -1,4 +1,4 @@
-"""issue 19: every socketserver server class echoing one request through
+"""Every socketserver server class echoing one request through
 handle_request: TCPServer and UnixStreamServer with a StreamRequestHandler,
 UDPServer and UnixDatagramServer with a DatagramRequestHandler."""
 import os

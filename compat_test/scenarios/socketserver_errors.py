@@ -1,4 +1,4 @@
-"""issue 19: socketserver's error paths: handle_request timeouts and
+"""socketserver's error paths: handle_request timeouts and
 handle_timeout, verify_request refusing, handle_error's output on stderr
 (the traceback's frames left out: the Go port has none), a handler's
 timeout, errors from a request thread, and constructor errors."""

@@ -1,4 +1,4 @@
-"""issue 19: ThreadingTCPServer: serve_forever in a thread with clients,
+"""socketserver's ThreadingTCPServer: serve_forever in a thread with clients,
 shutdown() while serving, server_close() waiting for the request threads
 (block_on_close) and not waiting for daemon threads."""
 import socket

@@ -1,6 +1,6 @@
 """AF_UNIX (filesystem paths, abstract names, autobind, SEQPACKET, DGRAM),
-SOCK_RAW and AF_PACKET where the kernel allows, and family/type errors
-(issue 4)."""
+SOCK_RAW and AF_PACKET where the kernel allows, and family/type
+errors."""
 import os
 import socket
 import tempfile

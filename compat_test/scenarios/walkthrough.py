@@ -1,4 +1,4 @@
-"""The seed page (nonblocking.rst) walked through: examples/nonblocking."""
+"""PyMOTW-3's nonblocking page (nonblocking.rst) walked through: examples/nonblocking."""
 import _pymotw as p
 from _programs import print_lines
 

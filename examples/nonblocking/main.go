@@ -1,4 +1,4 @@
-// Command nonblocking walks through PyMOTW-3's seed page, nonblocking.rst
+// Command nonblocking walks through PyMOTW-3's nonblocking.rst page
 // ("Non-blocking Communication and Timeouts", which has no program of its
 // own): blocking by default, setblocking(0) raising BlockingIOError,
 // settimeout(0.2) raising TimeoutError. compat_test/scenarios/_pymotw.py
@@ -6,7 +6,7 @@
 package main
 
 import (
-	"github.com/pysock/pysock/examples/pymotw"
+	"github.com/pysock/pysock/internal/pymotw"
 )
 
 func main() {

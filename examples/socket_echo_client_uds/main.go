@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"github.com/pysock/pysock/examples/pymotw"
+	"github.com/pysock/pysock/internal/pymotw"
 )
 
 func main() {

@@ -3,7 +3,7 @@
 package main
 
 import (
-	"github.com/pysock/pysock/examples/pymotw"
+	"github.com/pysock/pysock/internal/pymotw"
 )
 
 func main() {

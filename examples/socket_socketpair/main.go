@@ -3,23 +3,27 @@
 package main
 
 import (
-	"github.com/pysock/pysock/examples/pymotw"
+	"github.com/pysock/pysock/internal/pymotw"
 	"github.com/pysock/pysock/pysock"
 )
 
 func main() {
-	pymotw.Main(func(out func(string), host string, port, n int) error {
+	pymotw.Main(func(out func(string), host string, port, n int) (err error) {
 		parent, child, err := pysock.SocketPair(-1, -1, -1)
 		if err != nil {
 			return err
 		}
-		defer parent.Close()
-		defer child.Close()
 		done := make(chan error, 1)
-		go func() { done <- pymotw.SocketPairChild(out, child) }()
-		if err := pymotw.SocketPairParent(out, parent); err != nil {
-			return err
+		go func() { // the forked child: child.close() once it has answered
+			err := pymotw.SocketPairChild(out, child)
+			pymotw.CloseInto(&err, child)
+			done <- err
+		}()
+		err = pymotw.SocketPairParent(out, parent)
+		pymotw.CloseInto(&err, parent)
+		if childErr := <-done; err == nil {
+			err = childErr
 		}
-		return <-done
+		return err
 	})
 }

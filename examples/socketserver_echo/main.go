@@ -40,7 +40,7 @@ func (s *EchoServer) VerifyRequest(request socketserver.Request, clientAddress p
 	return clientAddress.(pysock.InetAddr).Host == "127.0.0.1"
 }
 
-func run(port int) error {
+func run(port int) (err error) {
 	server := &EchoServer{}
 	server.AllowReuseAddress = true // class attributes, before __init__
 	server.DaemonThreads = true
@@ -52,7 +52,11 @@ func run(port int) error {
 	if err := server.Init(server, pysock.Tuple{"127.0.0.1", port}, handler); err != nil {
 		return err
 	}
-	defer server.ServerClose() // with ... as server:
+	defer func() { // with ... as server: server_close() on the way out
+		if cerr := server.ServerClose(); err == nil {
+			err = cerr
+		}
+	}()
 	fmt.Println("serving on", server.ServerAddress)
 	return server.ServeForever()
 }

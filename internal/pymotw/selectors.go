@@ -8,28 +8,32 @@ import (
 
 // SelectorsEchoServer is selectors_echo_server.py: callbacks stored in the
 // selector keys; it serves one client and exits.
-func SelectorsEchoServer(out func(string), host string, port int, ready func(int)) error {
+func SelectorsEchoServer(out func(string), host string, port int, ready func(int)) (err error) {
 	mysel, err := pysock.DefaultSelector()
 	if err != nil {
 		return err
 	}
 	defer func() {
-		// On an error return, connections still registered are closed too
-		// (the Python program leaves them to the garbage collector).
+		// mysel.close(); server.close(). On an error return, connections
+		// still registered are closed too (the Python program leaves them
+		// to the garbage collector).
 		if m := mysel.GetMap(); m != nil {
 			for _, k := range m.Values() {
 				if s, ok := k.FileObj.(*pysock.Socket); ok {
-					s.Close()
+					CloseInto(&err, s)
 				}
 			}
 		}
-		mysel.Close()
+		CloseInto(&err, mysel)
 	}()
 	keepRunning := true
 	type callback func(*pysock.Socket, int) error
 
 	read := func(connection *pysock.Socket, mask int) error {
-		clientAddress, _ := connection.GetPeerName()
+		clientAddress, err := connection.GetPeerName()
+		if err != nil {
+			return err
+		}
 		out(fmt.Sprintf("read(%s)", clientAddress))
 		data, err := connection.Recv(1024)
 		if err != nil {
@@ -40,10 +44,11 @@ func SelectorsEchoServer(out func(string), host string, port int, ready func(int
 			return connection.SendAll(data)
 		}
 		out("  closing")
-		mysel.Unregister(connection)
-		connection.Close()
+		if _, err := mysel.Unregister(connection); err != nil {
+			return err
+		}
 		keepRunning = false
-		return nil
+		return connection.Close()
 	}
 	accept := func(sock *pysock.Socket, mask int) error {
 		newConnection, addr, err := sock.Accept()
@@ -51,8 +56,12 @@ func SelectorsEchoServer(out func(string), host string, port int, ready func(int
 			return err
 		}
 		out(fmt.Sprintf("accept(%s)", addr))
-		newConnection.SetBlocking(false)
-		_, err = mysel.Register(newConnection, pysock.EVENT_READ, callback(read))
+		if err = newConnection.SetBlocking(false); err == nil {
+			_, err = mysel.Register(newConnection, pysock.EVENT_READ, callback(read))
+		}
+		if err != nil {
+			CloseInto(&err, newConnection) // not registered, so the deferred loop misses it
+		}
 		return err
 	}
 
@@ -60,16 +69,25 @@ func SelectorsEchoServer(out func(string), host string, port int, ready func(int
 	if err != nil {
 		return err
 	}
-	defer server.Close()
-	server.SetBlocking(false)
+	defer CloseInto(&err, server) // runs before the selector's deferred close
+	if err := server.SetBlocking(false); err != nil {
+		return err
+	}
 	if err := server.Bind(pysock.Tuple{host, port}); err != nil {
 		return err
 	}
-	name, _ := server.GetSockName()
-	out(fmt.Sprintf("starting up on %s port %d", host, name.(pysock.InetAddr).Port))
-	server.Listen(5)
-	mysel.Register(server, pysock.EVENT_READ, callback(accept))
-	ready(name.(pysock.InetAddr).Port)
+	bound, err := boundPort(server)
+	if err != nil {
+		return err
+	}
+	out(fmt.Sprintf("starting up on %s port %d", host, bound))
+	if err := server.Listen(5); err != nil {
+		return err
+	}
+	if _, err := mysel.Register(server, pysock.EVENT_READ, callback(accept)); err != nil {
+		return err
+	}
+	ready(bound)
 	for keepRunning {
 		out("waiting for I/O")
 		events, err := mysel.Select(1)
@@ -89,12 +107,12 @@ func SelectorsEchoServer(out func(string), host string, port int, ready func(int
 
 // SelectorsEchoClient is selectors_echo_client.py: a blocking connect,
 // then non-blocking I/O driven by the selector.
-func SelectorsEchoClient(out func(string), host string, port int) error {
+func SelectorsEchoClient(out func(string), host string, port int) (err error) {
 	mysel, err := pysock.DefaultSelector()
 	if err != nil {
 		return err
 	}
-	defer mysel.Close()
+	defer CloseInto(&err, mysel)
 	keepRunning := true
 	outgoing := [][]byte{[]byte("It will be repeated."), []byte("This is the message.  ")}
 	bytesSent, bytesReceived := 0, 0
@@ -103,12 +121,16 @@ func SelectorsEchoClient(out func(string), host string, port int) error {
 	if err != nil {
 		return err
 	}
-	defer sock.Close()
+	defer CloseInto(&err, sock) // connection.close(): the one socket
 	if err := sock.Connect(pysock.Tuple{host, port}); err != nil {
 		return err
 	}
-	sock.SetBlocking(false)
-	mysel.Register(sock, pysock.EVENT_READ|pysock.EVENT_WRITE)
+	if err := sock.SetBlocking(false); err != nil {
+		return err
+	}
+	if _, err := mysel.Register(sock, pysock.EVENT_READ|pysock.EVENT_WRITE); err != nil {
+		return err
+	}
 	var connection *pysock.Socket
 	for keepRunning {
 		out("waiting for I/O")
@@ -118,7 +140,10 @@ func SelectorsEchoClient(out func(string), host string, port int) error {
 		}
 		for _, ev := range events {
 			connection = ev.Key.FileObj.(*pysock.Socket)
-			clientAddress, _ := connection.GetPeerName()
+			clientAddress, err := connection.GetPeerName()
+			if err != nil {
+				return err
+			}
 			out(fmt.Sprintf("client(%s)", clientAddress))
 			if ev.Events&pysock.EVENT_READ != 0 {
 				out("  ready to read")
@@ -136,7 +161,9 @@ func SelectorsEchoClient(out func(string), host string, port int) error {
 				out("  ready to write")
 				if len(outgoing) == 0 {
 					out("  switching to read-only")
-					mysel.Modify(sock, pysock.EVENT_READ)
+					if _, err := mysel.Modify(sock, pysock.EVENT_READ); err != nil {
+						return err
+					}
 				} else {
 					nextMsg := outgoing[len(outgoing)-1] // outgoing.pop()
 					outgoing = outgoing[:len(outgoing)-1]
@@ -151,7 +178,9 @@ func SelectorsEchoClient(out func(string), host string, port int) error {
 	}
 	out("shutting down")
 	if connection != nil {
-		mysel.Unregister(connection)
+		if _, err := mysel.Unregister(connection); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -8,18 +8,21 @@ import (
 
 // DgramServer is socket_echo_server_dgram.py: it echoes `datagrams`
 // datagrams back to their senders.
-func DgramServer(out func(string), host string, port int, ready func(int), datagrams int) error {
+func DgramServer(out func(string), host string, port int, ready func(int), datagrams int) (err error) {
 	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_DGRAM, -1)
 	if err != nil {
 		return err
 	}
-	defer sock.Close()
+	defer CloseInto(&err, sock)
 	if err := sock.Bind(pysock.Tuple{host, port}); err != nil {
 		return err
 	}
-	name, _ := sock.GetSockName()
-	out(fmt.Sprintf("starting up on %s port %d", host, name.(pysock.InetAddr).Port))
-	ready(name.(pysock.InetAddr).Port)
+	bound, err := boundPort(sock)
+	if err != nil {
+		return err
+	}
+	out(fmt.Sprintf("starting up on %s port %d", host, bound))
+	ready(bound)
 	for range datagrams {
 		out("\nwaiting to receive message")
 		data, address, err := sock.RecvFrom(4096)
@@ -40,14 +43,14 @@ func DgramServer(out func(string), host string, port int, ready func(int), datag
 }
 
 // DgramClient is socket_echo_client_dgram.py.
-func DgramClient(out func(string), host string, port int) error {
+func DgramClient(out func(string), host string, port int) (err error) {
 	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_DGRAM, -1)
 	if err != nil {
 		return err
 	}
 	defer func() {
 		out("closing socket")
-		sock.Close()
+		CloseInto(&err, sock)
 	}()
 	out(fmt.Sprintf("sending %s", r(b(Message))))
 	if _, err := sock.SendTo(Message, pysock.Tuple{host, port}); err != nil {

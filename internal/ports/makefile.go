@@ -314,7 +314,7 @@ func MakeFile(t *Transcript) error {
 
 var reAddr = regexp.MustCompile(` at 0x[0-9a-f]+`)
 
-// makefileLayers is the issue 16 part of scenarios/makefile.py: the io
+// makefileLayers is the io-layers part of scenarios/makefile.py: the io
 // layers, text decoding at EOF and encoding errors.
 func makefileLayers(t *Transcript) error {
 	a, b, err := pysock.SocketPair(-1, -1, -1)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pysock/pysock/examples/pymotw"
+	"github.com/pysock/pysock/internal/pymotw"
 	"github.com/pysock/pysock/pysock"
 )
 

@@ -11,33 +11,39 @@ import (
 // select_echo_server_timeout.py (timeout 1): a non-blocking echo server on
 // select.select that stops once `clients` connections have closed. Unlike
 // the upstream program it skips a socket closed earlier in the same round
-// (the KeyError race of shared/pymotw-behaviours.md §7).
-func SelectEchoServer(out func(string), host string, port int, ready func(int), clients int, timeout any) error {
+// (the KeyError race described in docs/pymotw.md).
+func SelectEchoServer(out func(string), host string, port int, ready func(int), clients int, timeout any) (err error) {
 	server, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
 	if err != nil {
 		return err
 	}
-	server.SetBlocking(false)
-	if err := server.Bind(pysock.Tuple{host, port}); err != nil {
-		server.Close()
+	inputs := []any{server}
+	defer func() { // for s in inputs: s.close()
+		for _, s := range inputs {
+			CloseInto(&err, s.(*pysock.Socket))
+		}
+	}()
+	if err := server.SetBlocking(false); err != nil {
 		return err
 	}
-	name, _ := server.GetSockName()
-	out(fmt.Sprintf("starting up on %s port %d", host, name.(pysock.InetAddr).Port))
-	server.Listen(5)
-	ready(name.(pysock.InetAddr).Port)
+	if err := server.Bind(pysock.Tuple{host, port}); err != nil {
+		return err
+	}
+	bound, err := boundPort(server)
+	if err != nil {
+		return err
+	}
+	out(fmt.Sprintf("starting up on %s port %d", host, bound))
+	if err := server.Listen(5); err != nil {
+		return err
+	}
+	ready(bound)
 
-	inputs := []any{server}
 	var outputs []any
 	messageQueues := map[*pysock.Socket][][]byte{}
 	remove := func(list []any, s any) []any { return slices.DeleteFunc(list, func(x any) bool { return x == s }) }
 	var clientAddress pysock.Address
 	closed := 0
-	defer func() {
-		for _, s := range inputs {
-			s.(*pysock.Socket).Close()
-		}
-	}()
 	for len(inputs) > 0 && closed < clients {
 		out("waiting for the next event")
 		var readable, writable, exceptional []any
@@ -62,8 +68,10 @@ func SelectEchoServer(out func(string), host string, port int, ready func(int), 
 				}
 				clientAddress = addr
 				out(fmt.Sprintf("  connection from %s", clientAddress))
-				connection.SetBlocking(false)
-				inputs = append(inputs, connection)
+				inputs = append(inputs, connection) // closed by the deferred loop if setblocking fails
+				if err := connection.SetBlocking(false); err != nil {
+					return err
+				}
 				messageQueues[connection] = nil
 				continue
 			}
@@ -72,7 +80,10 @@ func SelectEchoServer(out func(string), host string, port int, ready func(int), 
 				return err
 			}
 			if len(data) > 0 {
-				peer, _ := s.GetPeerName()
+				peer, err := s.GetPeerName()
+				if err != nil {
+					return err
+				}
 				out(fmt.Sprintf("  received %s from %s", r(b(data)), peer))
 				messageQueues[s] = append(messageQueues[s], data)
 				if !slices.Contains(outputs, x) {
@@ -83,8 +94,10 @@ func SelectEchoServer(out func(string), host string, port int, ready func(int), 
 			out(fmt.Sprintf("  closing %s", clientAddress)) // upstream prints the last accepted address
 			outputs = remove(outputs, s)
 			inputs = remove(inputs, s)
-			s.Close()
 			delete(messageQueues, s)
+			if err := s.Close(); err != nil {
+				return err
+			}
 			closed++
 		}
 		for _, x := range writable {
@@ -93,7 +106,10 @@ func SelectEchoServer(out func(string), host string, port int, ready func(int), 
 			if !ok {
 				continue // closed earlier in this round
 			}
-			peer, _ := s.GetPeerName()
+			peer, err := s.GetPeerName()
+			if err != nil {
+				return err
+			}
 			if len(q) == 0 {
 				out(fmt.Sprintf("  %s queue empty", peer))
 				outputs = remove(outputs, s)
@@ -108,12 +124,17 @@ func SelectEchoServer(out func(string), host string, port int, ready func(int), 
 		}
 		for _, x := range exceptional {
 			s := x.(*pysock.Socket)
-			peer, _ := s.GetPeerName()
+			peer, err := s.GetPeerName()
+			if err != nil {
+				return err
+			}
 			out(fmt.Sprintf("exception condition on %s", peer))
 			inputs = remove(inputs, s)
 			outputs = remove(outputs, s)
-			s.Close()
 			delete(messageQueues, s)
+			if err := s.Close(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -121,12 +142,12 @@ func SelectEchoServer(out func(string), host string, port int, ready func(int), 
 
 // SelectEchoMulticlient is select_echo_multiclient.py: two blocking
 // sockets take turns sending the three parts and reading the echo.
-func SelectEchoMulticlient(out func(string), host string, port int) error {
+func SelectEchoMulticlient(out func(string), host string, port int) (err error) {
 	messages := [][]byte{[]byte("This is the message. "), []byte("It will be sent "), []byte("in parts.")}
 	var socks []*pysock.Socket
-	defer func() {
+	defer func() { // for s in socks: s.close()
 		for _, s := range socks {
-			s.Close()
+			CloseInto(&err, s)
 		}
 	}()
 	for range 2 {
@@ -144,7 +165,10 @@ func SelectEchoMulticlient(out func(string), host string, port int) error {
 	}
 	for _, message := range messages {
 		for _, s := range socks {
-			name, _ := s.GetSockName()
+			name, err := s.GetSockName()
+			if err != nil {
+				return err
+			}
 			out(fmt.Sprintf("%s: sending %s", name, r(b(message))))
 			if _, err := s.Send(message); err != nil {
 				return err
@@ -155,11 +179,16 @@ func SelectEchoMulticlient(out func(string), host string, port int) error {
 			if err != nil {
 				return err
 			}
-			name, _ := s.GetSockName()
+			name, err := s.GetSockName()
+			if err != nil {
+				return err
+			}
 			out(fmt.Sprintf("%s: received %s", name, r(b(data))))
 			if len(data) == 0 {
 				out(fmt.Sprintf("closing socket %s", name))
-				s.Close()
+				if err := s.Close(); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pysock/pysock/examples/pymotw"
+	"github.com/pysock/pysock/internal/pymotw"
 	"github.com/pysock/pysock/pysock"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pysock/pysock/examples/pymotw"
+	"github.com/pysock/pysock/internal/pymotw"
 )
 
 func init() {

@@ -10,21 +10,21 @@ import (
 // SelectEchoSlowClient is select_echo_slow_client.py: it sleeps after
 // connecting and between the two parts, then reads the echo in 16-byte
 // chunks (showing the stream coalescing: 'message.Part two').
-func SelectEchoSlowClient(out func(string), host string, port int, firstSleep, between time.Duration) error {
+func SelectEchoSlowClient(out func(string), host string, port int, firstSleep, between time.Duration) (err error) {
 	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
 	if err != nil {
 		return err
 	}
 	out(fmt.Sprintf("connecting to %s port %d", host, port))
-	if err := sock.Connect(pysock.Tuple{host, port}); err != nil {
-		sock.Close()
+	if err = sock.Connect(pysock.Tuple{host, port}); err != nil {
+		CloseInto(&err, sock) // the socket Python leaves to the garbage collector
 		return err
 	}
 	time.Sleep(firstSleep)
 	messages := [][]byte{[]byte("Part one of the message."), []byte("Part two of the message.")}
 	defer func() {
 		out("closing socket")
-		sock.Close()
+		CloseInto(&err, sock)
 	}()
 	expected := 0
 	for _, m := range messages {
@@ -51,32 +51,40 @@ func SelectEchoSlowClient(out func(string), host string, port int, firstSleep, b
 // PollEchoServer is select_poll_echo_server.py: the echo server on
 // select.poll with poll(1000), register/modify/unregister and an fd →
 // socket map; it stops once `clients` connections have closed.
-func PollEchoServer(out func(string), host string, port int, ready func(int), clients int) error {
+func PollEchoServer(out func(string), host string, port int, ready func(int), clients int) (err error) {
 	server, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
 	if err != nil {
 		return err
 	}
-	defer server.Close()
-	server.SetBlocking(false)
+	fdToSocket := map[int]*pysock.Socket{server.Fileno(): server}
+	defer func() { // server.close(), and the connections an error left open
+		for _, s := range fdToSocket {
+			CloseInto(&err, s)
+		}
+	}()
+	if err := server.SetBlocking(false); err != nil {
+		return err
+	}
 	if err := server.Bind(pysock.Tuple{host, port}); err != nil {
 		return err
 	}
-	name, _ := server.GetSockName()
-	out(fmt.Sprintf("starting up on %s port %d", host, name.(pysock.InetAddr).Port))
-	server.Listen(5)
-	ready(name.(pysock.InetAddr).Port)
+	bound, err := boundPort(server)
+	if err != nil {
+		return err
+	}
+	out(fmt.Sprintf("starting up on %s port %d", host, bound))
+	if err := server.Listen(5); err != nil {
+		return err
+	}
+	ready(bound)
 	const timeout = 1000
 	const readOnly = pysock.POLLIN | pysock.POLLPRI | pysock.POLLHUP | pysock.POLLERR
 	const readWrite = readOnly | pysock.POLLOUT
 	poller := pysock.Poll()
-	poller.Register(server, readOnly)
-	fdToSocket := map[int]*pysock.Socket{server.Fileno(): server}
+	if err := poller.Register(server, readOnly); err != nil {
+		return err
+	}
 	messageQueues := map[*pysock.Socket][][]byte{}
-	defer func() {
-		for _, s := range fdToSocket {
-			s.Close()
-		}
-	}()
 	var clientAddress pysock.Address
 	closed := 0
 	for closed < clients {
@@ -97,9 +105,13 @@ func PollEchoServer(out func(string), host string, port int, ready func(int), cl
 					}
 					clientAddress = addr
 					out(fmt.Sprintf("  connection %s", clientAddress))
-					connection.SetBlocking(false)
-					fdToSocket[connection.Fileno()] = connection
-					poller.Register(connection, readOnly)
+					fdToSocket[connection.Fileno()] = connection // closed by the deferred loop on an error
+					if err := connection.SetBlocking(false); err != nil {
+						return err
+					}
+					if err := poller.Register(connection, readOnly); err != nil {
+						return err
+					}
 					messageQueues[connection] = nil
 					continue
 				}
@@ -108,30 +120,40 @@ func PollEchoServer(out func(string), host string, port int, ready func(int), cl
 					return err
 				}
 				if len(data) > 0 {
-					peer, _ := s.GetPeerName()
+					peer, err := s.GetPeerName()
+					if err != nil {
+						return err
+					}
 					out(fmt.Sprintf("  received %s from %s", r(b(data)), peer))
 					messageQueues[s] = append(messageQueues[s], data)
-					poller.Modify(s, readWrite)
+					if err := poller.Modify(s, readWrite); err != nil {
+						return err
+					}
 					continue
 				}
 				out(fmt.Sprintf("  closing %s", clientAddress))
-				poller.Unregister(s)
-				delete(fdToSocket, ev.Fd)
-				s.Close()
+				if err := closeRegistered(poller, fdToSocket, ev.Fd); err != nil {
+					return err
+				}
 				delete(messageQueues, s)
 				closed++
 			case flag&pysock.POLLHUP != 0:
 				out(fmt.Sprintf("  closing %s (HUP)", clientAddress))
-				poller.Unregister(s)
-				delete(fdToSocket, ev.Fd)
-				s.Close()
+				if err := closeRegistered(poller, fdToSocket, ev.Fd); err != nil {
+					return err
+				}
 				closed++
 			case flag&pysock.POLLOUT != 0:
-				peer, _ := s.GetPeerName()
+				peer, err := s.GetPeerName()
+				if err != nil {
+					return err
+				}
 				q := messageQueues[s]
 				if len(q) == 0 {
 					out(fmt.Sprintf("%s queue empty", peer))
-					poller.Modify(s, readOnly)
+					if err := poller.Modify(s, readOnly); err != nil {
+						return err
+					}
 					continue
 				}
 				messageQueues[s] = q[1:]
@@ -140,14 +162,27 @@ func PollEchoServer(out func(string), host string, port int, ready func(int), cl
 					return err
 				}
 			case flag&pysock.POLLERR != 0:
-				peer, _ := s.GetPeerName()
+				peer, err := s.GetPeerName()
+				if err != nil {
+					return err
+				}
 				out(fmt.Sprintf("  exception on %s", peer))
-				poller.Unregister(s)
-				delete(fdToSocket, ev.Fd)
-				s.Close()
+				if err := closeRegistered(poller, fdToSocket, ev.Fd); err != nil {
+					return err
+				}
 				delete(messageQueues, s)
 			}
 		}
 	}
 	return nil
+}
+
+// closeRegistered is poller.unregister(s); del fd_to_socket[fd]; s.close().
+func closeRegistered(poller *pysock.PollObject, fdToSocket map[int]*pysock.Socket, fd int) error {
+	s := fdToSocket[fd]
+	if err := poller.Unregister(s); err != nil {
+		return err
+	}
+	delete(fdToSocket, fd)
+	return s.Close()
 }

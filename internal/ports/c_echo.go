@@ -1,6 +1,6 @@
 package ports
 
-import "github.com/pysock/pysock/examples/pymotw"
+import "github.com/pysock/pysock/internal/pymotw"
 
 func init() { All["c_echo"] = CEcho }
 

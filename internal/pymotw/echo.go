@@ -8,21 +8,24 @@ import (
 
 // EchoServer is socket_echo_server.py: an iterative echo server that reads
 // in 16-byte chunks and serves `connections` clients.
-func EchoServer(out func(string), host string, port int, ready func(int), connections int) error {
+func EchoServer(out func(string), host string, port int, ready func(int), connections int) (err error) {
 	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
 	if err != nil {
 		return err
 	}
-	defer sock.Close()
+	defer CloseInto(&err, sock)
 	if err := sock.Bind(pysock.Tuple{host, port}); err != nil {
 		return err
 	}
-	name, _ := sock.GetSockName()
-	out(fmt.Sprintf("starting up on %s port %d", host, name.(pysock.InetAddr).Port))
+	bound, err := boundPort(sock)
+	if err != nil {
+		return err
+	}
+	out(fmt.Sprintf("starting up on %s port %d", host, bound))
 	if err := sock.Listen(1); err != nil {
 		return err
 	}
-	ready(name.(pysock.InetAddr).Port)
+	ready(bound)
 	for range connections {
 		out("waiting for a connection")
 		connection, clientAddress, err := sock.Accept()
@@ -38,8 +41,8 @@ func EchoServer(out func(string), host string, port int, ready func(int), connec
 
 // echoConnection is the per-connection loop the echo servers share: recv
 // 16 bytes, send them back, until an empty read; then close.
-func echoConnection(out func(string), connection *pysock.Socket, clientAddress pysock.Address) error {
-	defer connection.Close()
+func echoConnection(out func(string), connection *pysock.Socket, clientAddress pysock.Address) (err error) {
+	defer CloseInto(&err, connection) // finally: connection.close()
 	out(fmt.Sprintf("connection from %s", clientAddress))
 	for {
 		data, err := connection.Recv(16)
@@ -60,24 +63,24 @@ func echoConnection(out func(string), connection *pysock.Socket, clientAddress p
 
 // EchoClient is socket_echo_client.py: it sends Message and reads the echo
 // in 16-byte chunks.
-func EchoClient(out func(string), host string, port int) error {
+func EchoClient(out func(string), host string, port int) (err error) {
 	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_STREAM, -1)
 	if err != nil {
 		return err
 	}
 	out(fmt.Sprintf("connecting to %s port %d", host, port))
-	if err := sock.Connect(pysock.Tuple{host, port}); err != nil {
-		sock.Close()
+	if err = sock.Connect(pysock.Tuple{host, port}); err != nil {
+		CloseInto(&err, sock) // the socket Python leaves to the garbage collector
 		return err
 	}
 	return exchange(out, sock)
 }
 
 // exchange is the send-and-read-back part shared by the echo clients.
-func exchange(out func(string), sock *pysock.Socket) error {
+func exchange(out func(string), sock *pysock.Socket) (err error) {
 	defer func() {
 		out("closing socket")
-		sock.Close()
+		CloseInto(&err, sock)
 	}()
 	out(fmt.Sprintf("sending %s", r(b(Message))))
 	if err := sock.SendAll(Message); err != nil {

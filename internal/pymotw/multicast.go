@@ -11,7 +11,7 @@ import (
 // MulticastSender is socket_multicast_sender.py: one datagram to the
 // group, then acks until recvfrom times out (settimeout(timeout)), with
 // IP_MULTICAST_IF=127.0.0.1 as in the captured runs.
-func MulticastSender(out func(string), group string, port int, timeout float64) error {
+func MulticastSender(out func(string), group string, port int, timeout float64) (err error) {
 	message := []byte("very important data")
 	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_DGRAM, -1)
 	if err != nil {
@@ -19,7 +19,7 @@ func MulticastSender(out func(string), group string, port int, timeout float64) 
 	}
 	defer func() {
 		out("closing socket")
-		sock.Close()
+		CloseInto(&err, sock)
 	}()
 	if err := sock.SetTimeout(timeout); err != nil {
 		return err
@@ -56,13 +56,15 @@ func MulticastSender(out func(string), group string, port int, timeout float64) 
 // MulticastReceiver is socket_multicast_receiver.py, adapted as in the
 // captured runs: it binds the group address with SO_REUSEADDR, joins the
 // group on 127.0.0.1 and answers `datagrams` datagrams with b'ack'.
-func MulticastReceiver(out func(string), group string, port int, ready func(int), datagrams int) error {
+func MulticastReceiver(out func(string), group string, port int, ready func(int), datagrams int) (err error) {
 	sock, err := pysock.NewSocket(pysock.AF_INET, pysock.SOCK_DGRAM, -1)
 	if err != nil {
 		return err
 	}
-	defer sock.Close()
-	sock.SetSockOpt(pysock.SOL_SOCKET, pysock.SO_REUSEADDR, 1)
+	defer CloseInto(&err, sock)
+	if err := sock.SetSockOpt(pysock.SOL_SOCKET, pysock.SO_REUSEADDR, 1); err != nil {
+		return err
+	}
 	if err := sock.Bind(pysock.Tuple{group, port}); err != nil {
 		return err
 	}
@@ -70,7 +72,10 @@ func MulticastReceiver(out func(string), group string, port int, ready func(int)
 	if err != nil {
 		return err
 	}
-	iface, _ := pysock.InetAton("127.0.0.1")
+	iface, err := pysock.InetAton("127.0.0.1")
+	if err != nil {
+		return err
+	}
 	if err := sock.SetSockOpt(pysock.IPPROTO_IP, pysock.IP_ADD_MEMBERSHIP, append(g, iface...)); err != nil {
 		return err
 	}
