@@ -91,6 +91,53 @@ func ExampleDefaultSelector() {
 	// Output: read b'ping'
 }
 
+// The same loop with a typed selector: the key's file object and data keep
+// their types, so no assertion is needed at each event.
+func ExampleSelectorOf() {
+	ep, err := pysock.DefaultSelector()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sel := pysock.SelectorOf[*pysock.Socket, func(*pysock.Socket) error](ep)
+	defer sel.Close()
+	a, b, err := pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer a.Close()
+	defer b.Close()
+	onRead := func(s *pysock.Socket) error {
+		data, err := s.Recv(1024)
+		if err != nil {
+			return err
+		}
+		fmt.Println("read", pysock.Repr(pysock.Bytes(data)))
+		return nil
+	}
+	if _, err := sel.Register(a, pysock.EVENT_READ, onRead); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := b.Send([]byte("ping")); err != nil {
+		fmt.Println(err)
+		return
+	}
+	events, err := sel.Select(1.0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, ev := range events {
+		callback := ev.Key.Data
+		if err := callback(ev.Key.FileObj); err != nil {
+			fmt.Println(err)
+		}
+	}
+	// Output: read b'ping'
+}
+
 // A pysock socket handed to Go code that wants a net.Conn.
 func ExampleSocket_NetConn() {
 	a, b, _ := pysock.SocketPair(-1, -1, -1)

@@ -165,6 +165,17 @@ func anyCalls(t *testing.T, w *pysock.Socket) map[string]func(v any) error {
 			_, _, _, err2 := pysock.Select(nil, []any{w}, nil, v)
 			return errOr(err1, err2)
 		},
+		"SelectOf": func(v any) error {
+			_, _, _, err1 := pysock.SelectOf([]any{v}, []any{v}, []any{v}, v)
+			_, _, _, err2 := pysock.SelectOf(nil, []*pysock.Socket{w}, nil, v)
+			return errOr(err1, err2)
+		},
+		"TypedSelector.Select": func(v any) error {
+			return eachSel(func(s pysock.Selector) error {
+				_, err := pysock.SelectorOf[any, any](s).Select(v)
+				return err
+			})
+		},
 		"selectorMap.GetKey": func(v any) error { return eachSel(func(s pysock.Selector) error { _, err := s.GetKey(v); return err }) },
 		"SelectorMapping.Get": func(v any) error {
 			return eachSel(func(s pysock.Selector) error { _, err := s.GetMap().Get(v); return err })
@@ -268,6 +279,12 @@ func exportedAnyFuncs(t *testing.T) []string {
 					typ := fd.Recv.List[0].Type
 					if st, ok := typ.(*ast.StarExpr); ok {
 						typ = st.X
+					}
+					switch g := typ.(type) { // a generic type's receiver: T[A, B]
+					case *ast.IndexExpr:
+						typ = g.X
+					case *ast.IndexListExpr:
+						typ = g.X
 					}
 					name = typ.(*ast.Ident).Name + "." + name
 				}

@@ -55,16 +55,27 @@ func raisesErrno(t *T, err error, errno int, what string) {
 
 func eq(t *T, got, want any, what string) {
 	t.Helper()
-	if !reflect.DeepEqual(got, want) {
+	if !pyEqual(got, want) {
 		t.Errorf("%s: got %s, want %s", what, show(got), show(want))
 	}
 }
 
 func ne(t *T, got, notWant any, what string) {
 	t.Helper()
-	if reflect.DeepEqual(got, notWant) {
+	if pyEqual(got, notWant) {
 		t.Errorf("%s: got %s, want something else", what, show(got))
 	}
+}
+
+// pyEqual is assertEqual's ==: deep equality, except that two integers
+// are equal by value whatever their Go types, as an IntEnum member equals
+// its int in Python (sock.family == 2).
+func pyEqual(a, b any) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.IsValid() && vb.IsValid() && va.CanInt() && vb.CanInt() {
+		return va.Int() == vb.Int()
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 func truth(t *T, cond bool, what string) {
