@@ -1,7 +1,8 @@
 // Package cpython holds Go ports of CPython 3.11's own regression tests for
-// socket, select and selectors (Lib/test/test_socket.py, test_select.py,
-// test_selectors.py) and the ledger they produce: LEDGER.md, one line per
-// CPython test method with its status here (pass, skip, n/a, fail, todo).
+// socket, select, selectors and socketserver (Lib/test/test_socket.py,
+// test_select.py, test_selectors.py, test_socketserver.py) and the ledger
+// they produce: LEDGER.md, one line per CPython test method with its status
+// here (pass, skip, n/a, fail, todo).
 //
 // The ports are in the _test.go files; TestLedger runs them and writes or
 // checks LEDGER.md. This file only reads a ledger, for cmd/pysock-compat.
@@ -15,7 +16,7 @@ import (
 )
 
 // Modules are the CPython test modules the ledger covers, in report order.
-var Modules = []string{"test_socket", "test_select", "test_selectors"}
+var Modules = []string{"test_socket", "test_select", "test_selectors", "test_socketserver"}
 
 // Statuses are the ledger's statuses, in summary order.
 var Statuses = []string{"pass", "skip", "n/a", "fail", "todo"}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""List every test method of CPython's test_socket, test_select and
-test_selectors and run CPython's own suite on this machine, recording what
-CPython itself does with each test here.
+"""List every test method of CPython's test_socket, test_select,
+test_selectors and test_socketserver and run CPython's own suite on this
+machine, recording what CPython itself does with each test here.
 
     python3 compat_test/cpython/list_tests.py            # writes testdata/cpython_results.txt
     python3 compat_test/cpython/list_tests.py --stdout   # prints it instead
@@ -14,9 +14,13 @@ compares it with a fresh run.
 
 Resources are those of `python3 -m test` without -u (none: network, cpu
 and the like are off), so tests needing them skip as in CPython's default
-run. A test that does not finish within HANG seconds (on some machines the
-VSOCK tests wait in accept() forever) is recorded as hang and the run goes
-on in a fresh interpreter without it.
+run, with one exception (MODULE_RESOURCES): test_socketserver calls
+support.requires("network") at import, so `python3 -m test` without -u
+skips the whole module (resource_denied), although every test in it uses
+only the loopback interface and temporary AF_UNIX paths; it is listed and
+run with the network resource enabled. A test that does not finish within
+HANG seconds (on some machines the VSOCK tests wait in accept() forever) is
+recorded as hang and the run goes on in a fresh interpreter without it.
 """
 import os
 import subprocess
@@ -25,7 +29,9 @@ import threading
 import time
 import unittest
 
-MODULES = ["test_socket", "test_select", "test_selectors"]
+MODULES = ["test_socket", "test_select", "test_selectors", "test_socketserver"]
+# Resources enabled for one module only (see the docstring).
+MODULE_RESOURCES = {"test_socketserver": ["network"]}
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "testdata", "cpython_results.txt")
 HANG = 60
@@ -112,7 +118,7 @@ class Collector(unittest.TestResult):
 def child(module, exclude):
     from test import support
     support.verbose = False
-    support.use_resources = []
+    support.use_resources = list(MODULE_RESOURCES.get(module, []))
     mod = __import__("test." + module, fromlist=["*"])
     suite = unittest.defaultTestLoader.loadTestsFromModule(mod)
     out = sys.stdout

@@ -1,4 +1,0 @@
-package socketserver
-
-// ThreadCount is len(server._threads).
-func ThreadCount(m *ThreadingMixIn) int { return m.threadCount() }
