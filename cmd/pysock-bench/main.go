@@ -1,23 +1,35 @@
 // Command pysock-bench measures pysock against Go net, raw x/sys/unix and
 // CPython on the same workloads, side by side in one run, and prints the
-// figures and the ratios pysock/raw, pysock/net and pysock/CPython.
+// figures, the server's CPU per operation, and the ratios pysock/raw,
+// pysock/net and pysock/CPython.
 //
-//	go run ./cmd/pysock-bench                    # default run, under 5 minutes on 2 cores
-//	go run ./cmd/pysock-bench -c 100,1000,10000 -w2 1024
+//	go run ./cmd/pysock-bench                         # default run
+//	go run ./cmd/pysock-bench -workloads W1 -runs 5 -client raw
+//	go run ./cmd/pysock-bench -c 10000 -workloads W3 -servers pysock-socketserver,go-net
 //
-// Workloads (one common Go client, goroutine per connection, drives every
-// server; each server runs in its own process so its OS threads and
-// VmHWM can be read from /proc):
+// One load generator drives every server; -client picks its connections:
+// go-net (Go's net package), raw (blocking fds and read/write, an OS
+// thread per wait, as a C client) or pysock (blocking pysock sockets,
+// recv_into and sendall, as a ported Python client). Each server runs in
+// a process of its own, so its OS threads, VmHWM and CPU time can be read
+// from /proc. Every cell starts a fresh server for each of its -runs runs,
+// and the runs are interleaved across servers (run 1 of every server,
+// then run 2, ...), so a slow minute of the machine hits all of them.
 //
-//	W1  ping-pong 64 B over one connection: round trips/s, the best of
-//	    max(-runs, 5) runs, with their median (see bestOf)
-//	W2  bulk echo of -w2 MiB in 64 KiB chunks through one connection, both directions at once: MiB/s
-//	W3  C connections held open at once, each doing 16 pings: req/s, server OS threads when all are held, VmHWM
-//	W4  connect + accept + close with 4 client loops: connections/s
+// Workloads:
+//
+//	W1      ping-pong 64 B over one connection: round trips/s, the best run
+//	        and the median run, each with the server's CPU µs per round trip
+//	W2down  the server sends -w2 MiB with sendall of 64 KiB: MiB/s, CPU s/GiB
+//	W2up    the server receives -w2 MiB with recv_into 64 KiB: MiB/s, CPU s/GiB
+//	W3      C connections held open at once, each doing 16 pings: req/s,
+//	        server OS threads once all are open, VmHWM, CPU µs per request
+//	W4      connect + accept + close from 4 client loops: conn/s
+//
+// Server CPU is read from /proc/<pid>/task/*/schedstat (nanoseconds).
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"io"
@@ -30,145 +42,57 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/pysock/pysock/internal/oracle"
 )
 
 var (
 	serveFlag   = flag.String("serve", "", "run one server in this process (internal)")
-	serversFlag = flag.String("servers", "pysock-blocking,pysock-timeout,pysock-selectors,go-net,raw-unix,py-threads,py-threads-timeout,py-selectors", "servers to compare")
-	workFlag    = flag.String("workloads", "W1,W2,W3,W4", "workloads to run")
+	roleFlag    = flag.String("role", "echo", "with -serve: echo, down or up (internal)")
+	serversFlag = flag.String("servers", "pysock-blocking,pysock-timeout,pysock-selectors,pysock-socketserver,go-net,raw-unix,py-threads,py-threads-timeout,py-selectors,py-socketserver", "servers to compare")
+	clientFlag  = flag.String("client", "go-net", "client connections: go-net, raw or pysock")
+	workFlag    = flag.String("workloads", "W1,W2down,W2up,W3,W4", "workloads to run")
 	cFlag       = flag.String("c", "100,1000,10000", "W3 connection counts")
-	w1N         = flag.Int("w1", 10000, "W1 round trips")
-	w2MiB       = flag.Int("w2", 256, "W2 MiB echoed")
-	w3Timeout   = flag.Duration("w3timeout", 20*time.Second, "W3: give up on a server after this long")
+	w1N         = flag.Int("w1", 10000, "W1 round trips per run")
+	w2MiB       = flag.Int("w2", 256, "W2 MiB per run")
+	cellTimeout = flag.Duration("timeout", 30*time.Second, "give up on one run of a server after this long")
 	w4Dur       = flag.Duration("w4", 2*time.Second, "W4 duration")
-	runs        = flag.Int("runs", 3, "runs per cell (the median is shown; W3 starts a fresh server for each)")
+	runs        = flag.Int("runs", 3, "runs per cell, each on a fresh server (W1: at least 5)")
 )
-
-// runSorted runs fn n times and returns the runs slowest first, or the
-// first failure (a failure wins: it is reported).
-func runSorted(n int, fn func() result) ([]result, *result) {
-	var rs []result
-	for range n {
-		r := fn()
-		if r.failed != "" {
-			return nil, &r
-		}
-		rs = append(rs, r)
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].rate < rs[j].rate })
-	return rs, nil
-}
-
-// median runs fn n times and keeps the run with the median rate.
-func median(n int, fn func() result) result {
-	rs, failed := runSorted(n, fn)
-	if failed != nil {
-		return *failed
-	}
-	return rs[len(rs)/2]
-}
-
-// bestOf runs fn n times and keeps the fastest run, with the median rate
-// alongside. W1 uses it: single-connection ping-pong on this kind of
-// machine is bimodal for every server whose waits go through Go's
-// netpoller (Go net included), about 30 k or 7 k round trips/s from one
-// run to the next depending on which runtime thread is woken, while raw
-// blocking fds sit in between. The best run measures the code path; the
-// median shows the lottery.
-func bestOf(n int, fn func() result) result {
-	rs, failed := runSorted(n, fn)
-	if failed != nil {
-		return *failed
-	}
-	best := rs[len(rs)-1]
-	best.median = rs[len(rs)/2].rate
-	return best
-}
-
-func main() {
-	flag.Parse()
-	if *serveFlag != "" {
-		if err := serve(*serveFlag); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		return
-	}
-	runtime.GOMAXPROCS(runtime.NumCPU())
-	servers := strings.Split(*serversFlag, ",")
-	work := map[string]bool{}
-	for _, w := range strings.Split(*workFlag, ",") {
-		work[w] = true
-	}
-	var cs []int
-	for _, c := range strings.Split(*cFlag, ",") {
-		n, err := strconv.Atoi(c)
-		if err == nil {
-			cs = append(cs, n)
-		}
-	}
-	results := map[string]map[string]result{}
-	var rows []string
-	add := func(row, server string, r result) {
-		if results[row] == nil {
-			results[row] = map[string]result{}
-			rows = append(rows, row)
-		}
-		results[row][server] = r
-		fmt.Fprintf(os.Stderr, "%-28s %-20s %s\n", row, server, r)
-	}
-	for _, name := range servers {
-		if work["W1"] {
-			add("W1 ping-pong rt/s", name, bestOf(max(*runs, 5), func() result {
-				return withServer(name, func(port int) result { return w1(port, *w1N) })
-			}))
-		}
-		if work["W2"] {
-			add(fmt.Sprintf("W2 bulk echo %d MiB, MiB/s", *w2MiB), name, median(*runs, func() result {
-				return withServer(name, func(port int) result { return w2(port, *w2MiB) })
-			}))
-		}
-		if work["W3"] {
-			for _, c := range cs {
-				add(fmt.Sprintf("W3 C=%d req/s", c), name, median(*runs, func() result {
-					return withServerProc(name, func(port, pid int) result { return w3(port, pid, c, *w3Timeout) })
-				}))
-			}
-		}
-		if work["W4"] {
-			add("W4 connect+close conn/s", name, median(*runs, func() result {
-				return withServer(name, func(port int) result { return w4(port, *w4Dur) })
-			}))
-		}
-	}
-	printTable(rows, servers, results)
-}
 
 // result is one measurement: a rate, or a failure, plus server facts.
 type result struct {
-	rate    float64
-	failed  string
-	threads int
-	hwmKB   int
-	cpuUs   float64 // server CPU (user+system) per request, µs; 0 when not measured
-	median  float64 // bestOf: the median run's rate
+	rate     float64
+	failed   string
+	threads  int
+	hwmKB    int
+	cpuPerOp float64 // server CPU seconds per operation (W2: per GiB)
+	unit     string  // how cpuPerOp prints: "µs" per op or "s/GiB"
+	best     *result // W1: the best run, shown beside the median
 }
 
 func (r result) String() string {
 	if r.failed != "" {
 		return "FAIL " + r.failed
 	}
-	s := human(r.rate)
+	s := human(r.rate) + r.cpuString()
 	if r.threads > 0 {
-		s += fmt.Sprintf(" · %d thr · %.1f MB", r.threads, float64(r.hwmKB)/1024)
+		s += fmt.Sprintf(" · %d thr · %.0f MB", r.threads, float64(r.hwmKB)/1024)
 	}
-	if r.median > 0 {
-		s += " (median " + human(r.median) + ")"
-	}
-	if r.cpuUs > 0 {
-		s += fmt.Sprintf(" · %.1f µs", r.cpuUs)
+	if r.best != nil {
+		s += " (best " + human(r.best.rate) + r.best.cpuString() + ")"
 	}
 	return s
+}
+
+func (r result) cpuString() string {
+	switch r.unit {
+	case "µs":
+		return fmt.Sprintf(" · %.1f µs", r.cpuPerOp*1e6)
+	case "s/GiB":
+		return fmt.Sprintf(" · %.2f s/GiB", r.cpuPerOp)
+	}
+	return ""
 }
 
 func human(v float64) string {
@@ -181,27 +105,156 @@ func human(v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
-func withServer(name string, fn func(port int) result) result {
-	return withServerProc(name, func(port, _ int) result { return fn(port) })
+// cell is one row of the table: a workload run against every server.
+type cell struct {
+	row  string
+	role string
+	runs int
+	keep func(rs []result) result // summary of a server's runs, sorted slowest first
+	fn   func(client string, port, pid int) result
 }
 
-// withServerProc starts the server in its own process, runs fn, and
-// stops the server.
-func withServerProc(name string, fn func(port, pid int) result) result {
+// medianRun keeps the run with the median rate.
+func medianRun(rs []result) result { return rs[len(rs)/2] }
+
+// medianAndBest is the median run with the best run beside it. W1 on this
+// kind of machine is bimodal for every server whose waits go through Go's
+// netpoller, depending on which runtime thread the kernel wakes: the best
+// run measures the code path, the median what a user gets.
+func medianAndBest(rs []result) result {
+	m := rs[len(rs)/2]
+	best := rs[len(rs)-1]
+	m.best = &best
+	return m
+}
+
+func main() {
+	flag.Parse()
+	if *serveFlag != "" {
+		if err := serve(*serveFlag, *roleFlag); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	if _, ok := clientKinds[*clientFlag]; !ok {
+		fmt.Fprintf(os.Stderr, "unknown -client %q: go-net, raw or pysock\n", *clientFlag)
+		os.Exit(2)
+	}
+	runtime.GOMAXPROCS(runtime.NumCPU())
+	servers := strings.Split(*serversFlag, ",")
+	var rows []string
+	results := map[string]map[string]result{}
+	for _, c := range cells() {
+		rows = append(rows, c.row)
+		results[c.row] = runCell(c, servers)
+	}
+	fmt.Printf("client: %s; %d runs per cell, each on a fresh server; median run shown\n\n", *clientFlag, *runs)
+	printTable(rows, servers, results)
+}
+
+// cells lists the rows the -workloads and -c flags ask for.
+func cells() []cell {
+	var cs []cell
+	client := *clientFlag
+	for _, w := range strings.Split(*workFlag, ",") {
+		switch w {
+		case "W1":
+			cs = append(cs, cell{row: "W1 ping-pong rt/s", role: "echo", runs: max(*runs, 5), keep: medianAndBest,
+				fn: func(client string, port, pid int) result { return w1(client, port, pid, *w1N) }})
+		case "W2down", "W2up":
+			fn := w2Down
+			if w == "W2up" {
+				fn = w2Up
+			}
+			cs = append(cs, cell{row: fmt.Sprintf("%s %d MiB, MiB/s", w, *w2MiB), role: strings.ToLower(w[2:]), runs: *runs, keep: medianRun,
+				fn: func(client string, port, pid int) result { return fn(client, port, pid, *w2MiB) }})
+		case "W3":
+			for _, f := range strings.Split(*cFlag, ",") {
+				n, err := strconv.Atoi(f)
+				if err != nil {
+					continue
+				}
+				row := fmt.Sprintf("W3 C=%d req/s", n)
+				if client == "raw" {
+					row += " (go-net client)"
+				}
+				cs = append(cs, cell{row: row, role: "echo", runs: *runs, keep: medianRun,
+					fn: func(client string, port, pid int) result {
+						if client == "raw" {
+							client = "go-net"
+						}
+						return w3(client, port, pid, n)
+					}})
+			}
+		case "W4":
+			cs = append(cs, cell{row: "W4 connect+close conn/s", role: "echo", runs: *runs, keep: medianRun,
+				fn: func(client string, port, pid int) result { return w4(client, port, pid, *w4Dur) }})
+		default:
+			fmt.Fprintf(os.Stderr, "unknown workload %q\n", w)
+			os.Exit(2)
+		}
+	}
+	return cs
+}
+
+// runCell runs one cell: c.runs rounds, each round every server once on a
+// fresh server process.
+func runCell(c cell, servers []string) map[string]result {
+	all := map[string][]result{}
+	failed := map[string]result{}
+	for range c.runs {
+		for _, name := range servers {
+			if c.role != "echo" && echoOnlyServers[name] {
+				continue
+			}
+			if _, ok := failed[name]; ok {
+				continue
+			}
+			r := withServer(name, c.role, func(port, pid int) result { return c.fn(*clientFlag, port, pid) })
+			if r.failed != "" {
+				failed[name] = r
+				continue
+			}
+			all[name] = append(all[name], r)
+		}
+	}
+	out := map[string]result{}
+	for _, name := range servers {
+		if r, ok := failed[name]; ok {
+			out[name] = r
+		} else if rs := all[name]; len(rs) > 0 {
+			sort.Slice(rs, func(i, j int) bool { return rs[i].rate < rs[j].rate })
+			out[name] = c.keep(rs)
+		} else {
+			continue
+		}
+		fmt.Fprintf(os.Stderr, "%-32s %-20s %s\n", c.row, name, out[name])
+	}
+	return out
+}
+
+// withServer starts the server in its own process, runs fn, and stops the
+// server.
+func withServer(name, role string, fn func(port, pid int) result) result {
 	var cmd *exec.Cmd
 	if kind, ok := strings.CutPrefix(name, "py-"); ok {
+		py, err := oracle.Find()
+		if err != nil {
+			return result{failed: err.Error()}
+		}
 		exe, _ := os.Executable()
 		script := filepath.Join(filepath.Dir(exe), "py", "servers.py")
 		if _, err := os.Stat(script); err != nil {
 			script = filepath.Join("cmd", "pysock-bench", "py", "servers.py")
 		}
-		cmd = exec.Command("python3", script, kind)
+		cmd = exec.Command(py, script, kind, role)
 	} else {
 		exe, err := os.Executable()
 		if err != nil {
 			return result{failed: err.Error()}
 		}
-		cmd = exec.Command(exe, "-serve", name)
+		cmd = exec.Command(exe, "-serve", name, "-role", role)
 	}
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
@@ -223,7 +276,7 @@ func withServerProc(name string, fn func(port, pid int) result) result {
 			<-stopped
 		}
 	}()
-	line, err := bufio.NewReader(out).ReadString('\n')
+	line, err := readLine(out, *cellTimeout)
 	var port int
 	if _, perr := fmt.Sscanf(line, "READY %d", &port); err != nil || perr != nil {
 		return result{failed: "server did not start: " + strings.TrimSpace(line)}
@@ -231,81 +284,66 @@ func withServerProc(name string, fn func(port, pid int) result) result {
 	return fn(port, cmd.Process.Pid)
 }
 
-// procCPU is the user+system CPU time a process has used so far, from
-// /proc/<pid>/stat (clock ticks of 10 ms).
-func procCPU(pid int) time.Duration {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
+// readLine reads the server's first line, giving up after d.
+func readLine(r io.Reader, d time.Duration) (string, error) {
+	type lineErr struct {
+		s   string
+		err error
 	}
-	// The command name may hold spaces; the fields start after its ')'.
-	i := strings.LastIndexByte(string(data), ')')
-	f := strings.Fields(string(data[i+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.Atoi(f[11])
-	stime, _ := strconv.Atoi(f[12])
-	return time.Duration(utime+stime) * 10 * time.Millisecond
-}
-
-// procStatus reads Threads and VmHWM (kB) of a process.
-func procStatus(pid int) (threads, hwmKB int) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		f := strings.Fields(l)
-		if len(f) >= 2 && f[0] == "Threads:" {
-			threads, _ = strconv.Atoi(f[1])
-		}
-		if len(f) >= 2 && f[0] == "VmHWM:" {
-			hwmKB, _ = strconv.Atoi(f[1])
-		}
-	}
-	return threads, hwmKB
-}
-
-func printTable(rows, servers []string, results map[string]map[string]result) {
-	fmt.Printf("%-28s", "workload")
-	for _, s := range servers {
-		fmt.Printf(" | %-26s", s)
-	}
-	fmt.Println()
-	for _, row := range rows {
-		fmt.Printf("%-28s", row)
-		for _, s := range servers {
-			r, ok := results[row][s]
-			cell := ""
-			if ok {
-				cell = r.String()
+	ch := make(chan lineErr, 1)
+	go func() {
+		var b []byte
+		one := make([]byte, 1)
+		for {
+			n, err := r.Read(one)
+			if n == 1 && one[0] != '\n' {
+				b = append(b, one[0])
 			}
-			fmt.Printf(" | %-26s", cell)
+			if err != nil || (n == 1 && one[0] == '\n') {
+				ch <- lineErr{string(b), err}
+				return
+			}
 		}
-		fmt.Println()
+	}()
+	select {
+	case l := <-ch:
+		return l.s, l.err
+	case <-time.After(d):
+		return "", fmt.Errorf("no READY line in %v", d)
 	}
-	fmt.Println()
-	fmt.Println("ratios (pysock server / other server, same workload, this run):")
+}
+
+// printTable prints each row as a block: one line per server, then the
+// ratios of each pysock server's rate to the others' in this run.
+func printTable(rows, servers []string, results map[string]map[string]result) {
 	for _, row := range rows {
-		for _, p := range []string{"pysock-blocking", "pysock-timeout", "pysock-selectors"} {
+		fmt.Println(row)
+		for _, s := range servers {
+			if r, ok := results[row][s]; ok {
+				fmt.Printf("  %-20s %s\n", s, r)
+			}
+		}
+		for _, p := range []string{"pysock-blocking", "pysock-timeout", "pysock-selectors", "pysock-socketserver"} {
 			pr, ok := results[row][p]
 			if !ok || pr.failed != "" {
 				continue
 			}
 			var parts []string
-			for _, o := range []string{"raw-unix", "go-net", "py-threads", "py-threads-timeout", "py-selectors", "pysock-blocking"} {
+			for _, o := range []string{"raw-unix", "go-net", "py-threads", "py-threads-timeout", "py-selectors", "py-socketserver", "pysock-blocking"} {
 				or, ok := results[row][o]
 				if !ok || o == p {
 					continue
 				}
 				if or.failed != "" {
-					parts = append(parts, fmt.Sprintf("%s FAILED", o))
+					parts = append(parts, o+" FAILED")
 					continue
 				}
 				parts = append(parts, fmt.Sprintf("/%s %.2f×", o, pr.rate/or.rate))
 			}
-			fmt.Printf("  %-28s %-18s %s\n", row, p, strings.Join(parts, "  "))
+			if len(parts) > 0 {
+				fmt.Printf("  ratios of %-20s %s\n", p, strings.Join(parts, "  "))
+			}
 		}
+		fmt.Println()
 	}
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/signal"
@@ -10,29 +12,118 @@ import (
 	"syscall"
 
 	"github.com/pysock/pysock/pysock"
+	"github.com/pysock/pysock/pysock/socketserver"
 	"golang.org/x/sys/unix"
 )
 
-// The Go echo servers the bench compares. Each listens on 127.0.0.1,
-// prints "READY <port>" and echoes every connection until the process is
-// killed.
-var goServers = map[string]func(ready func(int)) error{
-	"pysock-blocking":  func(ready func(int)) error { return pysockThreaded(ready, nil) },
-	"pysock-timeout":   func(ready func(int)) error { return pysockThreaded(ready, 5.0) },
-	"pysock-selectors": pysockSelectors,
-	"go-net":           goNet,
-	"raw-unix":         rawUnix,
+// The Go servers the bench compares. Each listens on 127.0.0.1, prints
+// "READY <port>" and serves every connection in the role given by -role
+// (see serveRole) until the process is killed. The selectors and
+// socketserver servers are echo servers only.
+var goServers = map[string]func(ready func(int), role string) error{
+	"pysock-blocking":     func(ready func(int), role string) error { return pysockThreaded(ready, role, nil) },
+	"pysock-timeout":      func(ready func(int), role string) error { return pysockThreaded(ready, role, 5.0) },
+	"pysock-selectors":    echoOnly(pysockSelectors),
+	"pysock-socketserver": echoOnly(pysockSocketServer),
+	"go-net":              goNet,
+	"raw-unix":            rawUnix,
 }
+
+// echoOnlyServers serve the echo role only: W1, W3 and W4.
+var echoOnlyServers = map[string]bool{
+	"pysock-selectors": true, "pysock-socketserver": true, "py-selectors": true, "py-socketserver": true,
+}
+
+func echoOnly(fn func(ready func(int)) error) func(func(int), string) error {
+	return func(ready func(int), role string) error {
+		if role != "echo" {
+			return fmt.Errorf("this server has no role %q", role)
+		}
+		return fn(ready)
+	}
+}
+
+// serverConn is one accepted connection as a server sees it: recv_into
+// (0 at EOF) and sendall, in the server's own API.
+type serverConn interface {
+	recvInto(buf []byte) (int, error)
+	sendAll(data []byte) error
+}
+
+// serveRole runs one connection in a role:
+//
+//	echo  recv_into 64 KiB, sendall what came, until EOF (W1, W3, W4)
+//	down  read an 8-byte big-endian size, sendall that many bytes in 64 KiB
+//	      chunks, wait for EOF (W2 down)
+//	up    read an 8-byte size, recv_into that many bytes, sendall one byte,
+//	      wait for EOF (W2 up)
+func serveRole(c serverConn, role string) {
+	buf := make([]byte, 64<<10)
+	if role == "echo" {
+		for {
+			n, err := c.recvInto(buf)
+			if err != nil || n == 0 {
+				return
+			}
+			if c.sendAll(buf[:n]) != nil {
+				return
+			}
+		}
+	}
+	got := 0
+	for got < 8 {
+		n, err := c.recvInto(buf[got:])
+		if err != nil || n == 0 {
+			return
+		}
+		got += n
+	}
+	total := int64(binary.BigEndian.Uint64(buf))
+	switch role {
+	case "down":
+		for sent := int64(0); sent < total; {
+			n := min(int64(len(buf)), total-sent)
+			if c.sendAll(buf[:n]) != nil {
+				return
+			}
+			sent += n
+		}
+	case "up":
+		for recvd := int64(got - 8); recvd < total; {
+			n, err := c.recvInto(buf)
+			if err != nil || n == 0 {
+				return
+			}
+			recvd += int64(n)
+		}
+		if c.sendAll(buf[:1]) != nil {
+			return
+		}
+	}
+	for {
+		if n, err := c.recvInto(buf); err != nil || n == 0 {
+			return
+		}
+	}
+}
+
+type pysockServerConn struct{ *pysock.Socket }
+
+func (c pysockServerConn) recvInto(buf []byte) (int, error) { return c.RecvInto(buf) }
+func (c pysockServerConn) sendAll(data []byte) error        { return c.SendAll(data) }
 
 // pysockThreaded is the thread-per-connection Python server, with a
 // goroutine per connection: accept, then recv_into / sendall until EOF,
 // in blocking mode (timeout nil) or timeout mode.
-func pysockThreaded(ready func(int), timeout any) error {
+func pysockThreaded(ready func(int), role string, timeout any) error {
 	srv, err := pysock.CreateServer(pysock.Tuple{"127.0.0.1", 0}, pysock.ServerOptions{Backlog: 4096})
 	if err != nil {
 		return err
 	}
-	addr, _ := srv.GetSockName()
+	addr, err := srv.GetSockName()
+	if err != nil {
+		return err
+	}
 	ready(addr.(pysock.InetAddr).Port)
 	for {
 		conn, _, err := srv.Accept()
@@ -42,20 +133,49 @@ func pysockThreaded(ready func(int), timeout any) error {
 		go func() {
 			defer conn.Close()
 			if timeout != nil {
-				conn.SetTimeout(timeout)
-			}
-			buf := make([]byte, 64<<10)
-			for {
-				n, err := conn.RecvInto(buf)
-				if err != nil || n == 0 {
-					return
-				}
-				if conn.SendAll(buf[:n]) != nil {
+				if conn.SetTimeout(timeout) != nil {
 					return
 				}
 			}
+			serveRole(pysockServerConn{conn}, role)
 		}()
 	}
+}
+
+// echoHandler is the socketserver echo handler as Python writes it:
+//
+//	class EchoHandler(socketserver.BaseRequestHandler):
+//	    def handle(self):
+//	        while data := self.request.recv(65536):
+//	            self.request.sendall(data)
+type echoHandler struct {
+	socketserver.BaseRequestHandler
+}
+
+func (h *echoHandler) Handle() error {
+	for {
+		data, err := h.Request.Recv(65536)
+		if err != nil || len(data) == 0 {
+			return err
+		}
+		if err := h.Request.SendAll(data); err != nil {
+			return err
+		}
+	}
+}
+
+// pysockSocketServer is a ThreadingTCPServer (a goroutine per request)
+// with daemon_threads and request_queue_size 4096, serve_forever().
+func pysockSocketServer(ready func(int)) error {
+	srv := &socketserver.ThreadingTCPServer{}
+	srv.DaemonThreads = true
+	srv.RequestQueueSize = 4096
+	if err := srv.Init(srv, pysock.Tuple{"127.0.0.1", 0}, socketserver.HandlerClass[echoHandler]()); err != nil {
+		return err
+	}
+	defer srv.ServerClose()
+	ready(srv.ServerAddress.(pysock.InetAddr).Port)
+	return srv.ServeForever()
 }
 
 // pysockSelectors is the selectors echo server: one goroutine, non-blocking
@@ -141,8 +261,23 @@ func pysockSelectors(ready func(int)) error {
 
 func isEAGAIN(err error) bool { return errors.Is(err, syscall.EAGAIN) }
 
+type netServerConn struct{ net.Conn }
+
+func (c netServerConn) recvInto(buf []byte) (int, error) {
+	n, err := c.Read(buf)
+	if err == io.EOF {
+		return 0, nil
+	}
+	return n, err
+}
+
+func (c netServerConn) sendAll(data []byte) error {
+	_, err := c.Write(data)
+	return err
+}
+
 // goNet is the Go net server: a goroutine per connection.
-func goNet(ready func(int)) error {
+func goNet(ready func(int), role string) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -155,25 +290,14 @@ func goNet(ready func(int)) error {
 		}
 		go func() {
 			defer c.Close()
-			buf := make([]byte, 64<<10)
-			for {
-				n, err := c.Read(buf)
-				if n > 0 {
-					if _, err := c.Write(buf[:n]); err != nil {
-						return
-					}
-				}
-				if err != nil {
-					return
-				}
-			}
+			serveRole(netServerConn{c}, role)
 		}()
 	}
 }
 
 // rawUnix is x/sys/unix with blocking fds: every blocked call holds an
 // OS thread, as a C thread-per-connection server does.
-func rawUnix(ready func(int)) error {
+func rawUnix(ready func(int), role string) error {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return err
@@ -197,35 +321,41 @@ func rawUnix(ready func(int)) error {
 		}
 		go func() {
 			defer unix.Close(nfd)
-			buf := make([]byte, 64<<10)
-			for {
-				n, err := unix.Read(nfd, buf)
-				if err == unix.EINTR {
-					continue
-				}
-				if err != nil || n <= 0 {
-					return
-				}
-				for off := 0; off < n; {
-					m, err := unix.Write(nfd, buf[off:n])
-					if err == unix.EINTR {
-						continue
-					}
-					if err != nil {
-						return
-					}
-					off += m
-				}
-			}
+			serveRole(rawServerConn(nfd), role)
 		}()
 	}
+}
+
+type rawServerConn int
+
+func (fd rawServerConn) recvInto(buf []byte) (int, error) {
+	for {
+		n, err := unix.Read(int(fd), buf)
+		if err != unix.EINTR {
+			return max(n, 0), err
+		}
+	}
+}
+
+func (fd rawServerConn) sendAll(data []byte) error {
+	for off := 0; off < len(data); {
+		n, err := unix.Write(int(fd), data[off:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		off += n
+	}
+	return nil
 }
 
 // serve runs one server in this process (the -serve mode).
 //
 // With PYSOCK_BENCH_CPUPROFILE=file the server writes a CPU profile of
 // its whole life to file when it is stopped with SIGTERM.
-func serve(kind string) error {
+func serve(kind, role string) error {
 	fn, ok := goServers[kind]
 	if !ok {
 		return fmt.Errorf("unknown server %q", kind)
@@ -249,5 +379,5 @@ func serve(kind string) error {
 	}
 	return fn(func(port int) {
 		fmt.Fprintf(os.Stdout, "READY %d\n", port)
-	})
+	}, role)
 }

@@ -1,82 +1,105 @@
 package main
 
 import (
+	"encoding/binary"
 	"fmt"
-	"io"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-func dial(port int) (net.Conn, error) {
-	return net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 10*time.Second)
-}
+// The workloads. Each takes the client kind, the server's port and pid,
+// and returns a rate with the server's CPU per operation.
 
-// w1 is ping-pong of 64 bytes.
-func w1(port, n int) result {
-	c, err := dial(port)
+// w1 is ping-pong of 64 bytes: n round trips after 100 for warm-up (the
+// server's connection thread exists when its CPU clock is first read).
+func w1(client string, port, pid, n int) result {
+	c, err := dial(client, port)
 	if err != nil {
 		return result{failed: err.Error()}
 	}
 	defer c.Close()
+	c.Watchdog(*cellTimeout)
 	msg := make([]byte, 64)
 	buf := make([]byte, 64)
-	start := time.Now()
-	for range n {
+	var start time.Time
+	var cpu0 time.Duration
+	for i := range n + 100 {
+		if i == 100 {
+			start, cpu0 = time.Now(), procCPU(pid)
+		}
 		if _, err := c.Write(msg); err != nil {
 			return result{failed: err.Error()}
 		}
-		if _, err := io.ReadFull(c, buf); err != nil {
+		if err := readFull(c, buf); err != nil {
 			return result{failed: err.Error()}
 		}
 	}
-	return result{rate: float64(n) / time.Since(start).Seconds()}
+	elapsed, cpu := time.Since(start), procCPU(pid)-cpu0
+	return result{rate: float64(n) / elapsed.Seconds(), cpuPerOp: cpu.Seconds() / float64(n), unit: "µs"}
 }
 
-// w2 echoes mib MiB in 64 KiB chunks, writing and reading at once.
-func w2(port, mib int) result {
-	c, err := dial(port)
+// w2Down asks the server (role down) for mib MiB, which it sends with
+// sendall of 64 KiB chunks, and reads them: MiB/s and server CPU per GiB.
+func w2Down(client string, port, pid, mib int) result {
+	c, err := dial(client, port)
 	if err != nil {
 		return result{failed: err.Error()}
 	}
 	defer c.Close()
+	c.Watchdog(*cellTimeout)
 	total := int64(mib) << 20
-	chunk := make([]byte, 64<<10)
-	start := time.Now()
-	werr := make(chan error, 1)
-	go func() {
-		var sent int64
-		for sent < total {
-			n, err := c.Write(chunk[:min(int64(len(chunk)), total-sent)])
-			if err != nil {
-				werr <- err
-				return
-			}
-			sent += int64(n)
-		}
-		werr <- nil
-	}()
+	start, cpu0 := time.Now(), procCPU(pid)
+	if _, err := c.Write(binary.BigEndian.AppendUint64(nil, uint64(total))); err != nil {
+		return result{failed: err.Error()}
+	}
 	buf := make([]byte, 64<<10)
-	var got int64
-	for got < total {
+	for got := int64(0); got < total; {
 		n, err := c.Read(buf)
 		if err != nil {
-			return result{failed: err.Error()}
+			return result{failed: fmt.Sprintf("after %d bytes: %v", got, err)}
 		}
 		got += int64(n)
 	}
-	if err := <-werr; err != nil {
+	return bulkResult(mib, time.Since(start), procCPU(pid)-cpu0)
+}
+
+// w2Up sends mib MiB in 64 KiB chunks to the server (role up), which
+// receives them with recv_into and answers one byte at the end.
+func w2Up(client string, port, pid, mib int) result {
+	c, err := dial(client, port)
+	if err != nil {
 		return result{failed: err.Error()}
 	}
-	return result{rate: float64(total) / (1 << 20) / time.Since(start).Seconds()}
+	defer c.Close()
+	c.Watchdog(*cellTimeout)
+	total := int64(mib) << 20
+	start, cpu0 := time.Now(), procCPU(pid)
+	if _, err := c.Write(binary.BigEndian.AppendUint64(nil, uint64(total))); err != nil {
+		return result{failed: err.Error()}
+	}
+	chunk := make([]byte, 64<<10)
+	for sent := int64(0); sent < total; {
+		n, err := c.Write(chunk[:min(int64(len(chunk)), total-sent)])
+		if err != nil {
+			return result{failed: err.Error()}
+		}
+		sent += int64(n)
+	}
+	if err := readFull(c, chunk[:1]); err != nil {
+		return result{failed: "no answer: " + err.Error()}
+	}
+	return bulkResult(mib, time.Since(start), procCPU(pid)-cpu0)
+}
+
+func bulkResult(mib int, elapsed, cpu time.Duration) result {
+	return result{rate: float64(mib) / elapsed.Seconds(), cpuPerOp: cpu.Seconds() / (float64(mib) / 1024), unit: "s/GiB"}
 }
 
 // w3 holds c connections open at once, each doing 16 pings; the server's
 // threads and VmHWM are read once every connection has done its first ping.
-func w3(port, pid, c int, timeout time.Duration) result {
-	deadline := time.Now().Add(timeout)
-	conns := make([]net.Conn, c)
+func w3(client string, port, pid, c int) result {
+	conns := make([]benchConn, c)
 	defer func() {
 		for _, cn := range conns {
 			if cn != nil {
@@ -86,25 +109,25 @@ func w3(port, pid, c int, timeout time.Duration) result {
 	}()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 256)
-	var dialErr atomic.Value
+	var dialErr atomic.Pointer[error]
 	for i := range conns {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			cn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Until(deadline))
+			cn, err := dial(client, port)
 			if err != nil {
-				dialErr.Store(err)
+				dialErr.Store(&err)
 				return
 			}
-			cn.SetDeadline(deadline)
+			cn.Watchdog(*cellTimeout)
 			conns[i] = cn
 		}()
 	}
 	wg.Wait()
 	if err := dialErr.Load(); err != nil {
-		return result{failed: fmt.Sprintf("connect: %v", err)}
+		return result{failed: fmt.Sprintf("connect: %v", *err)}
 	}
 	var done atomic.Int64
 	firstRound := make(chan struct{})
@@ -118,21 +141,18 @@ func w3(port, pid, c int, timeout time.Duration) result {
 			msg := make([]byte, 64)
 			buf := make([]byte, 64)
 			for i := range 16 {
-				if _, err := cn.Write(msg); err != nil {
-					if i == 0 {
-						firstWG.Done()
-					}
-					return
-				}
-				if _, err := io.ReadFull(cn, buf); err != nil {
-					if i == 0 {
-						firstWG.Done()
-					}
-					return
+				_, err := cn.Write(msg)
+				if err == nil {
+					err = readFull(cn, buf)
 				}
 				if i == 0 {
 					firstWG.Done()
-					<-firstRound
+					if err == nil {
+						<-firstRound
+					}
+				}
+				if err != nil {
+					return
 				}
 			}
 			done.Add(1)
@@ -148,24 +168,24 @@ func w3(port, pid, c int, timeout time.Duration) result {
 		return result{failed: fmt.Sprintf("%d/%d conns done in %.0f s; %d thr; %d MB", done.Load(), c, elapsed.Seconds(), max(threads, threads2), max(hwm, hwm2)/1024)}
 	}
 	cpu := procCPU(pid) - cpu0
-	return result{rate: float64(16*c) / elapsed.Seconds(), threads: threads, hwmKB: hwm, cpuUs: float64(cpu.Microseconds()) / float64(16*c)}
+	return result{rate: float64(16*c) / elapsed.Seconds(), threads: threads, hwmKB: hwm, cpuPerOp: cpu.Seconds() / float64(16*c), unit: "µs"}
 }
 
 // w4 is connect + close from 4 loops for d.
-func w4(port int, d time.Duration) result {
+func w4(client string, port, pid int, d time.Duration) result {
 	var n atomic.Int64
-	stop := time.Now().Add(d)
 	var wg sync.WaitGroup
-	var failed atomic.Value
-	start := time.Now()
+	var failed atomic.Pointer[error]
+	start, cpu0 := time.Now(), procCPU(pid)
+	stop := start.Add(d)
 	for range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for time.Now().Before(stop) {
-				c, err := dial(port)
+				c, err := dial(client, port)
 				if err != nil {
-					failed.Store(err.Error())
+					failed.Store(&err)
 					return
 				}
 				c.Close()
@@ -174,8 +194,9 @@ func w4(port int, d time.Duration) result {
 		}()
 	}
 	wg.Wait()
-	if f := failed.Load(); f != nil {
-		return result{failed: f.(string)}
+	if err := failed.Load(); err != nil {
+		return result{failed: (*err).Error()}
 	}
-	return result{rate: float64(n.Load()) / time.Since(start).Seconds()}
+	elapsed, cpu := time.Since(start), procCPU(pid)-cpu0
+	return result{rate: float64(n.Load()) / elapsed.Seconds(), cpuPerOp: cpu.Seconds() / float64(n.Load()), unit: "µs"}
 }

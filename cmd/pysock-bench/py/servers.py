@@ -1,34 +1,70 @@
-"""The CPython echo servers pysock-bench compares: python3 servers.py KIND
-with KIND threads (thread per connection, blocking), threads-timeout
-(settimeout(5.0) on every connection) or selectors (one thread, epoll).
+"""The CPython servers pysock-bench compares: python3 servers.py KIND [ROLE]
+
+KIND is threads (thread per connection, blocking), threads-timeout
+(settimeout(5.0) on every connection), selectors (one thread, epoll) or
+socketserver (ThreadingTCPServer with an echo BaseRequestHandler). ROLE is
+echo (the default), down or up, as in servers.go: down reads an 8-byte
+big-endian size and sendall()s that many bytes in 64 KiB chunks; up reads
+the size, recv_into()s that many bytes and answers one byte; both then wait
+for EOF. selectors and socketserver are echo only.
 Prints "READY <port>" and serves until killed."""
 import selectors
 import socket
+import socketserver
+import struct
 import sys
 import threading
 
 
-def handle(conn, timeout):
-    if timeout is not None:
-        conn.settimeout(timeout)
+def serve_role(conn, role):
     buf = bytearray(65536)
     view = memoryview(buf)
-    try:
+    if role == "echo":
         while True:
             n = conn.recv_into(buf)
             if not n:
-                break
+                return
             conn.sendall(view[:n])
+    got = 0
+    while got < 8:
+        n = conn.recv_into(view[got:])
+        if not n:
+            return
+        got += n
+    (total,) = struct.unpack(">Q", buf[:8])
+    if role == "down":
+        sent = 0
+        while sent < total:
+            n = min(len(buf), total - sent)
+            conn.sendall(view[:n])
+            sent += n
+    elif role == "up":
+        recvd = got - 8
+        while recvd < total:
+            n = conn.recv_into(buf)
+            if not n:
+                return
+            recvd += n
+        conn.sendall(view[:1])
+    while conn.recv_into(buf):
+        pass
+
+
+def handle(conn, role, timeout):
+    if timeout is not None:
+        conn.settimeout(timeout)
+    try:
+        serve_role(conn, role)
     except OSError:
         pass
     finally:
         conn.close()
 
 
-def threads(srv, timeout):
+def threads(srv, role, timeout):
     while True:
         conn, _ = srv.accept()
-        threading.Thread(target=handle, args=(conn, timeout), daemon=True).start()
+        threading.Thread(target=handle, args=(conn, role, timeout), daemon=True).start()
 
 
 def selectors_server(srv):
@@ -74,13 +110,31 @@ def selectors_server(srv):
                 conn.close()
 
 
+class EchoHandler(socketserver.BaseRequestHandler):
+    def handle(self):
+        while data := self.request.recv(65536):
+            self.request.sendall(data)
+
+
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    request_queue_size = 4096
+
+
+kind = sys.argv[1]
+role = sys.argv[2] if len(sys.argv) > 2 else "echo"
+if role != "echo" and kind in ("selectors", "socketserver"):
+    sys.exit("%s is an echo server only" % kind)
+if kind == "socketserver":
+    with Server(("127.0.0.1", 0), EchoHandler) as server:
+        print("READY %d" % server.server_address[1], flush=True)
+        server.serve_forever()
 srv = socket.create_server(("127.0.0.1", 0), backlog=4096)
 print("READY %d" % srv.getsockname()[1], flush=True)
-kind = sys.argv[1]
 if kind == "threads":
-    threads(srv, None)
+    threads(srv, role, None)
 elif kind == "threads-timeout":
-    threads(srv, 5.0)
+    threads(srv, role, 5.0)
 elif kind == "selectors":
     selectors_server(srv)
 else:

@@ -1,0 +1,5 @@
+//go:build !race
+
+package pysock_test
+
+const raceOn = false
