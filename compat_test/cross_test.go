@@ -31,7 +31,9 @@ type crossPair struct {
 // The pairs not run across languages, and why: C4 (UDS) prints a
 // temporary path the runner does not normalise, C5 and B1/B2 are not
 // client/server pairs over one address, and B6's upstream client is racy
-// (see scenarios/b_selectors.py).
+// (see scenarios/b_selectors.py). The D programs (socketserver) are one
+// file each, server and client together; their halves run across (see
+// scenarios/_pymotw_socketserver.py).
 var crossPairs = []crossPair{
 	{"c_echo", "easy client", "echo_server", "echo_client_easy", 1,
 		func(out func(string), ready func(int)) error { return pymotw.EchoServer(out, "localhost", 0, ready, 1) },
@@ -63,6 +65,25 @@ var crossPairs = []crossPair{
 			return pymotw.SelectEchoServer(out, "localhost", 0, ready, 2, nil)
 		},
 		func(out func(string), port int) error { return pymotw.SelectEchoMulticlient(out, "localhost", port) }},
+	{"d_socketserver_echo", "", "socketserver_echo_server", "socketserver_echo_client", 1,
+		func(out func(string), ready func(int)) error {
+			return pymotw.SocketserverEchoServer(out, "localhost", 0, ready, 1)
+		},
+		func(out func(string), port int) error { return pymotw.SocketserverEchoClient(out, "localhost", port) }},
+	{"d_socketserver_echo_simple", "", "socketserver_echo_simple_server", "socketserver_echo_simple_client", 1,
+		func(out func(string), ready func(int)) error {
+			return pymotw.SocketserverEchoSimpleServer(out, "localhost", 0, ready, 1)
+		},
+		func(out func(string), port int) error {
+			return pymotw.SocketserverEchoSimpleClient(out, "localhost", port)
+		}},
+	{"d_socketserver_threaded", "", "socketserver_threaded_server", "socketserver_threaded_client", 1,
+		func(out func(string), ready func(int)) error {
+			return pymotw.SocketserverThreadedServer(out, "localhost", 0, ready, 1)
+		},
+		func(out func(string), port int) error {
+			return pymotw.SocketserverThreadedClient(out, "localhost", port)
+		}},
 }
 
 // goldenSection returns the lines of a golden that start with "label: ".
@@ -116,6 +137,8 @@ func TestCrossLanguage(t *testing.T) {
 			case port = <-ready:
 			case err := <-done:
 				t.Fatalf("pysock server: %v", err)
+			case <-time.After(30 * time.Second):
+				t.Fatal("pysock server did not start")
 			}
 			got := lines(oracle.Run(t, "scenarios", time.Minute, "_run_program.py", p.pyClient, "localhost", fmt.Sprint(port)))
 			if diff := cmp.Diff(want, got); diff != "" {
@@ -143,6 +166,11 @@ func TestCrossLanguage(t *testing.T) {
 			}
 			defer cmd.Wait()
 			defer cmd.Process.Kill()
+			// The watchdog: killing the server ends the pysock client's
+			// blocking calls (its peer is gone), so the test fails instead
+			// of hanging.
+			watchdog := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+			defer watchdog.Stop()
 			sc := bufio.NewScanner(stderr)
 			var port int
 			if !sc.Scan() || func() bool { _, err := fmt.Sscanf(sc.Text(), "READY %d", &port); return err != nil }() {

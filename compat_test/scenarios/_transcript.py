@@ -2,7 +2,8 @@
 
 A line is `label = repr(result)` or `label ! Class errno=… str=… repr=… oserror=…`.
 Nondeterminism is normalised here, never by fuzzy matching in Go: fd numbers
-become <fd>, ephemeral ports <port>, temp dirs <tmp>, and elapsed times buckets.
+become <fd>, ephemeral ports <port>, thread numbers (Thread-N) <n>, temp dirs
+<tmp>, and elapsed times buckets.
 """
 import re
 import sys
@@ -27,9 +28,11 @@ def norm(s):
     s = re.sub(r"fd=\d+", "fd=<fd>", s)
     s = re.sub(r"\b\d+ \(FD \d+\)", "<fd> (FD <fd>)", s)
     s = re.sub(r"\(FD \d+\)", "(FD <fd>)", s)
+    s = re.sub(r"\bThread-\d+", "Thread-<n>", s)
     if _norm_ports[0]:
         s = re.sub(r"\b(localhost|127\.0\.0\.1) port \d+", r"\1 port <port>", s)
         s = re.sub(r"(\(\\?'[0-9a-f:.]+\\?', )\d+", r"\1<port>", s)
+        s = re.sub(r"\b(localhost|127\.0\.0\.1):\d+", r"\1:<port>", s)
     for text, repl in _subs:
         s = s.replace(text, repl)
     return s

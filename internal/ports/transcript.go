@@ -41,15 +41,19 @@ var (
 	reFDin     = regexp.MustCompile(`\(FD \d+\)`)
 	rePortWord = regexp.MustCompile(`\b(localhost|127\.0\.0\.1) port \d+`)
 	rePort     = regexp.MustCompile(`(\(\\?'[0-9a-f:.]+\\?', )\d+`)
+	reHostPort = regexp.MustCompile(`\b(localhost|127\.0\.0\.1):\d+`)
+	reThread   = regexp.MustCompile(`\bThread-\d+`)
 )
 
 func (t *Transcript) norm(s string) string {
 	s = reFD.ReplaceAllString(s, "fd=<fd>")
 	s = reFDFD.ReplaceAllString(s, "<fd> (FD <fd>)")
 	s = reFDin.ReplaceAllString(s, "(FD <fd>)")
+	s = reThread.ReplaceAllString(s, "Thread-<n>")
 	if !t.keepPorts {
 		s = rePortWord.ReplaceAllString(s, "$1 port <port>")
 		s = rePort.ReplaceAllString(s, "${1}<port>")
+		s = reHostPort.ReplaceAllString(s, "$1:<port>")
 	}
 	for _, sub := range t.subs {
 		s = strings.ReplaceAll(s, sub[0], sub[1])

@@ -1,7 +1,7 @@
-// Package pymotw holds Go ports of the PyMOTW-3 socket, select and
-// selectors programs, written with pysock line by line after the Python
-// originals (compat_test/scenarios/_pymotw.py has the CPython versions the
-// goldens come from). Each program prints through out, takes its address
+// Package pymotw holds Go ports of the PyMOTW-3 socket, select, selectors
+// and socketserver programs, written with pysock line by line after the
+// Python originals (compat_test/scenarios/_pymotw.py and
+// _pymotw_socketserver.py have the CPython versions the goldens come from). Each program prints through out, takes its address
 // from the caller, and servers call ready(port) once they listen and stop
 // by themselves; examples/<program>/main.go runs each one.
 package pymotw

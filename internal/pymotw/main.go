@@ -13,8 +13,14 @@ import (
 // runs the program with its output on stdout, and exits 1 with the error
 // on stderr if it fails.
 func Main(run func(out func(string), host string, port, n int) error) {
+	MainPort(10000, run)
+}
+
+// MainPort is Main with another default for -port: 0 for the programs
+// that let the kernel assign a port (the socketserver chapter's).
+func MainPort(defaultPort int, run func(out func(string), host string, port, n int) error) {
 	host := flag.String("host", "localhost", "address to use")
-	port := flag.Int("port", 10000, "port to use (0: any free port)")
+	port := flag.Int("port", defaultPort, "port to use (0: any free port)")
 	n := flag.Int("n", 1, "how many clients or datagrams to serve before exiting")
 	flag.Parse()
 	if err := run(func(s string) { fmt.Println(s) }, *host, *port, *n); err != nil {
