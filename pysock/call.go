@@ -107,6 +107,33 @@ func (s *Socket) end(sd *side, st *ioState) {
 	}
 }
 
+// pollIO runs the side's operation through the poller, parking on EAGAIN.
+// A receive's spin (spin.go) yields here, between two calls of the
+// callback, rather than inside it: this frame is shallow, and the clock
+// and the scheduler need stack.
+func (sd *side) pollIO(st *ioState) error {
+	var err error
+	if st.isRead() {
+		sp := &st.h.spin
+		sp.begin()
+		for {
+			err = st.h.rc.Read(sd.fn)
+			if st.errno != errnoSpin {
+				break
+			}
+			st.errno = 0
+			if err != nil {
+				break
+			}
+			sp.turn()
+		}
+	} else {
+		err = st.h.rc.Write(sd.fn)
+	}
+	st.disarm()
+	return err
+}
+
 // run runs st's operation and returns Python's exception for its result:
 // through the poller (parking on EAGAIN) for the side's own state, in one
 // Control call for a private state, which never waits.
@@ -115,17 +142,13 @@ func (s *Socket) run(sd *side, st *ioState, o *callOpts) error {
 	var err error
 	if st != &sd.st {
 		err = h.rc.Control(func(fd uintptr) { st.do(fd) })
+	} else if o == nil {
+		// The common call, kept shallow: a goroutine parked here holds
+		// its stack, and every frame above the poller's counts towards
+		// the 2 KiB a goroutine starts with (TestParkedStackSize).
+		err = sd.pollIO(st)
 	} else {
-		err = withCtx(o, st, func() error {
-			var e error
-			if st.isRead() {
-				e = h.rc.Read(sd.fn)
-			} else {
-				e = h.rc.Write(sd.fn)
-			}
-			st.disarm()
-			return e
-		})
+		err = withCtx(o, st, func() error { return sd.pollIO(st) })
 	}
 	if st.waitAll() && st.n > 0 && (err != nil || st.errno != 0) {
 		// MSG_WAITALL cut short (a context, Close, an error): the

@@ -44,7 +44,7 @@ type side struct {
 type ioState struct {
 	armed    atomic.Bool
 	op       uint8
-	errno    uint8 // the call's errno (a syscall.Errno; Linux's are below 134), 0 if none, or errnoTimedOut
+	errno    uint8 // the call's errno (a syscall.Errno; Linux's are below 134), 0 if none, errnoTimedOut or errnoSpin
 	wait     bool  // on EAGAIN, park on the poller (blocking / timeout mode)
 	timed    bool  // a deadline applies (timeout mode, adapter deadline)
 	emu      bool  // blocking mode on a blocking kernel flag: give what the kernel's blocking call gives
@@ -92,6 +92,10 @@ func (st *ioState) sockaddr() *rawAddr { return &st.extra().sa }
 // errnoTimedOut in ioState.errno: sendall found its deadline passed
 // between chunks.
 const errnoTimedOut = 255
+
+// errnoSpin in ioState.errno: a receive found no data and its spin
+// (spin.go) wants a turn; pollIO yields and calls again.
+const errnoSpin = 254
 
 // isRead reports whether st's operation is on the read side.
 func (st *ioState) isRead() bool { return st.op <= opAccept }

@@ -27,7 +27,11 @@
 // server — holds 10 000 connections on a few OS threads. Close from
 // another goroutine wakes waiting calls with OSError(9). select.select
 // and poll.poll park the same way. docs/porting.md ("How a waiting call
-// behaves") lists the details.
+// behaves") lists the details. Before it parks, a receive may yield a few
+// times and retry, while that keeps finding data (an adaptive spin that
+// halves a loopback round trip between two pysock programs and stands
+// down when the process is busy); PYSOCK_SPIN=0 in the environment turns
+// it off. docs/performance.md has the figures.
 //
 // # Python in Go
 //

@@ -29,8 +29,11 @@ import (
 type handle struct {
 	file *os.File
 	rc   syscall.RawConn
-	fd   int         // the number Fileno reports
-	priv bool        // file holds a private duplicate of fd
+	fd   int  // the number Fileno reports
+	priv bool // file holds a private duplicate of fd
+	// spin is the read side's adaptive spin (spin.go), used under the
+	// read side's lock; it lives here, in padding, to keep ioState packed.
+	spin spinner
 	mu   sync.Mutex  // serializes flag changes
 	nb   atomic.Bool // what the kernel O_NONBLOCK flag is, as far as we set it
 	// closed is set before the File is closed, so that calls it wakes

@@ -78,6 +78,9 @@ func (st *ioState) doRead(fd uintptr) bool {
 		if e == syscall.EINTR {
 			continue
 		}
+		if e != syscall.EAGAIN && st.wait {
+			st.h.spin.found()
+		}
 		if gather {
 			if e == 0 {
 				if st.flags&unix.MSG_PEEK != 0 {
@@ -96,6 +99,10 @@ func (st *ioState) doRead(fd uintptr) bool {
 			if st.n > 0 && e != syscall.EAGAIN {
 				return true
 			}
+		}
+		if e == syscall.EAGAIN && st.wait && !gather && st.op != opAccept && st.h.spin.again() {
+			st.errno = errnoSpin // pollIO yields, then calls again
+			return true
 		}
 		if e == syscall.EAGAIN && st.wait {
 			if st.emu && !st.stream && st.op != opAccept && pollRevents(fd, unix.POLLRDHUP)&(unix.POLLRDHUP|unix.POLLHUP) != 0 {
