@@ -130,11 +130,7 @@ func medianAndBest(rs []result) result {
 
 func main() {
 	flag.Parse()
-	if *serveFlag != "" {
-		if err := serve(*serveFlag, *roleFlag); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
+	if serveIfAsked() {
 		return
 	}
 	if _, ok := clientKinds[*clientFlag]; !ok {
@@ -151,6 +147,19 @@ func main() {
 	}
 	fmt.Printf("client: %s; %d runs per cell, each on a fresh server; median run shown\n\n", *clientFlag, *runs)
 	printTable(rows, servers, results)
+}
+
+// serveIfAsked runs the server -serve names, if any, in this process (the
+// bench starts its servers as copies of itself), and reports whether it did.
+func serveIfAsked() bool {
+	if *serveFlag == "" {
+		return false
+	}
+	if err := serve(*serveFlag, *roleFlag); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	return true
 }
 
 // cells lists the rows the -workloads and -c flags ask for.

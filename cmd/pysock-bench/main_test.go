@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -12,11 +11,7 @@ import (
 // withServer starts os.Executable() with -serve, as the command does.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if *serveFlag != "" {
-		if err := serve(*serveFlag, *roleFlag); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
+	if serveIfAsked() {
 		return
 	}
 	os.Exit(m.Run())

@@ -42,31 +42,39 @@ func w1(client string, port, pid, n int) result {
 // w2Down asks the server (role down) for mib MiB, which it sends with
 // sendall of 64 KiB chunks, and reads them: MiB/s and server CPU per GiB.
 func w2Down(client string, port, pid, mib int) result {
-	c, err := dial(client, port)
-	if err != nil {
-		return result{failed: err.Error()}
-	}
-	defer c.Close()
-	c.Watchdog(*cellTimeout)
-	total := int64(mib) << 20
-	start, cpu0 := time.Now(), procCPU(pid)
-	if _, err := c.Write(binary.BigEndian.AppendUint64(nil, uint64(total))); err != nil {
-		return result{failed: err.Error()}
-	}
-	buf := make([]byte, 64<<10)
-	for got := int64(0); got < total; {
-		n, err := c.Read(buf)
-		if err != nil {
-			return result{failed: fmt.Sprintf("after %d bytes: %v", got, err)}
+	return bulk(client, port, pid, mib, func(c benchConn, total int64, buf []byte) error {
+		for got := int64(0); got < total; {
+			n, err := c.Read(buf)
+			if err != nil {
+				return fmt.Errorf("after %d bytes: %w", got, err)
+			}
+			got += int64(n)
 		}
-		got += int64(n)
-	}
-	return bulkResult(mib, time.Since(start), procCPU(pid)-cpu0)
+		return nil
+	})
 }
 
 // w2Up sends mib MiB in 64 KiB chunks to the server (role up), which
 // receives them with recv_into and answers one byte at the end.
 func w2Up(client string, port, pid, mib int) result {
+	return bulk(client, port, pid, mib, func(c benchConn, total int64, buf []byte) error {
+		for sent := int64(0); sent < total; {
+			n, err := c.Write(buf[:min(int64(len(buf)), total-sent)])
+			if err != nil {
+				return err
+			}
+			sent += int64(n)
+		}
+		if err := readFull(c, buf[:1]); err != nil {
+			return fmt.Errorf("no answer: %w", err)
+		}
+		return nil
+	})
+}
+
+// bulk connects, sends the 8-byte size of the transfer, runs move with a
+// 64 KiB buffer, and times it all.
+func bulk(client string, port, pid, mib int, move func(c benchConn, total int64, buf []byte) error) result {
 	c, err := dial(client, port)
 	if err != nil {
 		return result{failed: err.Error()}
@@ -78,16 +86,8 @@ func w2Up(client string, port, pid, mib int) result {
 	if _, err := c.Write(binary.BigEndian.AppendUint64(nil, uint64(total))); err != nil {
 		return result{failed: err.Error()}
 	}
-	chunk := make([]byte, 64<<10)
-	for sent := int64(0); sent < total; {
-		n, err := c.Write(chunk[:min(int64(len(chunk)), total-sent)])
-		if err != nil {
-			return result{failed: err.Error()}
-		}
-		sent += int64(n)
-	}
-	if err := readFull(c, chunk[:1]); err != nil {
-		return result{failed: "no answer: " + err.Error()}
+	if err := move(c, total, make([]byte, 64<<10)); err != nil {
+		return result{failed: err.Error()}
 	}
 	return bulkResult(mib, time.Since(start), procCPU(pid)-cpu0)
 }
