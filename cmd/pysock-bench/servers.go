@@ -24,6 +24,7 @@ var goServers = map[string]func(ready func(int), role string) error{
 	"pysock-blocking":     func(ready func(int), role string) error { return pysockThreaded(ready, role, nil) },
 	"pysock-timeout":      func(ready func(int), role string) error { return pysockThreaded(ready, role, 5.0) },
 	"pysock-selectors":    echoOnly(pysockSelectors),
+	"pysock-recv":         echoOnly(pysockRecv),
 	"pysock-socketserver": echoOnly(pysockSocketServer),
 	"go-net":              goNet,
 	"raw-unix":            rawUnix,
@@ -31,7 +32,7 @@ var goServers = map[string]func(ready func(int), role string) error{
 
 // echoOnlyServers serve the echo role only: W1, W3 and W4.
 var echoOnlyServers = map[string]bool{
-	"pysock-selectors": true, "pysock-socketserver": true, "py-selectors": true, "py-socketserver": true,
+	"pysock-selectors": true, "pysock-socketserver": true, "pysock-recv": true, "py-selectors": true, "py-socketserver": true,
 }
 
 func echoOnly(fn func(ready func(int)) error) func(func(int), string) error {
@@ -138,6 +139,38 @@ func pysockThreaded(ready func(int), role string, timeout any) error {
 				}
 			}
 			serveRole(pysockServerConn{conn}, role)
+		}()
+	}
+}
+
+// pysockRecv is pysock-blocking written with recv instead of recv_into,
+// a result allocated per call, as most Python servers are written:
+//
+//	while data := conn.recv(4096):
+//	    conn.sendall(data)
+func pysockRecv(ready func(int)) error {
+	srv, err := pysock.CreateServer(pysock.Tuple{"127.0.0.1", 0}, pysock.ServerOptions{Backlog: 4096})
+	if err != nil {
+		return err
+	}
+	addr, err := srv.GetSockName()
+	if err != nil {
+		return err
+	}
+	ready(addr.(pysock.InetAddr).Port)
+	for {
+		conn, _, err := srv.Accept()
+		if err != nil {
+			return err
+		}
+		go func() {
+			defer conn.Close()
+			for {
+				data, err := conn.Recv(4096)
+				if err != nil || len(data) == 0 || conn.SendAll(data) != nil {
+					return
+				}
+			}
 		}()
 	}
 }
