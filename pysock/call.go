@@ -88,6 +88,9 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 	}
 	st.h = h
 	st.wait, st.timed, st.emu, st.deadline = m.wait, m.timed, m.emu, m.deadline
+	if st.timed {
+		rdlStart() // the receive-deadline goroutine, before any callback needs it
+	}
 	st.stream = s.Type() == SOCK_STREAM
 	st.disarm() // a deadline a previous call left (it should not) never applies to this one
 	st.n, st.errno = 0, 0

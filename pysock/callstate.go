@@ -138,38 +138,45 @@ func (o *callOpts) adapterDeadline(read bool) time.Time {
 	return o.dl.get(read)
 }
 
-// arm sets the call's deadline on the poller (once per call, timed calls
-// only) just before the RawConn parks the goroutine, so that calls which
-// find data ready make no timer update. A cancelled context's past
+// arm sets the call's deadline (once per call, timed calls only) just
+// before the RawConn parks the goroutine, so that calls which find data
+// ready make no timer update. A receive's deadline goes to the heap of
+// deadline_heap.go; a send's, and a net.Conn call's, on the poller. A cancelled context's past
 // deadline is left in place.
-//
-// The cost of arming here: the runtime's timer code runs at the bottom of
-// the callback's stack, and a goroutine parked in a timeout-mode recv
-// holds a 4 KiB stack instead of 2 KiB (20 MB at 10 000 connections).
-// Arming before the call, a few frames from the caller, was measured too:
-// the timer code alone (os, internal/poll and runtime frames, about 1 KiB)
-// still overflows the 2 KiB stack, so that only added timer updates.
 func (st *ioState) arm() {
 	if !st.timed || st.armed.Load() {
 		return
 	}
 	st.dlmu.Lock()
-	defer st.dlmu.Unlock()
 	st.armed.Store(true)
 	if st.cancel {
+		st.dlmu.Unlock()
 		return
 	}
-	st.setDeadline(monoTime(st.deadline))
+	if !st.isRead() || st.adapter {
+		// A send, or a net.Conn call, whose Go deadline SetDeadline may
+		// move while it waits (applyAdapterDeadline): on the poller.
+		st.setDeadline(monoTime(st.deadline))
+		st.dlmu.Unlock()
+		return
+	}
+	st.dlmu.Unlock()
+	rdlPush(st) // outside dlmu: the lock order is rdl.mu, then dlmu
 }
 
 func (st *ioState) disarm() {
 	if !st.armed.Load() {
 		return
 	}
+	inHeap := st.isRead() && rdlRemove(st)
 	st.dlmu.Lock()
 	defer st.dlmu.Unlock()
 	st.armed.Store(false)
-	st.setDeadline(time.Time{})
+	if !inHeap || st.cancel {
+		// The deadline is on the poller: a send's, a receive's that has
+		// expired, or a cancelled context's.
+		st.setDeadline(time.Time{})
+	}
 }
 
 func (st *ioState) setDeadline(t time.Time) {

@@ -42,6 +42,9 @@ type handle struct {
 	// kernelCalls counts syscalls in progress that may sleep in the
 	// kernel (see enterKernel).
 	kernelCalls atomic.Int32
+	// rdl is the read side's position in the receive-deadline heap
+	// (deadline_heap.go), plus one; 0 when it is not there. Under rdl.mu.
+	rdl int32
 	// waiters are the calls waiting for a side's lock (see lockSlow);
 	// allocated on first contention.
 	waiters atomic.Pointer[lockWaiters]

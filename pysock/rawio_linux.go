@@ -164,7 +164,11 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 		if st.op == opRecvFrom {
 			return recvfrom(fd, b, fl, st.x)
 		}
-		return recvfrom(fd, b, fl, nil)
+		// recv and recv_into, the hot path: the syscall from this frame,
+		// one frame less under a parked goroutine's 2 KiB of stack
+		// (TestParkedStackSize).
+		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, 0, 0)
+		return n, e
 	case opRecvNew, opRecvFromNew:
 		return st.recvNew(fd, fl)
 	case opRecvMsg:

@@ -22,8 +22,9 @@ func FDs() int {
 }
 
 // permanent lists goroutines the runtime starts once and keeps (the
-// os/signal loop after signal.Notify): they are not leaks.
-var permanent = []string{"os/signal.signal_recv", "os/signal.loop"}
+// os/signal loop after signal.Notify, pysock's receive-deadline goroutine):
+// they are not leaks.
+var permanent = []string{"os/signal.signal_recv", "os/signal.loop", "pysock/pysock.rdlLoop"}
 
 // Goroutines counts the goroutines that could be leaks.
 func Goroutines() int {
