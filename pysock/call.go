@@ -111,14 +111,15 @@ func (s *Socket) end(sd *side, st *ioState) {
 }
 
 // pollIO runs the side's operation through the poller, parking on EAGAIN.
-// A receive's spin (spin.go) yields here, between two calls of the
-// callback, rather than inside it: this frame is shallow, and the clock
-// and the scheduler need stack.
+// A receive's spin (spin.go) reads the clock and the scheduler here,
+// between two calls of the callback, rather than inside it: this frame is
+// shallow, and they need stack.
 func (sd *side) pollIO(st *ioState) error {
 	var err error
 	if st.isRead() {
 		sp := &st.h.spin
 		sp.begin()
+		start := monoNow()
 		for {
 			err = st.h.rc.Read(sd.fn)
 			if st.errno != errnoSpin {
@@ -128,8 +129,9 @@ func (sd *side) pollIO(st *ioState) error {
 			if err != nil {
 				break
 			}
-			sp.turn()
+			sp.retry(start)
 		}
+		sp.done(start)
 	} else {
 		err = st.h.rc.Write(sd.fn)
 	}

@@ -26,6 +26,7 @@ import (
 var rdl struct {
 	mu    sync.Mutex
 	heap  []*ioState // ordered by deadline; st.h.rdl is the position + 1
+	next  int64      // when the heap's goroutine wakes next (monoNow time); 0: never
 	wake  chan struct{}
 	start sync.Once
 }
@@ -52,9 +53,15 @@ func rdlPush(st *ioState) {
 	rdl.heap[i] = st
 	st.h.rdl = int32(i + 1)
 	rdlUp(i)
-	first := rdl.heap[0] == st
+	// The goroutine is woken only for a deadline before the one it sleeps
+	// until: a receive that waits again and again with the same timeout
+	// pushes later and later deadlines, and wakes nobody.
+	early := rdl.next == 0 || st.deadline < rdl.next
+	if early {
+		rdl.next = st.deadline
+	}
 	rdl.mu.Unlock()
-	if first {
+	if early {
 		rdlWake()
 	}
 }
@@ -144,7 +151,9 @@ func rdlDown(i int) {
 
 // rdlLoop is the heap's goroutine: it expires the deadlines that have
 // passed and sleeps until the next one, or until a push brings an
-// earlier one.
+// earlier one. A removed entry does not wake it: it may wake for a
+// deadline nobody waits for any more, and then sleeps until the earliest
+// one left.
 func rdlLoop() {
 	t := time.NewTimer(time.Hour)
 	for {
@@ -156,8 +165,10 @@ func rdlLoop() {
 			st.expire()
 		}
 		wait := time.Duration(-1)
+		rdl.next = 0
 		if len(rdl.heap) > 0 {
 			wait = time.Duration(rdl.heap[0].deadline - now)
+			rdl.next = rdl.heap[0].deadline
 		}
 		rdl.mu.Unlock()
 		if wait >= 0 {

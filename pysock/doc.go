@@ -27,11 +27,12 @@
 // server — holds 10 000 connections on a few OS threads. Close from
 // another goroutine wakes waiting calls with OSError(9). select.select
 // and poll.poll park the same way. docs/porting.md ("How a waiting call
-// behaves") lists the details. Before it parks, a receive may yield a few
-// times and retry, while that keeps finding data (an adaptive spin that
-// halves a loopback round trip between two pysock programs and stands
-// down when the process is busy); PYSOCK_SPIN=0 in the environment turns
-// it off. docs/performance.md has the figures.
+// behaves") lists the details. Before it parks, a receive whose recent
+// waits were short may retry for up to 50 µs while another P is idle (an
+// adaptive spin that saves the wake-up of a loopback round trip, and
+// backs off when it finds nothing or other goroutines need the Ps);
+// PYSOCK_SPIN=0 in the environment turns it off. docs/performance.md has
+// the figures.
 //
 // # Python in Go
 //

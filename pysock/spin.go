@@ -1,115 +1,129 @@
 package pysock
 
 import (
+	"math"
 	"os"
-	"runtime"
-	"sync/atomic"
+	"runtime/metrics"
+	"sync"
 )
 
 // The adaptive spin of a waiting receive.
 //
 // A receive in blocking or timeout mode that finds no data parks its
-// goroutine on the runtime poller; being woken again (epoll, then a
-// runtime thread woken with futex) costs more than a loopback peer that
-// answers at once takes to answer. So before it parks, a receive may yield
-// its P (runtime.Gosched) and try again, up to spinMax times. That pays
-// where the data comes within those turns, and costs a syscall per turn
-// where it does not, so each socket keeps a score of its read side:
+// goroutine on the runtime poller. Being woken again costs more than a
+// loopback peer that answers at once takes to answer: epoll, a runtime
+// thread woken with futex, and on a virtual machine a halted virtual CPU
+// woken with an interrupt. So before it parks, a receive may retry the
+// recvfrom for up to spinWindowNs, keeping its P and its CPU. It does so
+// only where that pays and costs nobody else:
 //
-//   - data found after one or more turns: the score rises by 2 (at most
-//     spinTop);
-//   - no data after spinMax turns: the score falls by 1, and the receive
-//     parks;
-//   - at 0 the receive parks at once, and every spinProbe-th wait probes
-//     with a spin to see whether spinning pays again.
+//   - the socket is hot: its last wait was short (at most spinHotNs,
+//     parking included), or its last spin found data;
+//   - no spin failed recently: a spin that finds nothing within the window
+//     makes the next 2^k-1 waits park at once (k failures in a row, at most
+//     spinBackoffMax), so a socket whose peer answers a little too slowly
+//     spins on one wait in 64;
+//   - another P is idle and no goroutine is runnable (runtime/metrics,
+//     read when the spin starts and every spinCheckEvery retries): a spin
+//     never holds a P that other goroutines could use, and with
+//     GOMAXPROCS=1 there is no spin at all.
 //
-// Under load spinning is useless: a yield runs the other goroutines, and
-// by the time the turn comes back the data would have woken a parked
-// receive anyway. A turn that takes longer than spinBusyNs marks the whole
-// process busy for spinQuietNs, during which a receive only probes, every
-// spinProbe-th wait, and the probe parks without yielding until the quiet
-// time is over.
+// The spin does not yield with runtime.Gosched: every Gosched wakes an
+// idle P's thread (wakep), which on two CPUs took the CPU the peer needed
+// and cost 1.4 context switches per round trip.
 //
 // The figures that chose these values are in docs/performance.md.
 // PYSOCK_SPIN=0 in the environment turns spinning off.
 const (
-	spinMax     = 8
-	spinTop     = 16
-	spinProbe   = 16
-	spinBusyNs  = 20_000
-	spinQuietNs = 1_000_000
+	spinWindowNs   = 50_000
+	spinHotNs      = 200_000
+	spinBackoffMax = 6
+	spinCheckEvery = 8
 )
 
-var (
-	spinOff = os.Getenv("PYSOCK_SPIN") == "0"
-	// spinBusy is set while the process is busy: until spinBusyUntil (a
-	// monoNow time), receives spin only to probe, as at score 0.
-	spinBusy      atomic.Bool
-	spinBusyUntil atomic.Int64
-)
+var spinOff = os.Getenv("PYSOCK_SPIN") == "0"
 
 // spinner is the spin state of one socket's read side. Only the goroutine
 // that holds the read side's lock uses it. The decision to spin is taken
-// in the RawConn callback (again), the yield in pollIO (turn), which is
-// shallower: a goroutine parked after a spin still fits the 2 KiB stack it
-// started with.
+// in the RawConn callback (again); the clock and the scheduler are read in
+// pollIO (retry, done), which is shallower: a goroutine parked after a
+// spin still fits the 2 KiB stack it started with.
 type spinner struct {
-	score uint8
-	idle  uint8 // waits since the last probe, at score 0 or while busy
-	turns uint8 // yields in this call
-	park  bool  // this call parks at its next EAGAIN
+	hot    bool  // the last wait was short: spinning may pay
+	fails  uint8 // failed spins in a row
+	skip   uint8 // waits left to park at once after a failed spin
+	turns  uint8 // retries in this call
+	park   bool  // this call parks at its next EAGAIN
+	parked bool  // this call parked
 }
 
 // begin starts a call.
-func (s *spinner) begin() { s.turns, s.park = 0, false }
+func (s *spinner) begin() { s.turns, s.park, s.parked = 0, false, false }
 
-// again reports whether a receive that found no data should have a turn
-// (yield, then retry) rather than park.
+// again reports whether a receive that found no data should retry rather
+// than park. It runs in the callback, so it reads no clock.
 func (s *spinner) again() bool {
 	switch {
-	case spinOff || s.park:
-		return false
-	case s.turns >= spinMax:
-		s.lose()
-		return false
-	case s.turns == 0 && (s.score == 0 || spinBusy.Load()):
-		if s.idle++; s.idle < spinProbe {
-			return false
-		}
-		s.idle = 0
+	case spinOff || s.park || !s.hot:
+	case s.turns > 0:
+		return true
+	case s.skip > 0:
+		s.skip--
+	default:
+		return true
 	}
-	return true
+	s.parked = true
+	return false
 }
 
-// turn yields the P once, unless the process is busy; it measures the
-// turn, and a long one marks the process busy.
-func (s *spinner) turn() {
-	now := monoNow()
-	if spinBusy.Load() {
-		if now < spinBusyUntil.Load() {
-			s.park = true
-			return
-		}
-		spinBusy.Store(false)
-	}
-	runtime.Gosched()
-	s.turns++
-	if monoNow()-now > spinBusyNs {
-		spinBusyUntil.Store(monoNow() + spinQuietNs)
-		spinBusy.Store(true)
+// retry is pollIO's half of a retry, given the call's start time: the
+// next attempt either retries again or parks.
+func (s *spinner) retry(start int64) {
+	switch {
+	case s.turns%spinCheckEvery == 0 && !idleP():
+		s.park = true // other goroutines need the Ps: no failure
+	case s.turns == math.MaxUint8 || monoNow()-start > spinWindowNs:
+		s.fails = min(s.fails+1, spinBackoffMax)
+		s.skip = 1<<s.fails - 1
 		s.park = true
+	default:
+		s.turns++
 	}
 }
 
-// found records that a receive found data (or an error).
+// found records that a receive found data (or an error) in the callback.
 func (s *spinner) found() {
 	if s.turns > 0 {
-		s.score = min(s.score+2, spinTop)
+		s.fails, s.hot = 0, true
 	}
 }
 
-func (s *spinner) lose() {
-	if s.score > 0 {
-		s.score--
+// done records how long a call that parked waited.
+func (s *spinner) done(start int64) {
+	if s.parked {
+		s.hot = monoNow()-start <= spinHotNs
 	}
 }
+
+// idleP reports whether another P is idle and no goroutine waits for one.
+var idleP = func() func() bool {
+	var mu sync.Mutex
+	sample := []metrics.Sample{
+		{Name: "/sched/goroutines/running:goroutines"},
+		{Name: "/sched/goroutines/runnable:goroutines"},
+		{Name: "/sched/gomaxprocs:threads"},
+	}
+	return func() bool {
+		if !mu.TryLock() {
+			return false // another receive is checking: it may spin, not both
+		}
+		defer mu.Unlock()
+		metrics.Read(sample)
+		for _, m := range sample {
+			if m.Value.Kind() != metrics.KindUint64 {
+				return false // a runtime without these metrics: no spin
+			}
+		}
+		return sample[1].Value.Uint64() == 0 && sample[0].Value.Uint64() < sample[2].Value.Uint64()
+	}
+}()

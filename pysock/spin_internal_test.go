@@ -1,90 +1,92 @@
 package pysock
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
-// TestSpinPolicy walks the spinner through the policy spin.go states.
+// TestSpinPolicy walks the spinner through the states of spin.go's policy.
 func TestSpinPolicy(t *testing.T) {
 	if spinOff {
 		t.Skip("PYSOCK_SPIN=0")
 	}
-	spinBusy.Store(false)
+	defer func(f func() bool) { idleP = f }(idleP)
+	idle := true
+	idleP = func() bool { return idle }
+
+	// wait runs one receive that finds no data at first: again is the
+	// callback's question at each EAGAIN, retry pollIO's half of a turn.
+	// It returns the number of retries, and records a data find after
+	// findAfter retries (never if negative).
+	wait := func(s *spinner, start int64, findAfter int) int {
+		s.begin()
+		for {
+			if int(s.turns) == findAfter {
+				s.found()
+				return int(s.turns)
+			}
+			if !s.again() {
+				return int(s.turns)
+			}
+			s.retry(start)
+		}
+	}
 	var s spinner
 
-	// Score 0: parks at once, and probes every spinProbe-th wait.
-	probes := 0
-	for range 3 * spinProbe {
-		s.begin()
-		if s.again() {
-			probes++
+	// Cold: a new socket parks at once.
+	if n := wait(&s, monoNow(), -1); n != 0 || !s.parked {
+		t.Fatalf("cold: %d retries, parked %v; want 0, true", n, s.parked)
+	}
+	// A short parked wait makes it hot; a long one cold again.
+	s.done(monoNow())
+	if !s.hot {
+		t.Fatal("a short parked wait left the socket cold")
+	}
+	s.done(monoNow() - 2*spinHotNs)
+	if s.hot {
+		t.Fatal("a long parked wait left the socket hot")
+	}
+	s.hot = true
+
+	// Hot: retries until the data comes, and stays hot. (A start in the
+	// future keeps the window open however slowly the test runs.)
+	open := monoNow() + 1e12
+	if n := wait(&s, open, 3); n != 3 || s.parked || !s.hot {
+		t.Fatalf("hot: %d retries, parked %v, hot %v; want 3, false, true", n, s.parked, s.hot)
+	}
+
+	// A spin past its window parks, and the next 2^k-1 waits park at once.
+	for k := 1; k <= spinBackoffMax+1; k++ {
+		n := wait(&s, monoNow()-2*spinWindowNs, -1)
+		if n != 0 || !s.parked || s.fails != uint8(min(k, spinBackoffMax)) {
+			t.Fatalf("failure %d: %d retries, parked %v, fails %d; want 0, true, %d", k, n, s.parked, s.fails, min(k, spinBackoffMax))
 		}
-	}
-	if probes != 3 {
-		t.Fatalf("score 0: %d probes in %d waits, want 3", probes, 3*spinProbe)
-	}
-
-	// Data found after a turn raises the score; the next waits spin.
-	s.begin()
-	s.turns = 1
-	s.found()
-	if s.score != 2 {
-		t.Fatalf("score after a find = %d, want 2", s.score)
-	}
-	s.begin()
-	if !s.again() {
-		t.Fatal("score 2: the wait does not spin")
-	}
-	// A find without a turn (data ready at once) changes nothing.
-	s.found()
-	if s.score != 2 {
-		t.Fatalf("score after a find without a turn = %d, want 2", s.score)
-	}
-
-	// spinMax turns without data: the score falls by one, the wait parks.
-	s.turns = spinMax
-	if s.again() {
-		t.Fatal("spun past spinMax")
-	}
-	if s.score != 1 {
-		t.Fatalf("score after giving up = %d, want 1", s.score)
-	}
-	for range 20 {
-		s.begin()
-		s.turns = 1
-		s.found()
-	}
-	if s.score != spinTop {
-		t.Fatalf("score = %d, want the cap %d", s.score, spinTop)
-	}
-
-	// Busy: even a top score only probes, and the probe parks without
-	// yielding while the quiet time lasts.
-	spinBusy.Store(true)
-	spinBusyUntil.Store(monoNow() + 60e9)
-	defer spinBusy.Store(false)
-	probes = 0
-	for range 2 * spinProbe {
-		s.begin()
-		if s.again() {
-			probes++
-			s.turn()
-			if !s.park || s.turns != 0 {
-				t.Fatalf("busy probe: park %v after %d turns, want a park without a turn", s.park, s.turns)
-			}
-			if s.again() {
-				t.Fatal("busy: a parked wait spins")
+		want := 1<<min(k, spinBackoffMax) - 1
+		for i := range want {
+			if n := wait(&s, open, -1); n != 0 || !s.parked {
+				t.Fatalf("failure %d, wait %d of %d after it: %d retries, want 0", k, i+1, want, n)
 			}
 		}
 	}
-	if probes != 2 {
-		t.Fatalf("busy: %d probes in %d waits, want 2", probes, 2*spinProbe)
+	// After the backoff the socket spins again, and a find resets it.
+	if n := wait(&s, open, 2); n != 2 || s.fails != 0 {
+		t.Fatalf("after the backoff: %d retries, fails %d; want 2, 0", n, s.fails)
 	}
-	// Once the quiet time is over, the probe clears the busy mark and spins.
-	spinBusyUntil.Store(monoNow())
-	for !s.again() {
-		s.begin()
+
+	// No idle P: the spin stops at once and fails nothing.
+	idle = false
+	if n := wait(&s, open, -1); n != 0 || !s.parked || s.fails != 0 {
+		t.Fatalf("busy: %d retries, parked %v, fails %d; want 0, true, 0", n, s.parked, s.fails)
 	}
-	s.turn()
-	if s.turns == 0 && !spinBusy.Load() {
-		t.Fatal("after the quiet time: no turn taken")
+	idle = true
+
+	// The retries are bounded even if the clock stands still.
+	if n := wait(&s, open, -1); n != math.MaxUint8 || s.fails != 1 {
+		t.Fatalf("frozen clock: %d retries, fails %d; want %d, 1", n, s.fails, math.MaxUint8)
 	}
+}
+
+// TestIdleP checks the scheduler reading the spin relies on.
+func TestIdleP(t *testing.T) {
+	_ = idleP() // whatever it says, it must not panic or block
 }
