@@ -58,6 +58,7 @@ var (
 	cellTimeout = flag.Duration("timeout", 30*time.Second, "give up on one run of a server after this long")
 	w4Dur       = flag.Duration("w4", 2*time.Second, "W4 duration")
 	runs        = flag.Int("runs", 3, "runs per cell, each on a fresh server (W1: at least 5)")
+	maxSteal    = flag.Float64("maxsteal", 0.10, "run again, up to twice, a run during which the host took more than this share of the machine's CPU time (steal); 1 keeps every run")
 )
 
 // result is one measurement: a rate, or a failure, plus server facts.
@@ -69,6 +70,7 @@ type result struct {
 	cpuPerOp float64 // server CPU seconds per operation (W2: per GiB)
 	unit     string  // how cpuPerOp prints: "µs" per op or "s/GiB"
 	best     *result // W1: the best run, shown beside the median
+	steal    float64 // share of the machine's CPU time the host took during the run
 }
 
 func (r result) String() string {
@@ -81,6 +83,9 @@ func (r result) String() string {
 	}
 	if r.best != nil {
 		s += " (best " + human(r.best.rate) + r.best.cpuString() + ")"
+	}
+	if r.steal >= 0.005 {
+		s += fmt.Sprintf(" · steal %.0f%%", r.steal*100)
 	}
 	return s
 }
@@ -220,7 +225,9 @@ func runCell(c cell, servers []string) map[string]result {
 			if _, ok := failed[name]; ok {
 				continue
 			}
-			r := withServer(name, c.role, func(port, pid int) result { return c.fn(*clientFlag, port, pid) })
+			r := quietRun(func() result {
+				return withServer(name, c.role, func(port, pid int) result { return c.fn(*clientFlag, port, pid) })
+			})
 			if r.failed != "" {
 				failed[name] = r
 				continue
