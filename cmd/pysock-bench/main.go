@@ -49,7 +49,7 @@ import (
 var (
 	serveFlag   = flag.String("serve", "", "run one server in this process (internal)")
 	roleFlag    = flag.String("role", "echo", "with -serve: echo, down or up (internal)")
-	serversFlag = flag.String("servers", "pysock-blocking,pysock-timeout,pysock-selectors,pysock-socketserver,go-net,raw-unix,py-threads,py-threads-timeout,py-selectors,py-socketserver", "servers to compare (also: pysock-recv, pysock-blocking with recv(4096) instead of recv_into)")
+	serversFlag = flag.String("servers", "pysock-blocking,pysock-timeout,pysock-selectors,pysock-socketserver,go-net,raw-unix,py-threads,py-threads-timeout,py-selectors,py-socketserver", "servers to compare (also: pysock-recv, pysock-blocking with recv(4096) instead of recv_into; pysock-nodelay, pysock-blocking with TCP_NODELAY as Go net sets it)")
 	clientFlag  = flag.String("client", "go-net", "client connections: go-net, raw or pysock")
 	workFlag    = flag.String("workloads", "W1,W2down,W2up,W3,W4", "workloads to run")
 	cFlag       = flag.String("c", "100,1000,10000", "W3 connection counts")
@@ -339,7 +339,7 @@ func printTable(rows, servers []string, results map[string]map[string]result) {
 				fmt.Printf("  %-20s %s\n", s, r)
 			}
 		}
-		for _, p := range []string{"pysock-blocking", "pysock-timeout", "pysock-recv", "pysock-selectors", "pysock-socketserver"} {
+		for _, p := range []string{"pysock-blocking", "pysock-timeout", "pysock-nodelay", "pysock-recv", "pysock-selectors", "pysock-socketserver"} {
 			pr, ok := results[row][p]
 			if !ok || pr.failed != "" {
 				continue

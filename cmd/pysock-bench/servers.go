@@ -21,8 +21,9 @@ import (
 // (see serveRole) until the process is killed. The selectors and
 // socketserver servers are echo servers only.
 var goServers = map[string]func(ready func(int), role string) error{
-	"pysock-blocking":     func(ready func(int), role string) error { return pysockThreaded(ready, role, nil) },
-	"pysock-timeout":      func(ready func(int), role string) error { return pysockThreaded(ready, role, 5.0) },
+	"pysock-blocking":     func(ready func(int), role string) error { return pysockThreaded(ready, role, nil, false) },
+	"pysock-timeout":      func(ready func(int), role string) error { return pysockThreaded(ready, role, 5.0, false) },
+	"pysock-nodelay":      func(ready func(int), role string) error { return pysockThreaded(ready, role, nil, true) },
 	"pysock-selectors":    echoOnly(pysockSelectors),
 	"pysock-recv":         echoOnly(pysockRecv),
 	"pysock-socketserver": echoOnly(pysockSocketServer),
@@ -115,8 +116,10 @@ func (c pysockServerConn) sendAll(data []byte) error        { return c.SendAll(d
 
 // pysockThreaded is the thread-per-connection Python server, with a
 // goroutine per connection: accept, then recv_into / sendall until EOF,
-// in blocking mode (timeout nil) or timeout mode.
-func pysockThreaded(ready func(int), role string, timeout any) error {
+// in blocking mode (timeout nil) or timeout mode. With nodelay it sets
+// TCP_NODELAY on each connection, as Go net does by default and a Python
+// server does with setsockopt(IPPROTO_TCP, TCP_NODELAY, 1).
+func pysockThreaded(ready func(int), role string, timeout any, nodelay bool) error {
 	srv, err := pysock.CreateServer(pysock.Tuple{"127.0.0.1", 0}, pysock.ServerOptions{Backlog: 4096})
 	if err != nil {
 		return err
@@ -135,6 +138,11 @@ func pysockThreaded(ready func(int), role string, timeout any) error {
 			defer conn.Close()
 			if timeout != nil {
 				if conn.SetTimeout(timeout) != nil {
+					return
+				}
+			}
+			if nodelay {
+				if conn.SetSockOpt(pysock.IPPROTO_TCP, pysock.TCP_NODELAY, 1) != nil {
 					return
 				}
 			}
