@@ -89,7 +89,7 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 	st.h = h
 	st.wait, st.timed, st.emu, st.deadline = m.wait, m.timed, m.emu, m.deadline
 	if st.timed {
-		rdlStart() // the receive-deadline goroutine, before any callback needs it
+		rdlStart(st) // the receive-deadline goroutine, before any callback needs it
 	}
 	st.stream = s.Type() == SOCK_STREAM
 	st.disarm() // a deadline a previous call left (it should not) never applies to this one
@@ -143,18 +143,38 @@ func (sd *side) pollIO(st *ioState) error {
 // through the poller (parking on EAGAIN) for the side's own state, in one
 // Control call for a private state, which never waits.
 func (s *Socket) run(sd *side, st *ioState, o *callOpts) error {
-	h := st.h
 	var err error
-	if st != &sd.st {
-		err = h.rc.Control(func(fd uintptr) { st.do(fd) })
-	} else if o == nil {
+	if st == &sd.st && o == nil {
 		// The common call, kept shallow: a goroutine parked here holds
-		// its stack, and every frame above the poller's counts towards
-		// the 2 KiB a goroutine starts with (TestParkedStackSize).
+		// its stack, and every byte of this frame and the ones above the
+		// poller's counts towards the 2 KiB a goroutine starts with
+		// (TestParkedStackSize). So the other cases, and the result, are
+		// calls of their own.
 		err = sd.pollIO(st)
 	} else {
-		err = withCtx(o, st, func() error { return sd.pollIO(st) })
+		err = sd.runOther(st, o)
 	}
+	return st.result(o, err)
+}
+
+// runOther runs a call that does not wait (st is not the side's state: a
+// non-blocking call made while another waits) or one with a context or a
+// net.Conn deadline.
+//
+//go:noinline
+func (sd *side) runOther(st *ioState, o *callOpts) error {
+	if st != &sd.st {
+		return st.h.rc.Control(func(fd uintptr) { st.do(fd) })
+	}
+	return withCtx(o, st, func() error { return sd.pollIO(st) })
+}
+
+// result is Python's exception for a call's outcome: err from the poller,
+// st.errno from the syscall.
+//
+//go:noinline
+func (st *ioState) result(o *callOpts, err error) error {
+	h := st.h
 	if st.waitAll() && st.n > 0 && (err != nil || st.errno != 0) {
 		// MSG_WAITALL cut short (a context, Close, an error): the
 		// kernel's blocking call returns the part it has.

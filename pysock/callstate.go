@@ -161,7 +161,7 @@ func (st *ioState) arm() {
 		return
 	}
 	st.dlmu.Unlock()
-	rdlPush(st) // outside dlmu: the lock order is rdl.mu, then dlmu
+	rdlPush(st) // outside dlmu: the lock order is the heap's mu, then dlmu
 }
 
 func (st *ioState) disarm() {

@@ -43,7 +43,8 @@ type handle struct {
 	// kernel (see enterKernel).
 	kernelCalls atomic.Int32
 	// rdl is the read side's position in the receive-deadline heap
-	// (deadline_heap.go), plus one; 0 when it is not there. Under rdl.mu.
+	// (deadline_heap.go), plus one; 0 when it is not there. Under the
+	// heap's mu.
 	rdl int32
 	// waiters are the calls waiting for a side's lock (see lockSlow);
 	// allocated on first contention.

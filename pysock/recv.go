@@ -243,17 +243,30 @@ func (s *Socket) recvIntoBuf(op uint8, buf []byte, flags int, o *callOpts) (int,
 	if err != nil {
 		return 0, nil, err
 	}
-	defer s.end(sd, st)
+	// end is called on each path rather than deferred: a deferred call
+	// keeps its record in this frame, which is on the stack of a parked
+	// goroutine, and 48 bytes here are a frame and a half of a caller's
+	// (TestParkedStackSize). run does not panic.
 	st.op, st.buf, st.flags = op, buf, int32(flags)
-	var sa *rawAddr
 	if op == opRecvFrom {
-		sa = st.sockaddr()
+		st.sockaddr() // the buffer recvfrom fills
 	}
 	if err := s.run(sd, st, o); err != nil {
+		s.end(sd, st)
 		return 0, nil, err
 	}
-	if sa == nil {
-		return st.n, nil, nil
+	n, addr := st.n, st.fromAddr()
+	s.end(sd, st)
+	return n, addr, nil
+}
+
+// fromAddr is the address a recvfrom filled in, nil for the other calls.
+//
+//go:noinline
+func (st *ioState) fromAddr() Address {
+	if st.op != opRecvFrom {
+		return nil
 	}
-	return st.n, decodeAddr(&sa.sa, sa.len), nil
+	sa := st.sockaddr()
+	return decodeAddr(&sa.sa, sa.len)
 }

@@ -22,9 +22,10 @@ func FDs() int {
 }
 
 // permanent lists goroutines the runtime starts once and keeps (the
-// os/signal loop after signal.Notify, pysock's receive-deadline goroutine):
+// os/signal loop after signal.Notify, the goroutines of pysock's
+// receive-deadline heaps):
 // they are not leaks.
-var permanent = []string{"os/signal.signal_recv", "os/signal.loop", "pysock/pysock.rdlLoop"}
+var permanent = []string{"os/signal.signal_recv", "os/signal.loop", "pysock/pysock.(*rdlHeap).loop"}
 
 // Goroutines counts the goroutines that could be leaks.
 func Goroutines() int {
