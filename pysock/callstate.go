@@ -94,7 +94,8 @@ func (st *ioState) sockaddr() *rawAddr { return &st.extra().sa }
 const errnoTimedOut = 255
 
 // errnoSpin in ioState.errno: a receive found no data and its spin
-// (spin.go) wants a turn; pollIO yields and calls again.
+// (spin.go) wants a retry; pollIO checks the clock and the scheduler
+// and calls again.
 const errnoSpin = 254
 
 // isRead reports whether st's operation is on the read side.

@@ -101,7 +101,7 @@ func (st *ioState) doRead(fd uintptr) bool {
 			}
 		}
 		if e == syscall.EAGAIN && st.wait && !gather && st.op != opAccept && st.h.spin.again() {
-			st.errno = errnoSpin // pollIO yields, then calls again
+			st.errno = errnoSpin // pollIO decides whether to retry, then calls again
 			return true
 		}
 		if e == syscall.EAGAIN && st.wait {
