@@ -119,7 +119,10 @@ func (sd *side) pollIO(st *ioState) error {
 	if st.isRead() {
 		sp := &st.h.spin
 		sp.begin()
-		start := monoNow()
+		var start int64 // only a call that may wait spins or parks
+		if st.wait {
+			start = monoNow()
+		}
 		for {
 			err = st.h.rc.Read(sd.fn)
 			if st.errno != errnoSpin {

@@ -243,7 +243,7 @@ func (st *ioState) expire() {
 // spinLock is a heap's lock. It is held for a heap operation, a few
 // hundred nanoseconds, and taken at the bottom of a receive's call chain,
 // where a call that needs more stack doubles the goroutine's for as long
-// as it lives. So lock makes no call while it spins: 1000 receives
+// as it lives. So Lock makes no call while it spins: 1000 receives
 // waiting and waking at once, 16 times, parked at 2.1 KiB each with it,
 // at 2.7 to 3.8 KiB with a sync.Mutex. Only a lock still taken after
 // spinLockSpins tries (its holder was preempted) yields, in lockSlow.
