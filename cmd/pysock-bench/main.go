@@ -24,7 +24,8 @@
 //	W2up    the server receives -w2 MiB with recv_into 64 KiB: MiB/s, CPU s/GiB
 //	W3      C connections held open at once, each doing 16 pings: req/s,
 //	        server OS threads once all are open, VmHWM, CPU µs per request
-//	W4      connect + accept + close from 4 client loops: conn/s
+//	W4      connect + accept + close from 4 client loops, each waiting
+//	        for the server's close before the next connect: conn/s
 //
 // Server CPU is read from /proc/<pid>/task/*/schedstat (nanoseconds).
 package main
