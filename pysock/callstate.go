@@ -145,9 +145,16 @@ func (o *callOpts) adapterDeadline(read bool) time.Time {
 // deadline_heap.go; a send's, and a net.Conn call's, on the poller. A cancelled context's past
 // deadline is left in place.
 func (st *ioState) arm() {
-	if !st.timed || st.armed.Load() {
-		return
+	if st.timed && !st.armed.Load() {
+		st.armNow()
 	}
+}
+
+// armNow is arm's work, a call of its own so that arm inlines: a
+// blocking-mode receive about to park calls nothing here.
+//
+//go:noinline
+func (st *ioState) armNow() {
 	st.dlmu.Lock()
 	st.armed.Store(true)
 	if st.cancel {

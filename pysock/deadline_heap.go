@@ -66,7 +66,10 @@ func rdlStart(st *ioState) {
 // goroutine grows the slice, on its own stack, when it is half full (an
 // allocation under the lock also holds it long enough for the pushes
 // behind to give up spinning). Only a push that finds the slice full
-// grows it itself, and waking the goroutine is a call of its own.
+// grows it itself, and waking the goroutine is a call of its own. It is
+// nosplit, as readOnce is (see there), and so is up.
+//
+//go:nosplit
 func rdlPush(st *ioState) {
 	q := rdlOf(st)
 	q.mu.Lock()
@@ -169,6 +172,10 @@ func (q *rdlHeap) swap(i, j int) {
 	h[j].h.rdl = int32(j + 1)
 }
 
+// up moves entry i towards the root until the heap is ordered; nosplit,
+// as rdlPush is.
+//
+//go:nosplit
 func (q *rdlHeap) up(i int) {
 	for i > 0 {
 		p := (i - 1) / 2

@@ -18,7 +18,7 @@ func (s *Socket) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, _, err := s.recvIntoBuf(opRecv, p, 0, nil)
+	n, _, err := s.recvIntoBuf(opRecv, p, nil, nil)
 	if err == nil && n == 0 {
 		return 0, io.EOF
 	}
@@ -70,7 +70,7 @@ func (s *Socket) WriteTo(w io.Writer) (int64, error) {
 	buf := make([]byte, 64<<10)
 	var total int64
 	for {
-		n, _, err := s.recvIntoBuf(opRecv, buf, 0, nil)
+		n, _, err := s.recvIntoBuf(opRecv, buf, nil, nil)
 		if err != nil {
 			return total, err
 		}
@@ -181,7 +181,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, _, err := c.s.recvIntoBuf(opRecv, p, 0, c.dl.opts())
+	n, _, err := c.s.recvIntoBuf(opRecv, p, nil, c.dl.opts())
 	if err == nil && n == 0 {
 		return 0, io.EOF
 	}
@@ -311,7 +311,7 @@ func (s *Socket) NetPacketConn() *PacketConn { return &PacketConn{s: s} }
 
 // ReadFrom implements net.PacketConn.
 func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
-	n, a, err := c.s.recvIntoBuf(opRecvFrom, p, 0, c.dl.opts())
+	n, a, err := c.s.recvIntoBuf(opRecvFrom, p, nil, c.dl.opts())
 	if err != nil {
 		return 0, nil, &net.OpError{Op: "read", Net: netName(c.s), Source: c.LocalAddr(), Err: err}
 	}

@@ -183,57 +183,43 @@ func (s *Socket) recvNew(op uint8, bufsize, flags int, o *callOpts) ([]byte, Add
 // allocates nothing. With MSG_TRUNC on a datagram socket the count is the
 // datagram's full length and can exceed len(buf), as in CPython.
 func (s *Socket) RecvInto(buf []byte, args ...any) (int, error) {
-	return s.recvInto(nil, buf, args)
+	n, _, err := s.recvIntoBuf(opRecv, buf, args, nil)
+	return n, err
 }
 
 // RecvIntoContext is RecvInto that ctx can cancel.
 func (s *Socket) RecvIntoContext(ctx context.Context, buf []byte, args ...any) (int, error) {
-	return s.recvInto(&callOpts{ctx: ctx}, buf, args)
-}
-
-func (s *Socket) recvInto(o *callOpts, buf []byte, args []any) (int, error) {
-	var a [2]int
-	ints, err := nFlagArgs(args, &a)
-	if err != nil {
-		return 0, err
-	}
-	b, fl, err := intoArgs("recv_into", buf, ints)
-	if err != nil {
-		return 0, err
-	}
-	if len(b) == 0 {
-		return 0, nil // CPython returns at once, even when closed
-	}
-	n, _, err := s.recvIntoBuf(opRecv, b, fl, o)
+	n, _, err := s.recvIntoBuf(opRecv, buf, args, &callOpts{ctx: ctx})
 	return n, err
 }
 
 // RecvFromInto is socket.recvfrom_into(buffer[, nbytes[, flags]]) →
 // (nbytes, address).
 func (s *Socket) RecvFromInto(buf []byte, args ...any) (int, Address, error) {
-	return s.recvFromInto(nil, buf, args)
+	return s.recvIntoBuf(opRecvFrom, buf, args, nil)
 }
 
 // RecvFromIntoContext is RecvFromInto that ctx can cancel.
 func (s *Socket) RecvFromIntoContext(ctx context.Context, buf []byte, args ...any) (int, Address, error) {
-	return s.recvFromInto(&callOpts{ctx: ctx}, buf, args)
+	return s.recvIntoBuf(opRecvFrom, buf, args, &callOpts{ctx: ctx})
 }
 
-func (s *Socket) recvFromInto(o *callOpts, buf []byte, args []any) (int, Address, error) {
-	var a [2]int
-	ints, err := nFlagArgs(args, &a)
-	if err != nil {
-		return 0, nil, err
+// recvIntoBuf is recv_into (op opRecv) and recvfrom_into (opRecvFrom):
+// it converts the optional (nbytes, flags) arguments, then receives into
+// buf; n is never negative. RecvInto calls it directly (RecvInto inlines),
+// so that a goroutine parked in it has one frame of pysock's fewer
+// (TestParkedStackSize).
+func (s *Socket) recvIntoBuf(op uint8, buf []byte, args []any, o *callOpts) (int, Address, error) {
+	flags := 0
+	if len(args) > 0 {
+		var err error
+		if buf, flags, err = intoArgsOf(op, buf, args); err != nil {
+			return 0, nil, err
+		}
 	}
-	b, fl, err := intoArgs("recvfrom_into", buf, ints)
-	if err != nil {
-		return 0, nil, err
+	if op == opRecv && len(buf) == 0 {
+		return 0, nil, nil // CPython's recv_into returns at once, even when closed
 	}
-	return s.recvIntoBuf(opRecvFrom, b, fl, o)
-}
-
-// recvIntoBuf runs recv / recvfrom into buf; n is never negative.
-func (s *Socket) recvIntoBuf(op uint8, buf []byte, flags int, o *callOpts) (int, Address, error) {
 	h, err := s.handle()
 	if err != nil {
 		return 0, nil, err
@@ -258,6 +244,23 @@ func (s *Socket) recvIntoBuf(op uint8, buf []byte, flags int, o *callOpts) (int,
 	n, addr := st.n, st.fromAddr()
 	s.end(sd, st)
 	return n, addr, nil
+}
+
+// intoArgsOf converts recv_into's or recvfrom_into's optional arguments
+// and returns the part of buf to receive into, and the flags.
+//
+//go:noinline
+func intoArgsOf(op uint8, buf []byte, args []any) ([]byte, int, error) {
+	caller := "recv_into"
+	if op == opRecvFrom {
+		caller = "recvfrom_into"
+	}
+	var a [2]int
+	ints, err := nFlagArgs(args, &a)
+	if err != nil {
+		return nil, 0, err
+	}
+	return intoArgs(caller, buf, ints)
 }
 
 // fromAddr is the address a recvfrom filled in, nil for the other calls.
