@@ -217,12 +217,27 @@ func (st *ioState) applyAdapterDeadline(t time.Time) {
 	st.setDeadline(t)
 }
 
+// adapterMode sets a waiting adapter call's deadline to the Conn's Go
+// deadline t (none if zero), as modeOf does.
+func (st *ioState) adapterMode(t time.Time) {
+	st.timed, st.deadline = !t.IsZero(), 0
+	if st.timed {
+		st.deadline = int64(t.Sub(monoBase))
+	}
+}
+
 // withCtx runs op (a read or write on st) so that cancelling o.ctx wakes
 // it; the context's error replaces op's failure if the context fired.
 func withCtx(o *callOpts, st *ioState, op func() error) error {
 	if o != nil && o.adapter {
 		st.dlmu.Lock()
 		st.adapter = true
+		// begin read the Conn's deadline before this flag was set: a
+		// SetDeadline in between found no adapter call to apply to. Read
+		// it again; from here on applyAdapterDeadline applies any other.
+		if st.wait {
+			st.adapterMode(o.adapterDeadline(st.isRead()))
+		}
 		st.dlmu.Unlock()
 		defer func() {
 			// A SetDeadline that landed after op's disarm has set the

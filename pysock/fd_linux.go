@@ -254,6 +254,7 @@ var detached struct {
 type detachedFD struct {
 	h        *handle
 	dev, ino uint64
+	s        *Socket // the socket it was detached from: see takeDetached
 }
 
 func fdID(fd int) (dev, ino uint64) {
@@ -264,20 +265,25 @@ func fdID(fd int) (dev, ino uint64) {
 	return uint64(st.Dev), st.Ino // Dev is 32 bits on some architectures
 }
 
-func rememberDetached(h *handle) {
+func rememberDetached(h *handle, s *Socket) {
 	dev, ino := fdID(h.fd)
 	detached.Lock()
 	defer detached.Unlock()
 	if detached.m == nil {
 		detached.m = make(map[int][]detachedFD)
 	}
-	detached.m[h.fd] = append(detached.m[h.fd], detachedFD{h: h, dev: dev, ino: ino})
+	detached.m[h.fd] = append(detached.m[h.fd], detachedFD{h: h, dev: dev, ino: ino, s: s})
 	detached.count.Add(1)
 }
 
 // takeDetached returns the handle of a detached fd being adopted again or
-// closed with socket.close(fd), or nil.
-func takeDetached(fd int) *handle {
+// closed with socket.close(fd), or nil. For adoption (adopt true) it
+// returns nil while a call that began before Detach is still in progress
+// on the old socket: sharing its File, the new socket's calls would queue
+// behind it on the File's read or write lock, which no timeout
+// interrupts, and both would use the handle's receive-deadline position
+// and spin state. The new socket then registers a private duplicate.
+func takeDetached(fd int, adopt bool) *handle {
 	if detached.count.Load() == 0 {
 		return nil
 	}
@@ -292,8 +298,27 @@ func takeDetached(fd int) *handle {
 	if ino == 0 || last.ino != ino || last.dev != dev {
 		return nil
 	}
+	if adopt && last.s != nil && last.s.busy(last.h) {
+		return nil
+	}
 	dropDetached(fd, len(list)-1)
 	return last.h
+}
+
+// busy reports whether a call holds or waits for a side of s, whose handle
+// was h.
+func (s *Socket) busy(h *handle) bool {
+	if w := h.waiters.Load(); w != nil && w.n.Load() > 0 {
+		return true
+	}
+	for _, sd := range []*side{&s.r, &s.w} {
+		if !sd.mu.TryLock() {
+			return true
+		}
+		sd.mu.Unlock()
+		h.wakeWaiters() // one that came since: our TryLock may have made it miss the unlock
+	}
+	return false
 }
 
 // dropDetached removes entry i of fd's list. Callers hold detached.

@@ -410,7 +410,7 @@ func IfIndexToName(ifIndex any) (string, error) {
 // Close is socket.close(fd): closes a file descriptor obtained with
 // Detach or from elsewhere.
 func Close(fd int) error {
-	if h := takeDetached(fd); h != nil {
+	if h := takeDetached(fd, false); h != nil {
 		return toPyErr(h.close())
 	}
 	return toPyErr(unix.Close(fd))

@@ -152,7 +152,7 @@ func FromFileno(fd int, fam AddressFamily, kind SocketKind, proto int) (*Socket,
 		return nil, toPyErr(err)
 	}
 	ns := defaultTimeout.Load()
-	h := takeDetached(fd)
+	h := takeDetached(fd, true)
 	if h == nil {
 		// Whatever the fd's current flag, it is registered with the
 		// poller (through a private duplicate; see handle). In blocking
@@ -275,7 +275,7 @@ func (s *Socket) Detach() int {
 		h.wakeWaiters()
 		return h.fd
 	}
-	rememberDetached(h)
+	rememberDetached(h, s)
 	return h.fd
 }
 
