@@ -66,8 +66,16 @@ func rdlStart(st *ioState) {
 // goroutine grows the slice, on its own stack, when it is half full (an
 // allocation under the lock also holds it long enough for the pushes
 // behind to give up spinning). Only a push that finds the slice full
-// grows it itself, and waking the goroutine is a call of its own. It is
-// nosplit, as readOnce is (see there), and so is up.
+// grows it itself, and waking the goroutine is a call of its own.
+//
+// rdlPush and up are nosplit: they are the bottom of a parked timeout-mode
+// receive's call chain, and their stack checks were what doubled its
+// 2 KiB stack when the caller was a few frames deep (TestParkedStackSize).
+// A nosplit frame may use the guard area below the checked part of the
+// stack, which is there for such frames; the linker rejects a chain that
+// does not fit, with or without optimization (.ci/run links a build
+// without). The calls they make beyond the lock (growing the slice,
+// waking the heap's goroutine) check the stack as usual.
 //
 //go:nosplit
 func rdlPush(st *ioState) {
@@ -172,8 +180,8 @@ func (q *rdlHeap) swap(i, j int) {
 	h[j].h.rdl = int32(j + 1)
 }
 
-// up moves entry i towards the root until the heap is ordered; nosplit,
-// as rdlPush is.
+// up moves entry i towards the root until the heap is ordered; nosplit
+// (see rdlPush).
 //
 //go:nosplit
 func (q *rdlHeap) up(i int) {

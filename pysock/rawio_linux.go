@@ -154,16 +154,11 @@ func (st *ioState) notReady(fd uintptr, e syscall.Errno, n uintptr, events int16
 
 // readOnce is one attempt of a read-side operation.
 //
-// It is nosplit, as rdlPush is: they are the bottom of a waiting receive's
-// call chain, and their stack checks were what doubled the 2 KiB stack of
-// a goroutine parked a few frames below its caller's
-// (TestParkedStackSize). A nosplit frame may use the guard area below the
-// checked part of the stack, which is there for such frames; the linker
-// rejects a chain of them that does not fit. The calls they make other
-// than the syscall (the other operations' helpers, the heap's slow paths)
-// check the stack as usual.
-//
-//go:nosplit
+// It is not nosplit, though its stack check is the deepest of a parked
+// blocking-mode receive's (TestParkedStackSize): its nosplit chain reaches
+// the runtime's own (entersyscall, for accept4), and without optimization
+// (-gcflags=all=-N -l, as debuggers build) that chain overflows the guard
+// area and the link fails.
 func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 	fl := uintptr(st.flags | unix.MSG_DONTWAIT)
 	switch st.op {

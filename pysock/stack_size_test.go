@@ -67,9 +67,8 @@ func serveLoop(c receiver, buf []byte) {
 
 // stackNest is how many frames (about 32 bytes each) a caller may add
 // above serveLoop and its goroutine still parks in 2 KiB: the headroom
-// pysock leaves. Blocking mode fits with 8 and doubles with 9, timeout
-// mode fits with 7 and doubles with 8; Go net's Read fits with 13 and
-// doubles with 14. The test keeps a frame in hand.
+// pysock leaves. Both modes fit with 7 and double with 8; Go net's Read
+// fits with 13 and doubles with 14. The test keeps a frame in hand.
 const stackNest = 6
 
 // TestParkedStackSize: a goroutine parked in a recv_into, in blocking or
@@ -78,8 +77,8 @@ const stackNest = 6
 // under the poller doubles each stack: 20 MB more. (Blocking mode did,
 // until the spin's clock and the context wrapper moved out of the
 // callback's chain; timeout mode did, until receive deadlines moved off
-// the poller's timers into deadline_heap.go; readOnce and rdlPush are
-// nosplit for the same reason.) The handler sits stackNest frames above
+// the poller's timers into deadline_heap.go, and again until rdlPush was
+// made nosplit.) The handler sits stackNest frames above
 // serveLoop, as a ported server's does. Go net's Read is measured the same
 // way as the reference: if it no longer fits, the runtime's own frames
 // have grown and the figure is not pysock's to fix. Each measurement runs
