@@ -92,10 +92,13 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 		h.mu.Lock()
 		err = h.control(func(fd int) error {
 			if !h.nb.Load() {
-				if err := unix.IoctlSetPointerInt(fd, fionbio, 1); err != nil {
+				set, err := nonblockOnce(fd)
+				if err != nil {
 					return err
 				}
-				defer unix.IoctlSetPointerInt(fd, fionbio, 0)
+				if set {
+					defer setFIONBIO(fd, false)
+				}
 			}
 			return connectOnce(fd)
 		})

@@ -163,6 +163,27 @@ func setFIONBIO(fd int, on bool) error {
 	}
 }
 
+// nonblockOnce sets the kernel O_NONBLOCK flag of fd, a blocking-mode
+// socket's, for one syscall that has no MSG_DONTWAIT (connect, sendfile),
+// and reports whether it did: the caller clears it again after the
+// syscall. A flag that is already set is left alone: a sibling sharing the
+// file description (a dup, an adopted number) set it, and CPython, which
+// never toggles the flag, leaves it set. (A sibling's change while the
+// syscall runs is still undone by the caller's clear.)
+func nonblockOnce(fd int) (bool, error) {
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		return false, err
+	}
+	if fl&unix.O_NONBLOCK != 0 {
+		return false, nil
+	}
+	if err := setFIONBIO(fd, true); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // control runs fn with the fd held open; errors from fn are returned as is.
 func (h *handle) control(fn func(fd int) error) error {
 	var inner error

@@ -33,10 +33,12 @@ func (s *Socket) Write(p []byte) (int, error) {
 
 // ReadFrom implements io.ReaderFrom, so io.Copy(sock, r) uses the fast
 // path: a regular *os.File goes through sendfile(2) (SendFile), anything
-// else through a 64 KiB buffer and SendAll.
+// else through a 64 KiB buffer and SendAll. A regular file whose size is
+// 0 (a /proc file may still have content) is read to its end: SendFile,
+// as socket.sendfile, would send nothing.
 func (s *Socket) ReadFrom(r io.Reader) (int64, error) {
 	if f, ok := r.(*os.File); ok && s.typ&unix.SOCK_STREAM != 0 && s.timeout.Load() != 0 {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
 			off, err := f.Seek(0, io.SeekCurrent)
 			if err == nil {
 				n, err := s.SendFile(f, off)

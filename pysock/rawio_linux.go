@@ -229,8 +229,15 @@ func listening(fd uintptr) bool {
 func (st *ioState) doWrite(fd uintptr) bool {
 	for {
 		gather := st.gathers()
-		if gather && st.op != opSendAll && st.n > 0 && pollRevents(fd, 0)&(unix.POLLERR|unix.POLLHUP) != 0 {
-			return true // part sent, then an error: the kernel returns the part
+		if gather && st.op != opSendAll && st.n > 0 && pollRevents(fd, 0)&unix.POLLHUP != 0 {
+			// Part sent, then the connection ended: the kernel returns the
+			// part and leaves the error for the next call. POLLERR alone
+			// is not taken for that: a TCP socket's error queue (TX
+			// timestamps, zerocopy completions) raises it while the
+			// kernel's blocking send carries on. A socket error without a
+			// hang-up (an ICMP error with IP_RECVERR) fails the next
+			// attempt, which then returns the part below.
+			return true
 		}
 		n, e := st.writeOnce(fd, gather)
 		if e == syscall.EINTR {
@@ -261,8 +268,10 @@ func (st *ioState) doWrite(fd uintptr) bool {
 			return true
 		}
 		// sendall's timeout bounds the whole call, checked between chunks
-		// as CPython's sock_sendall does.
-		if st.timed && monoNow() >= st.deadline {
+		// as CPython's sock_sendall does. A net.Conn Write's Go deadline is
+		// the poller's alone, as in Go's net (SetWriteDeadline may move it
+		// while the call runs; st.deadline is the one it started with).
+		if st.timed && !st.adapter && monoNow() >= st.deadline {
 			st.errno = errnoTimedOut
 			return true
 		}
@@ -338,10 +347,13 @@ func (st *ioState) sendfileOnce(fd uintptr) (uintptr, syscall.Errno) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if !h.nb.Load() {
-			if err := setFIONBIO(int(fd), true); err != nil {
+			set, err := nonblockOnce(int(fd))
+			if err != nil {
 				return 0, errnoOf(err)
 			}
-			defer setFIONBIO(int(fd), false)
+			if set {
+				defer setFIONBIO(int(fd), false)
+			}
 		}
 	}
 	x := st.x
