@@ -126,6 +126,7 @@ func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, e
 	if err != nil {
 		return MsgResult{}, err
 	}
+	flags = s.recvFlags(flags)
 	if ancbufsize < 0 || ancbufsize > math.MaxInt32 { // CPython's SOCKLEN_T_LIMIT
 		return MsgResult{}, pyerr.NewValueError("invalid ancillary data buffer length")
 	}

@@ -143,6 +143,7 @@ func (s *Socket) recvNew(op uint8, bufsize, flags int, o *callOpts) ([]byte, Add
 	if err := checkAlloc(bufsize); err != nil {
 		return nil, nil, err
 	}
+	flags = s.recvFlags(flags)
 	h, err := s.handle()
 	if err != nil {
 		return nil, nil, err
@@ -216,6 +217,7 @@ func (s *Socket) recvIntoBuf(op uint8, buf []byte, args []any, o *callOpts) (int
 		if buf, flags, err = intoArgsOf(op, buf, args); err != nil {
 			return 0, nil, err
 		}
+		flags = s.recvFlags(flags)
 	}
 	if op == opRecv && len(buf) == 0 {
 		return 0, nil, nil // CPython's recv_into returns at once, even when closed
@@ -244,6 +246,19 @@ func (s *Socket) recvIntoBuf(op uint8, buf []byte, args []any, o *callOpts) (int
 	n, addr := st.n, st.fromAddr()
 	s.end(sd, st)
 	return n, addr, nil
+}
+
+// recvFlags is the flags a receive runs with. On an AF_UNIX stream socket
+// the kernel's MSG_PEEK stops at the end of the queue whatever MSG_WAITALL
+// says (unix_stream_read_generic), so CPython's blocking
+// recv(n, MSG_PEEK|MSG_WAITALL) returns what is queued (TCP's waits for n
+// bytes). MSG_WAITALL is dropped there: that changes nothing in a
+// MSG_DONTWAIT syscall, and keeps blocking mode from gathering.
+func (s *Socket) recvFlags(fl int) int {
+	if fl&unix.MSG_PEEK != 0 && s.family == unix.AF_UNIX {
+		return fl &^ unix.MSG_WAITALL
+	}
+	return fl
 }
 
 // intoArgsOf converts recv_into's or recvfrom_into's optional arguments

@@ -178,9 +178,11 @@ func (r *SocketIO) ReadInto(b []byte) (int, error) {
 }
 
 // recvError is SocketIO.readinto's handling of a failed recv: a timeout
-// poisons the file, EAGAIN is None (-1).
+// poisons the file, EAGAIN is None (-1). CPython catches socket.timeout,
+// which is TimeoutError itself: the kernel's ETIMEDOUT (OSError 110, a
+// TimeoutError) poisons the file too.
 func (r *SocketIO) recvError(err error) (int, error) {
-	if pyerr.IsInstance(err, "TimeoutError") && !errors.Is(err, syscall.ETIMEDOUT) {
+	if pyerr.IsInstance(err, "TimeoutError") {
 		r.timedOut.Store(true)
 		return 0, err
 	}
@@ -263,7 +265,8 @@ func (r *SocketIO) readAll() ([]byte, error) {
 }
 
 // ReadLine is IOBase.readline(size=-1) on the raw stream: one byte at a
-// time through b'\n'.
+// time through b'\n'. A read that would block (None) is CPython's
+// OSError("read() should have returned a bytes object, not 'NoneType'").
 func (r *SocketIO) ReadLine(size ...int) ([]byte, error) {
 	if err := r.checkReadable(); err != nil {
 		return nil, err
@@ -276,7 +279,12 @@ func (r *SocketIO) ReadLine(size ...int) ([]byte, error) {
 		if err != nil {
 			return out, err
 		}
-		if n <= 0 {
+		if n < 0 {
+			// IOBase.readline's read(1) gave None: CPython rejects it
+			// (the bytes taken so far are lost, as there).
+			return nil, pyerr.NewOSError("read() should have returned a bytes object, not 'NoneType'")
+		}
+		if n == 0 {
 			break
 		}
 		out = append(out, one[0])

@@ -117,6 +117,14 @@ func (t *TextIOWrapper) readAll() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if data == nil {
+		// None (non-blocking, nothing available): CPython passes it to
+		// the decoder, whose concatenation or C codec rejects it.
+		if t.codec.name == "utf-8" {
+			return "", pyerr.NewTypeError("can't concat NoneType to bytes")
+		}
+		return "", pyerr.NewTypeError("a bytes-like object is required, not 'NoneType'")
+	}
 	src := data
 	if len(t.undecoded) > 0 {
 		src = append(t.undecoded[:len(t.undecoded):len(t.undecoded)], data...)
