@@ -117,12 +117,7 @@ func (s *Socket) end(sd *side, st *ioState) {
 func (sd *side) pollIO(st *ioState) error {
 	var err error
 	if st.isRead() {
-		sp := &st.h.spin
-		sp.begin()
-		var start int64 // only a call that may wait spins or parks
-		if st.wait {
-			start = monoNow()
-		}
+		st.h.spin.begin(st.wait)
 		for {
 			err = st.h.rc.Read(sd.fn)
 			if st.errno != errnoSpin {
@@ -132,9 +127,9 @@ func (sd *side) pollIO(st *ioState) error {
 			if err != nil {
 				break
 			}
-			sp.retry(start)
+			st.h.spin.retry()
 		}
-		sp.done(start)
+		st.h.spin.done()
 	} else {
 		err = st.h.rc.Write(sd.fn)
 	}

@@ -55,10 +55,18 @@ type spinner struct {
 	turns  uint8 // retries in this call
 	park   bool  // this call parks at its next EAGAIN
 	parked bool  // this call parked
+	start  int64 // when this call started (monoNow), if it may wait
 }
 
-// begin starts a call.
-func (s *spinner) begin() { s.turns, s.park, s.parked = 0, false, false }
+// begin starts a call; only a call that may wait (spin or park) reads the
+// clock. The start is kept here rather than in pollIO's frame, which is
+// under every parked receive (TestParkedStackSize).
+func (s *spinner) begin(wait bool) {
+	s.turns, s.park, s.parked, s.start = 0, false, false, 0
+	if wait {
+		s.start = monoNow()
+	}
+}
 
 // again reports whether a receive that found no data should retry rather
 // than park. It runs in the callback, so it reads no clock.
@@ -76,13 +84,13 @@ func (s *spinner) again() bool {
 	return false
 }
 
-// retry is pollIO's half of a retry, given the call's start time: the
-// next attempt either retries again or parks.
-func (s *spinner) retry(start int64) {
+// retry is pollIO's half of a retry: the next attempt either retries
+// again or parks.
+func (s *spinner) retry() {
 	switch {
 	case s.turns%spinCheckEvery == 0 && !idleP():
 		s.park = true // other goroutines need the Ps: no failure
-	case s.turns == math.MaxUint8 || monoNow()-start > spinWindowNs:
+	case s.turns == math.MaxUint8 || monoNow()-s.start > spinWindowNs:
 		s.fails = min(s.fails+1, spinBackoffMax)
 		s.skip = 1<<s.fails - 1
 		s.park = true
@@ -99,9 +107,9 @@ func (s *spinner) found() {
 }
 
 // done records how long a call that parked waited.
-func (s *spinner) done(start int64) {
+func (s *spinner) done() {
 	if s.parked {
-		s.hot = monoNow()-start <= spinHotNs
+		s.hot = monoNow()-s.start <= spinHotNs
 	}
 }
 

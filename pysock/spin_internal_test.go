@@ -20,7 +20,8 @@ func TestSpinPolicy(t *testing.T) {
 	// It returns the number of retries, and records a data find after
 	// findAfter retries (never if negative).
 	wait := func(s *spinner, start int64, findAfter int) int {
-		s.begin()
+		s.begin(false)
+		s.start = start
 		for {
 			if int(s.turns) == findAfter {
 				s.found()
@@ -29,7 +30,7 @@ func TestSpinPolicy(t *testing.T) {
 			if !s.again() {
 				return int(s.turns)
 			}
-			s.retry(start)
+			s.retry()
 		}
 	}
 	var s spinner
@@ -39,11 +40,13 @@ func TestSpinPolicy(t *testing.T) {
 		t.Fatalf("cold: %d retries, parked %v; want 0, true", n, s.parked)
 	}
 	// A short parked wait makes it hot; a long one cold again.
-	s.done(monoNow())
+	s.start = monoNow()
+	s.done()
 	if !s.hot {
 		t.Fatal("a short parked wait left the socket cold")
 	}
-	s.done(monoNow() - 2*spinHotNs)
+	s.start = monoNow() - 2*spinHotNs
+	s.done()
 	if s.hot {
 		t.Fatal("a long parked wait left the socket hot")
 	}
