@@ -1,6 +1,7 @@
 package pysock_test
 
 import (
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -163,4 +164,30 @@ func TestEdgeRawReadLineNoneIsOSError(t *testing.T) {
 	}
 	lines, err := f.ReadLines()
 	check("readlines()", lines, err)
+}
+
+// recv(1 GiB) on a socket whose SIOCINQ fails (a listening socket here:
+// EINVAL) sizes its buffer by bufsize, and in timeout mode keeps that
+// buffer while it waits for the timeout (CPython: TimeoutError after the
+// timeout; its malloc'd buffer is never touched). The wait holds no more
+// than the scratch buffer: the call peeks before it allocates.
+func TestEdgeHugeRecvWaitingHoldsNoBuffer(t *testing.T) {
+	checkFDs(t)
+	l, _ := listener(t)
+	defer l.Close()
+	if err := l.SetTimeout(1.0); err != nil {
+		t.Fatal(err)
+	}
+	ch := goCall(func() result { _, err := l.Recv(1 << 30); return result{err: err} })
+	waitParked(t, "(*Socket).recvNew")
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	r := await(t, ch, "Recv")
+	if !isTimeout(r.err) {
+		t.Errorf("recv(1 GiB) on a listener in timeout mode = %v, want TimeoutError", r.err)
+	}
+	if ms.HeapInuse > 256<<20 {
+		t.Errorf("recv(1 GiB) waiting holds %d MiB of heap, want about the 64 KiB scratch", ms.HeapInuse>>20)
+	}
 }

@@ -39,9 +39,20 @@ func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 	if !small {
 		// Sized by what is queued; with nothing queued (the call will
 		// wait, end the stream or fail) the scratch buffer does.
-		if k, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ); err == nil && k <= scratchSize {
+		k, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+		switch {
+		case err != nil:
+			// The queued size cannot be read (a listening socket, some
+			// families): peek one byte first, so that a call that must
+			// wait or fail does not allocate bufsize, and hold it while
+			// it waits, for nothing.
+			var probe [1]byte
+			if _, e := recvfrom(fd, probe[:], fl|unix.MSG_PEEK, nil); e != 0 {
+				return 0, e
+			}
+		case k <= scratchSize:
 			small = true
-		} else if err == nil {
+		default:
 			limit = min(limit, k)
 		}
 	}
