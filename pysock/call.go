@@ -36,8 +36,8 @@ type callMode struct {
 func (s *Socket) modeOf(h *handle, userNB bool, o *callOpts, read bool) callMode {
 	if o != nil && o.adapter {
 		m := callMode{wait: !userNB, emu: !userNB && !h.nbFast()}
-		if t := o.adapterDeadline(read); m.wait && !t.IsZero() {
-			m.timed, m.deadline = true, int64(t.Sub(monoBase))
+		if m.wait {
+			m.timed, m.deadline = o.adapterTimed(read)
 		}
 		return m
 	}

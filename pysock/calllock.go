@@ -74,10 +74,7 @@ func (h *handle) lockSlow(mu *sync.Mutex, m *callMode, o *callOpts, read bool) e
 			return errClosed()
 		}
 		if o != nil && o.adapter {
-			m.timed = false
-			if t := o.adapterDeadline(read); !t.IsZero() {
-				m.timed, m.deadline = true, int64(t.Sub(monoBase))
-			}
+			m.timed, m.deadline = o.adapterTimed(read)
 		}
 		var expired <-chan time.Time
 		if m.timed {

@@ -139,6 +139,15 @@ func (o *callOpts) adapterDeadline(read bool) time.Time {
 	return o.dl.get(read)
 }
 
+// adapterTimed is the adapter call's Go deadline on the monotonic clock of
+// monoNow: timed false when none is set.
+func (o *callOpts) adapterTimed(read bool) (timed bool, deadline int64) {
+	if t := o.adapterDeadline(read); !t.IsZero() {
+		return true, int64(t.Sub(monoBase))
+	}
+	return false, 0
+}
+
 // arm sets the call's deadline (once per call, timed calls only) just
 // before the RawConn parks the goroutine, so that calls which find data
 // ready make no timer update. A receive's deadline goes to the heap of
@@ -217,15 +226,6 @@ func (st *ioState) applyAdapterDeadline(t time.Time) {
 	st.setDeadline(t)
 }
 
-// adapterMode sets a waiting adapter call's deadline to the Conn's Go
-// deadline t (none if zero), as modeOf does.
-func (st *ioState) adapterMode(t time.Time) {
-	st.timed, st.deadline = !t.IsZero(), 0
-	if st.timed {
-		st.deadline = int64(t.Sub(monoBase))
-	}
-}
-
 // withCtx runs op (a read or write on st) so that cancelling o.ctx wakes
 // it; the context's error replaces op's failure if the context fired.
 func withCtx(o *callOpts, st *ioState, op func() error) error {
@@ -236,7 +236,7 @@ func withCtx(o *callOpts, st *ioState, op func() error) error {
 		// SetDeadline in between found no adapter call to apply to. Read
 		// it again; from here on applyAdapterDeadline applies any other.
 		if st.wait {
-			st.adapterMode(o.adapterDeadline(st.isRead()))
+			st.timed, st.deadline = o.adapterTimed(st.isRead())
 		}
 		st.dlmu.Unlock()
 		defer func() {
