@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,9 +51,17 @@ func TestGoldens(t *testing.T) {
 				t.Fatalf("no golden for %s (run python3 compat_test/generate.py %s): %v", name, name, err)
 			}
 			before := openFDs(t)
-			var got bytes.Buffer
-			if err := port(ports.New(&got)); err != nil {
-				t.Fatalf("port failed: %v\ntranscript so far:\n%s", err, got.String())
+			var got lockedBuffer
+			done := make(chan error, 1)
+			go func() { done <- port(ports.New(&got)) }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("port failed: %v\ntranscript so far:\n%s", err, got.String())
+				}
+			case <-time.After(portWatchdog):
+				// A call CPython returns from waits for ever here.
+				t.Fatalf("%s: the port has not finished after %v\ntranscript so far:\n%s", name, portWatchdog, got.String())
 			}
 			if diff := cmp.Diff(lines(want), lines(got.Bytes())); diff != "" {
 				t.Errorf("%s: CPython (-) vs pysock (+):\n%s", name, diff)
@@ -63,6 +72,30 @@ func TestGoldens(t *testing.T) {
 		})
 	}
 }
+
+// portWatchdog bounds one port's run (the longest takes about 10 s).
+const portWatchdog = 2 * time.Minute
+
+// lockedBuffer is the transcript a port writes while the watchdog may read
+// it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *lockedBuffer) Bytes() []byte { return []byte(b.String()) }
 
 // TestLiveOracle reruns every scenario under CPython and fails if a
 // checked-in golden is stale.
