@@ -29,6 +29,7 @@ import (
 // still waits.
 type callMode struct {
 	wait, timed, emu bool
+	kt               bool // the deadline is SO_RCVTIMEO's or SO_SNDTIMEO's (kerneltimeo_linux.go)
 	deadline         int64
 }
 
@@ -46,6 +47,9 @@ func (s *Socket) modeOf(h *handle, userNB bool, o *callOpts, read bool) callMode
 	case ns > 0:
 		return callMode{wait: true, timed: true, deadline: monoAfter(ns)}
 	case ns < 0 && !userNB && !h.nbFast():
+		if kernelTimeouts.Load() && (o == nil || !o.untimed) {
+			return kernelTimedMode(h, read)
+		}
 		return callMode{wait: true, emu: true}
 	}
 	// Non-blocking mode, MSG_DONTWAIT, or an adopted fd whose kernel flag
@@ -83,6 +87,9 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 		if !m.wait {
 			st = new(ioState)
 		} else if err := h.lockSlow(&sd.mu, &m, o, read); err != nil {
+			if m.kt && isDeadline(err) {
+				err = errKernelTimeout()
+			}
 			return nil, err
 		}
 	}
@@ -132,6 +139,9 @@ func (sd *side) pollIO(st *ioState) error {
 		st.h.spin.done()
 	} else {
 		err = st.h.rc.Write(sd.fn)
+		if err != nil && st.op == opSendAll && st.ktimeo() {
+			err = sd.sendAllOn(st, err)
+		}
 	}
 	st.disarm()
 	return err
@@ -181,6 +191,9 @@ func (st *ioState) result(o *callOpts, err error) error {
 	switch {
 	case err != nil && o != nil && o.ctx != nil && err == o.ctx.Err():
 		return err // the context ended the call
+	case err != nil && st.emu && st.timed && (o == nil || !o.adapter) && isDeadline(err):
+		// ktimeo, after the call (a net.Conn call's flag is cleared by now)
+		return st.kernelTimedOut()
 	case err != nil:
 		return h.mapPollError(err)
 	case st.errno == errnoTimedOut:

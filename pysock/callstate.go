@@ -46,7 +46,7 @@ type ioState struct {
 	op       uint8
 	errno    uint8 // the call's errno (a syscall.Errno; Linux's are below 134), 0 if none, errnoTimedOut or errnoSpin
 	wait     bool  // on EAGAIN, park on the poller (blocking / timeout mode)
-	timed    bool  // a deadline applies (timeout mode, adapter deadline)
+	timed    bool  // a deadline applies (timeout mode, adapter deadline, SO_RCVTIMEO / SO_SNDTIMEO: see ktimeo)
 	emu      bool  // blocking mode on a blocking kernel flag: give what the kernel's blocking call gives
 	stream   bool  // SOCK_STREAM: blocking send and MSG_WAITALL span several syscalls
 	cancel   bool  // a context was cancelled: the deadline stays in the past (under dlmu)
@@ -127,6 +127,7 @@ func monoAfter(ns int64) int64 {
 type callOpts struct {
 	ctx     context.Context // cancellation (RecvContext…): the socket's mode is kept
 	adapter bool            // adapter calls: wait (no deadline if zero) whatever the mode
+	untimed bool            // blocking mode ignores SO_SNDTIMEO (sendfile; see kerneltimeo_linux.go)
 	dl      *deadlines      // adapter calls: the Conn's Go deadlines, read when needed
 }
 

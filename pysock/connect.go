@@ -120,6 +120,9 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 			return closedErrno(err)
 		}
 		return e, false, nil
+	case e == syscall.EALREADY && blockingEmulated:
+		// The kernel's blocking connect waits for a connection already
+		// in progress too (and reports its outcome).
 	case e != syscall.EINPROGRESS || ns == 0 || (ns < 0 && !blockingEmulated):
 		return e, false, nil
 	}
@@ -135,7 +138,7 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 	st.wait = true
 	*st.sockaddr() = ra
 	st.op = opConnectFinish
-	if st.timed {
+	if st.timed && !st.ktimeo() {
 		st.op = opConnectWait
 	}
 	var ctxErr error
@@ -151,6 +154,11 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 		return 0, false, ctxErr
 	}
 	if err != nil {
+		if st.ktimeo() && isDeadline(err) {
+			// SO_SNDTIMEO has passed: the kernel's call returns what
+			// it found, and the connection goes on.
+			return e, false, nil
+		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return 0, true, nil
 		}

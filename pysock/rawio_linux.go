@@ -114,7 +114,7 @@ func (st *ioState) doRead(fd uintptr) bool {
 			st.arm()
 			return false
 		}
-		if st.timed && st.notReady(fd, e, n, unix.POLLIN) {
+		if st.timed && !st.ktimeo() && st.notReady(fd, e, n, unix.POLLIN) {
 			st.arm()
 			return false
 		}
@@ -247,7 +247,7 @@ func (st *ioState) doWrite(fd uintptr) bool {
 			st.arm()
 			return false
 		}
-		if st.timed && st.notReady(fd, e, n, unix.POLLOUT) {
+		if st.timed && !st.ktimeo() && st.notReady(fd, e, n, unix.POLLOUT) {
 			st.arm()
 			return false
 		}
@@ -271,7 +271,7 @@ func (st *ioState) doWrite(fd uintptr) bool {
 		// as CPython's sock_sendall does. A net.Conn Write's Go deadline is
 		// the poller's alone, as in Go's net (SetWriteDeadline may move it
 		// while the call runs; st.deadline is the one it started with).
-		if st.timed && !st.adapter && monoNow() >= st.deadline {
+		if st.timed && !st.adapter && !st.ktimeo() && monoNow() >= st.deadline {
 			st.errno = errnoTimedOut
 			return true
 		}

@@ -156,12 +156,16 @@ func (s *Socket) sendfileSyscall(file *os.File, offsetArg any, count int) (total
 	return total, false, nil
 }
 
+// sendfileOpts: in blocking mode sendfile never fails for SO_SNDTIMEO
+// (Lib/socket.py waits for room on BlockingIOError and goes on).
+var sendfileOpts = callOpts{untimed: true}
+
 // sendfileOnce is one os.sendfile of Lib/socket.py's loop: it waits for
 // room first in timeout mode, and, like the blocking call, when the socket
 // is full.
 func (s *Socket) sendfileOnce(h *handle, ffd int, offset int64, count int) (sent int, newOff int64, err error) {
 	sd := &s.w
-	st, err := s.begin(sd, h, false, nil)
+	st, err := s.begin(sd, h, false, &sendfileOpts)
 	if err != nil {
 		return 0, offset, err
 	}
@@ -203,10 +207,18 @@ func (s *Socket) sendfileSend(file *os.File, offset int64, count int) (total int
 			}
 			break
 		}
-		if err := s.SendAll(buf[:n]); err != nil {
-			return total, err
+		for data := buf[:n]; len(data) > 0; {
+			sent, err := s.Send(data)
+			if err != nil {
+				var be *pyerr.BlockingIOError
+				if errors.As(err, &be) {
+					continue // Lib/socket.py retries (SO_SNDTIMEO has passed)
+				}
+				return total, err
+			}
+			total += sent
+			data = data[sent:]
 		}
-		total += n
 	}
 	return total, nil
 }

@@ -151,6 +151,7 @@ func FromFileno(fd int, fam AddressFamily, kind SocketKind, proto int) (*Socket,
 	if _, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE); err != nil {
 		return nil, toPyErr(err)
 	}
+	noteAdopted(fd)
 	ns := defaultTimeout.Load()
 	h := takeDetached(fd, true)
 	if h == nil {

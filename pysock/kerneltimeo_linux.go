@@ -1,0 +1,131 @@
+package pysock
+
+import (
+	"errors"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+
+	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
+)
+
+// SO_RCVTIMEO and SO_SNDTIMEO in blocking mode.
+//
+// CPython's blocking calls sleep in the kernel, which bounds the sleep by
+// the socket's SO_RCVTIMEO (receives, accept) or SO_SNDTIMEO (sends,
+// connect). When that time has been waited:
+//
+//   - recv*, accept and a datagram send fail with EAGAIN (BlockingIOError);
+//   - a stream send returns the part it sent, EAGAIN if none;
+//   - connect fails with EINPROGRESS, or EALREADY if it found the
+//     connection already in progress (which then goes on);
+//   - sendall, a loop of sends in CPython, each with the whole time, fails
+//     once one time passes without progress;
+//   - sendfile never fails: Lib/socket.py waits for room and goes on.
+//
+// pysock's blocking mode waits on the poller, so the option is read when
+// a call starts and its time becomes the call's deadline (see ktimeo),
+// whose expiry gives those results. Timeout and
+// non-blocking mode set O_NONBLOCK, on which the kernel ignores both
+// options, as pysock does.
+//
+// Reading the option costs a syscall per call, so calls read it only once
+// a socket of the process may have one (kernelTimeouts): after setsockopt
+// of either option through pysock, or the adoption of an fd that has one.
+// An option set behind pysock's back (x/sys/unix on Fileno()) before either
+// happened is not seen; nor is a negative time, which the kernel stores as
+// "do not wait" and reports as 0, "no limit".
+
+// kernelTimeouts is set once a socket may have SO_RCVTIMEO or SO_SNDTIMEO.
+var kernelTimeouts atomic.Bool
+
+// noteSockOpt records a setsockopt of level and optname.
+func noteSockOpt(level, optname int) {
+	if level != unix.SOL_SOCKET {
+		return
+	}
+	switch optname {
+	case unix.SO_RCVTIMEO_OLD, unix.SO_SNDTIMEO_OLD, unix.SO_RCVTIMEO_NEW, unix.SO_SNDTIMEO_NEW:
+		kernelTimeouts.Store(true)
+	}
+}
+
+// noteAdopted records an adopted fd's options.
+func noteAdopted(fd int) {
+	if kernelTimeouts.Load() {
+		return
+	}
+	if kernelTimeout(fd, true) != 0 || kernelTimeout(fd, false) != 0 {
+		kernelTimeouts.Store(true)
+	}
+}
+
+// kernelTimeout is fd's SO_RCVTIMEO (read) or SO_SNDTIMEO in nanoseconds,
+// 0 for none (or when it cannot be read). (unix.GetsockoptTimeval would
+// allocate the Timeval for every call.)
+func kernelTimeout(fd int, read bool) int64 {
+	opt := unix.SO_SNDTIMEO
+	if read {
+		opt = unix.SO_RCVTIMEO
+	}
+	var tv unix.Timeval
+	size := uint32(unsafe.Sizeof(tv))
+	_, _, e := unix.RawSyscall6(unix.SYS_GETSOCKOPT, uintptr(fd), unix.SOL_SOCKET, uintptr(opt),
+		uintptr(unsafe.Pointer(&tv)), uintptr(unsafe.Pointer(&size)), 0)
+	if e != 0 {
+		return 0
+	}
+	return tv.Nano()
+}
+
+// kernelTimedMode is the mode of a blocking-mode call on h once
+// kernelTimeouts is set: the option's time, if any, is its deadline.
+//
+//go:noinline
+func kernelTimedMode(h *handle, read bool) callMode {
+	m := callMode{wait: true, emu: true}
+	if ns := kernelTimeout(h.fd, read); ns > 0 {
+		m.timed, m.kt, m.deadline = true, true, monoAfter(ns)
+	}
+	return m
+}
+
+// ktimeo reports a call in progress whose deadline is the option's: in
+// blocking mode (emu) only a net.Conn call has a deadline of its own.
+func (st *ioState) ktimeo() bool { return st.emu && st.timed && !st.adapter }
+
+// errKernelTimeout is what a blocking call gives when the option's time
+// has passed: BlockingIOError(11).
+func errKernelTimeout() error { return pyerr.FromErrno(syscall.EAGAIN) }
+
+// isDeadline reports a poller error of a passed deadline.
+func isDeadline(err error) bool { return errors.Is(err, os.ErrDeadlineExceeded) }
+
+// kernelTimedOut is the result of a call whose kernel-timeout deadline has
+// passed: a stream send's part, or EAGAIN.
+func (st *ioState) kernelTimedOut() error {
+	if st.n > 0 && st.gathers() && st.op != opSendAll {
+		return nil
+	}
+	return errKernelTimeout()
+}
+
+// sendAllOn is CPython's sendall loop over the kernel's timed sends: when
+// the deadline passes after progress, the send that timed out would have
+// returned its part and sendall made another, with the whole time again.
+// It returns the poller error of the attempt that made no progress, or
+// nil.
+//
+//go:noinline
+func (sd *side) sendAllOn(st *ioState, err error) error {
+	for mark := 0; st.n > mark && isDeadline(err); {
+		mark = st.n
+		st.disarm()
+		ns := kernelTimeout(st.h.fd, false)
+		st.timed, st.deadline = ns > 0, monoAfter(ns)
+		err = st.h.rc.Write(sd.fn)
+	}
+	return err
+}
