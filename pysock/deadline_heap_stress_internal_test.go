@@ -264,14 +264,11 @@ func TestDeadlineHeapConcurrentExpiry(t *testing.T) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for i, st := range q.heap {
-		if int(st.h.rdl) != i+1 {
-			t.Fatalf("entry %d records position %d", i, st.h.rdl-1)
-		}
-		if p := (i - 1) / 2; i > 0 && q.heap[p].deadline > st.deadline {
-			t.Fatalf("entry %d is earlier than its parent %d", i, p)
-		}
-		if st.h.fd >= 1<<20 {
+	if err := q.check(); err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range q.heap {
+		if q.slots[e.slot].st.h.fd >= 1<<20 {
 			t.Fatalf("entry %d: a test state left in the heap", i)
 		}
 	}
