@@ -139,11 +139,30 @@ func (sd *side) pollIO(st *ioState) error {
 		st.h.spin.done()
 	} else {
 		err = st.h.rc.Write(sd.fn)
-		if err != nil && st.op == opSendAll && st.ktimeo() {
-			err = sd.sendAllOn(st, err)
+		if err != nil {
+			err = sd.writeAgain(st, err)
 		}
 	}
 	st.disarm()
+	return err
+}
+
+// writeAgain gives a write that the poller ended with a passed deadline
+// its second chances: one the socket's own Shutdown set to wake it
+// (wakeWriter), and a sendall that made progress in its SO_SNDTIMEO time
+// (sendAllGoesOn). It returns the error of the last attempt.
+//
+//go:noinline
+func (sd *side) writeAgain(st *ioState, err error) error {
+	for mark := 0; isDeadline(err); {
+		if !st.rearm() {
+			if !st.sendAllGoesOn(mark) {
+				return err
+			}
+			mark = st.n
+		}
+		err = st.h.rc.Write(sd.fn)
+	}
 	return err
 }
 

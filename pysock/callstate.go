@@ -44,7 +44,7 @@ type side struct {
 type ioState struct {
 	armed    atomic.Bool
 	op       uint8
-	errno    uint8 // the call's errno (a syscall.Errno; Linux's are below 134), 0 if none, errnoTimedOut or errnoSpin
+	errno    uint8 // the call's errno (a syscall.Errno; Linux's are below 134), 0 if none, errnoTimedOut, errnoSpin or errnoParked
 	wait     bool  // on EAGAIN, park on the poller (blocking / timeout mode)
 	timed    bool  // a deadline applies (timeout mode, adapter deadline, SO_RCVTIMEO / SO_SNDTIMEO: see ktimeo)
 	emu      bool  // blocking mode on a blocking kernel flag: give what the kernel's blocking call gives
@@ -97,6 +97,10 @@ const errnoTimedOut = 255
 // (spin.go) wants a retry; pollIO checks the clock and the scheduler
 // and calls again.
 const errnoSpin = 254
+
+// errnoParked in ioState.errno: a blocking-mode write parked, so its next
+// attempt follows a wait (see doWrite).
+const errnoParked = 253
 
 // isRead reports whether st's operation is on the read side.
 func (st *ioState) isRead() bool { return st.op <= opAccept }

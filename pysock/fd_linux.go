@@ -42,6 +42,9 @@ type handle struct {
 	// kernelCalls counts syscalls in progress that may sleep in the
 	// kernel (see enterKernel).
 	kernelCalls atomic.Int32
+	// retryW asks the write side's call, woken by a past deadline, to
+	// try again (see wakeWriter).
+	retryW atomic.Bool
 	// rdl is the read side's position in the receive-deadline heap
 	// (deadline_heap.go), plus one; 0 when it is not there. Under the
 	// heap's mu.

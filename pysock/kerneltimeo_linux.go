@@ -112,20 +112,17 @@ func (st *ioState) kernelTimedOut() error {
 	return errKernelTimeout()
 }
 
-// sendAllOn is CPython's sendall loop over the kernel's timed sends: when
-// the deadline passes after progress, the send that timed out would have
-// returned its part and sendall made another, with the whole time again.
-// It returns the poller error of the attempt that made no progress, or
-// nil.
-//
-//go:noinline
-func (sd *side) sendAllOn(st *ioState, err error) error {
-	for mark := 0; st.n > mark && isDeadline(err); {
-		mark = st.n
-		st.disarm()
-		ns := kernelTimeout(st.h.fd, false)
-		st.timed, st.deadline = ns > 0, monoAfter(ns)
-		err = st.h.rc.Write(sd.fn)
+// sendAllGoesOn reports whether a sendall whose kernel-timeout deadline
+// has passed goes on, and then starts its next time. CPython's sendall is
+// a loop of the kernel's timed sends: after progress, the send that timed
+// out returned its part, and sendall made another with the whole time
+// again. mark is what had been sent when the time started.
+func (st *ioState) sendAllGoesOn(mark int) bool {
+	if st.op != opSendAll || !st.ktimeo() || st.n <= mark {
+		return false
 	}
-	return err
+	st.disarm()
+	ns := kernelTimeout(st.h.fd, false)
+	st.timed, st.deadline = ns > 0, monoAfter(ns)
+	return true
 }

@@ -227,6 +227,8 @@ func listening(fd uintptr) bool {
 }
 
 func (st *ioState) doWrite(fd uintptr) bool {
+	woke := st.errno == errnoParked
+	st.errno = 0
 	for {
 		gather := st.gathers()
 		if gather && st.op != opSendAll && st.n > 0 && pollRevents(fd, 0)&unix.POLLHUP != 0 {
@@ -244,6 +246,9 @@ func (st *ioState) doWrite(fd uintptr) bool {
 			continue
 		}
 		if e == syscall.EAGAIN && st.wait {
+			if st.emu {
+				st.errno = errnoParked
+			}
 			st.arm()
 			return false
 		}
@@ -254,6 +259,13 @@ func (st *ioState) doWrite(fd uintptr) bool {
 		if e != 0 {
 			if gather && st.op != opSendAll && st.n > 0 {
 				return true
+			}
+			if woke && e == syscall.EPIPE && st.n == 0 {
+				// The kernel's blocking send, woken in its wait, looks at
+				// the socket's pending error before the shutdown: an
+				// AF_UNIX peer that closed with data unread gives
+				// ECONNRESET there, EPIPE to a send that did not wait.
+				e = pendingError(fd, e)
 			}
 			st.errno = uint8(e)
 			return true
@@ -399,6 +411,17 @@ func (st *ioState) advance(k int) {
 // written at most once.
 func (st *ioState) gotControl() bool {
 	return st.op == opRecvMsg && st.x.msg.Controllen > 0
+}
+
+// pendingError is fd's pending socket error (SO_ERROR, which reading
+// clears), or e if there is none.
+//
+//go:noinline
+func pendingError(fd uintptr, e syscall.Errno) syscall.Errno {
+	if v, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR); err == nil && v != 0 {
+		return syscall.Errno(v)
+	}
+	return e
 }
 
 // pollRevents polls fd once without waiting and returns its revents.

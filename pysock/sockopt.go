@@ -42,7 +42,13 @@ func (s *Socket) Shutdown(how int) error {
 	if _, err := clinicInt(how); err != nil {
 		return err
 	}
-	return s.syscallErr(func(fd int) error { return unix.Shutdown(fd, how) })
+	if err := s.syscallErr(func(fd int) error { return unix.Shutdown(fd, how) }); err != nil {
+		return err
+	}
+	if s.family == unix.AF_UNIX {
+		s.wakeWriter()
+	}
+	return nil
 }
 
 // GetSockName is socket.getsockname().
