@@ -39,5 +39,9 @@ func (s *Socket) accept(o *callOpts) (*Socket, Address, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// The accepted socket inherits the listener's SO_RCVTIMEO and
+	// SO_SNDTIMEO, a negative time's record too.
+	nh.desc.noWaitR.Store(h.desc.noWaitR.Load())
+	nh.desc.noWaitS.Store(h.desc.noWaitS.Load())
 	return newSocketObject(nh, int(s.family), int(s.typ), int(s.proto), ns), addr, nil
 }

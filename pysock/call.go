@@ -147,23 +147,29 @@ func (sd *side) pollIO(st *ioState) error {
 	return err
 }
 
-// writeAgain gives a write that the poller ended with a passed deadline
-// its second chances: one the socket's own Shutdown set to wake it
-// (wakeWriter), and a sendall that made progress in its SO_SNDTIMEO time
-// (sendAllGoesOn). It returns the error of the last attempt.
+// writeAgain gives a write that the poller ended with an error its second
+// chances: the past deadline of a shutdown's wake-up (wakeWriters), and a
+// sendall that made progress in its SO_SNDTIMEO time (sendAllGoesOn). It
+// returns the error of the last attempt.
 //
 //go:noinline
 func (sd *side) writeAgain(st *ioState, err error) error {
-	for mark := 0; isDeadline(err); {
-		if !st.rearm() {
+	for mark := 0; ; {
+		woken := st.errno == errnoParked && !st.adapter && st.unpark()
+		if !isDeadline(err) {
+			return err
+		}
+		if !woken {
 			if !st.sendAllGoesOn(mark) {
 				return err
 			}
 			mark = st.n
 		}
 		err = st.h.rc.Write(sd.fn)
+		if err == nil {
+			return nil
+		}
 	}
-	return err
 }
 
 // run runs st's operation and returns Python's exception for its result:

@@ -89,9 +89,10 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 		// connect(2), which leaves the kernel in the state a blocking
 		// connect would have (a refused socket can connect again, a
 		// connected one then reports EISCONN).
-		h.mu.Lock()
+		d := h.desc
+		d.mu.Lock()
 		err = h.control(func(fd int) error {
-			if !h.nb.Load() {
+			if !d.nb.Load() {
 				set, err := nonblockOnce(fd)
 				if err != nil {
 					return err
@@ -102,7 +103,7 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 			}
 			return connectOnce(fd)
 		})
-		h.mu.Unlock()
+		d.mu.Unlock()
 	} else {
 		err = h.control(connectOnce)
 	}
@@ -144,6 +145,9 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 	var ctxErr error
 	err = withCtx(o, st, func() error {
 		e := h.rc.Write(sd.fn)
+		if e != nil && st.errno == errnoParked && !st.adapter {
+			st.unpark() // ended while parked: off the shutdown's list
+		}
 		st.disarm()
 		if e != nil && o != nil && o.ctx != nil && o.ctx.Err() != nil {
 			ctxErr = o.ctx.Err()

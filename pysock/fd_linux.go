@@ -34,17 +34,19 @@ type handle struct {
 	// spin is the read side's adaptive spin (spin.go), used under the
 	// read side's lock; it lives here, in padding, to keep ioState packed.
 	spin spinner
-	mu   sync.Mutex  // serializes flag changes
-	nb   atomic.Bool // what the kernel O_NONBLOCK flag is, as far as we set it
+	// desc is the state of the file description, shared by its handles
+	// (fdesc_linux.go); set when the handle is made.
+	desc *fdesc
+	reg  atomic.Pointer[descReg] // desc's registration by this handle (see expose)
 	// closed is set before the File is closed, so that calls it wakes
 	// report OSError(9).
 	closed atomic.Bool
 	// kernelCalls counts syscalls in progress that may sleep in the
 	// kernel (see enterKernel).
 	kernelCalls atomic.Int32
-	// retryW asks the write side's call, woken by a past deadline, to
-	// try again (see wakeWriter).
-	retryW atomic.Bool
+	// woken: a shutdown woke the write parked on this handle (see
+	// wakeWriters); under desc.wmu.
+	woken bool
 	// rdl is the read side's position in the receive-deadline heap
 	// (deadline_heap.go), plus one; 0 when it is not there. Under the
 	// heap's mu.
@@ -76,7 +78,8 @@ func newHandle(fd, regFd int, nonblock bool) (*handle, error) {
 		return nil, pyerr.FromErrno(syscall.EBADF)
 	}
 	h := &handle{file: f, rc: rc, fd: fd, priv: fd != regFd}
-	h.nb.Store(nonblock)
+	h.desc = new(fdesc)
+	h.desc.nb.Store(nonblock)
 	if !nonblock {
 		// Nothing else has the File yet, so regFd can be used directly
 		// (and no closure is allocated for each accepted connection).
@@ -130,6 +133,7 @@ func (h *handle) exitKernel() { h.kernelCalls.Add(-1) }
 
 // close closes the fd (and the private duplicate of an adopted one).
 func (h *handle) close() error {
+	h.unexpose()
 	err := h.closeFile()
 	if h.priv {
 		err = unix.Close(h.fd)
@@ -199,20 +203,16 @@ func (h *handle) control(fn func(fd int) error) error {
 // setNonblock sets the kernel O_NONBLOCK flag with ioctl(FIONBIO), as
 // CPython's internal_setblocking does.
 func (h *handle) setNonblock(on bool) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	d := h.desc
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	err := h.control(func(fd int) error { return setFIONBIO(fd, on) })
 	if err != nil {
 		return toPyErr(err)
 	}
-	h.nb.Store(on)
+	d.nb.Store(on)
 	return nil
 }
-
-// nbFast reports the kernel O_NONBLOCK flag as last set. In blocking mode it
-// is true only for an adopted fd that was already non-blocking, where
-// CPython's blocking calls fail with EAGAIN instead of waiting.
-func (h *handle) nbFast() bool { return h.nb.Load() }
 
 // errClosed is what a call on a closed socket returns: OSError(9, 'Bad file
 // descriptor'), which also matches net.ErrClosed and os.ErrClosed.

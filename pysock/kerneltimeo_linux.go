@@ -1,10 +1,13 @@
 package pysock
 
 import (
+	"encoding/binary"
 	"errors"
+	"math"
 	"os"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
@@ -35,8 +38,9 @@ import (
 // a socket of the process may have one (kernelTimeouts): after setsockopt
 // of either option through pysock, or the adoption of an fd that has one.
 // An option set behind pysock's back (x/sys/unix on Fileno()) before either
-// happened is not seen; nor is a negative time, which the kernel stores as
-// "do not wait" and reports as 0, "no limit".
+// happened is not seen; nor is a negative time set that way, which the
+// kernel keeps as "do not wait" and reports as 0, "no limit" (SetSockOpt
+// records it: fdesc.noWaitR, noWaitS).
 
 // kernelTimeouts is set once a socket may have SO_RCVTIMEO or SO_SNDTIMEO.
 var kernelTimeouts atomic.Bool
@@ -49,6 +53,28 @@ func noteSockOpt(level, optname int) {
 	switch optname {
 	case unix.SO_RCVTIMEO_OLD, unix.SO_SNDTIMEO_OLD, unix.SO_RCVTIMEO_NEW, unix.SO_SNDTIMEO_NEW:
 		kernelTimeouts.Store(true)
+	}
+}
+
+// noteTimeval records, after a setsockopt of optname to buf succeeded,
+// whether the time was negative, which the kernel keeps as "do not wait"
+// (a blocking call then fails at once, as a non-blocking one) but reports
+// as 0, "no limit".
+func (d *fdesc) noteTimeval(level, optname int, buf []byte) {
+	if level != unix.SOL_SOCKET || len(buf) < 8 {
+		return
+	}
+	var sec int64
+	if len(buf) >= 16 {
+		sec = int64(binary.NativeEndian.Uint64(buf)) // struct timeval, __kernel_sock_timeval
+	} else {
+		sec = int64(int32(binary.NativeEndian.Uint32(buf))) // a 32-bit old_timeval
+	}
+	switch optname {
+	case unix.SO_RCVTIMEO_OLD, unix.SO_RCVTIMEO_NEW:
+		d.noWaitR.Store(sec < 0)
+	case unix.SO_SNDTIMEO_OLD, unix.SO_SNDTIMEO_NEW:
+		d.noWaitS.Store(sec < 0)
 	}
 }
 
@@ -77,6 +103,9 @@ func kernelTimeout(fd int, read bool) int64 {
 	if e != 0 {
 		return 0
 	}
+	if int64(tv.Sec) >= math.MaxInt64/int64(time.Second) {
+		return math.MaxInt64 // the kernel keeps up to about 9e15 s; no wrap
+	}
 	return tv.Nano()
 }
 
@@ -86,8 +115,12 @@ func kernelTimeout(fd int, read bool) int64 {
 //go:noinline
 func kernelTimedMode(h *handle, read bool) callMode {
 	m := callMode{wait: true, emu: true}
-	if ns := kernelTimeout(h.fd, read); ns > 0 {
+	ns := kernelTimeout(h.fd, read)
+	switch {
+	case ns > 0:
 		m.timed, m.kt, m.deadline = true, true, monoAfter(ns)
+	case read && h.desc.noWaitR.Load(), !read && h.desc.noWaitS.Load():
+		return callMode{} // a negative time: the call does not wait
 	}
 	return m
 }

@@ -229,6 +229,9 @@ func listening(fd uintptr) bool {
 func (st *ioState) doWrite(fd uintptr) bool {
 	woke := st.errno == errnoParked
 	st.errno = 0
+	if woke && !st.adapter {
+		st.unpark()
+	}
 	for {
 		gather := st.gathers()
 		if gather && st.op != opSendAll && st.n > 0 && pollRevents(fd, 0)&unix.POLLHUP != 0 {
@@ -246,10 +249,13 @@ func (st *ioState) doWrite(fd uintptr) bool {
 			continue
 		}
 		if e == syscall.EAGAIN && st.wait {
+			st.arm()
 			if st.emu {
 				st.errno = errnoParked
+				if !st.adapter {
+					st.parkWrite() // after arm: a wake-up must not be overwritten
+				}
 			}
-			st.arm()
 			return false
 		}
 		if st.timed && !st.ktimeo() && st.notReady(fd, e, n, unix.POLLOUT) {
@@ -356,9 +362,10 @@ func (st *ioState) sendfileOnce(fd uintptr) (uintptr, syscall.Errno) {
 	}
 	defer h.exitKernel()
 	if st.emu {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		if !h.nb.Load() {
+		d := h.desc
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if !d.nb.Load() {
 			set, err := nonblockOnce(int(fd))
 			if err != nil {
 				return 0, errnoOf(err)

@@ -112,7 +112,7 @@ func (s *Socket) sendfileSyscall(file *os.File, offsetArg any, count int) (total
 	if s.timeout.Load() == 0 {
 		return 0, false, pyerr.NewValueError("non-blocking sockets are not supported")
 	}
-	if s.Fileno() < 0 { // CPython registers fileno() with a selector here
+	if s.fileno() < 0 { // CPython registers fileno() with a selector here
 		return 0, false, pyerr.NewValueError("Invalid file descriptor: -1")
 	}
 	offset, err := sendfileOffset(offsetArg)

@@ -1,55 +1,92 @@
 package pysock
 
-import "time"
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+)
 
 // A write parked on the poller by a full AF_UNIX socket waits for an event
-// the socket's own shutdown does not raise. The kernel's blocking send
+// a shutdown of the socket does not raise. The kernel's blocking send
 // wakes then and tries again: after SHUT_WR it fails with EPIPE, having
 // returned its part if any. epoll reports no event for it (unix_poll has
-// none for a shutdown of the sending side), so Shutdown wakes a parked
-// blocking-mode call with a past deadline and a flag, and the call takes
-// the deadline back (rearm) and tries again. CPython's timeout mode waits
-// in poll(2), which reports no event either: its send times out, and so
-// does pysock's. A TCP socket needs none of this: its shutdown raises
-// EPOLLOUT. A net.Conn Write is left waiting, as Go's net leaves it.
+// none for a shutdown of the sending side), so Shutdown wakes the
+// blocking-mode writes parked on the socket, through any handle of its
+// description (a dup's shutdown is the socket's), with a past deadline;
+// the call takes the deadline back and tries again (unpark).
+//
+// Only blocking-mode writes (the call's mode when it parked) are listed:
+// CPython's timeout mode waits in poll(2), which reports no event either,
+// so its send times out, and a net.Conn Write is left as Go's net leaves
+// it. A TCP socket needs none of this: its shutdown raises EPOLLOUT.
 
-// wakeWriter makes the blocking-mode write in progress, if any, try again.
-// It reads only what another goroutine may read while that call runs: the
-// socket's mode and handle, and the call's flags kept under dlmu.
-func (s *Socket) wakeWriter() {
-	h := s.h.Load()
-	if s.timeout.Load() >= 0 || h == nil || h.nbFast() {
-		return
-	}
-	sd := &s.w
-	if sd.mu.TryLock() {
-		sd.mu.Unlock() // no call in progress
-		return
-	}
-	st := &sd.st
-	st.dlmu.Lock()
-	defer st.dlmu.Unlock()
-	if st.adapter || st.cancel {
-		return
-	}
-	h.retryW.Store(true)
-	st.armed.Store(true) // the next call's begin clears the deadline if this one has ended
-	h.file.SetWriteDeadline(time.Unix(1, 0))
+// parkWrite lists st's handle as holding a parked blocking-mode write.
+func (st *ioState) parkWrite() {
+	h := st.h
+	d := h.desc
+	d.wmu.Lock()
+	d.parked = append(d.parked, h)
+	d.wmu.Unlock()
 }
 
-// rearm takes back a wake-up that wakeWriter set, putting the call's own
-// deadline back on the poller; it reports false when there was none.
-func (st *ioState) rearm() bool {
-	st.dlmu.Lock()
-	defer st.dlmu.Unlock()
-	if st.cancel || st.adapter || !st.h.retryW.CompareAndSwap(true, false) {
+// unpark ends st's parked write: the handle leaves the list, and if a
+// shutdown woke the call, the call's own deadline goes back on the
+// poller. It reports whether the call was woken.
+func (st *ioState) unpark() bool {
+	h := st.h
+	d := h.desc
+	d.wmu.Lock()
+	defer d.wmu.Unlock()
+	for i, p := range d.parked {
+		if p == h {
+			last := len(d.parked) - 1
+			d.parked[i] = d.parked[last]
+			d.parked[last] = nil
+			d.parked = d.parked[:last]
+			break
+		}
+	}
+	if !h.woken {
 		return false
 	}
-	if st.timed {
+	h.woken = false
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	switch {
+	case st.cancel: // a context's past deadline stays
+	case st.timed:
 		st.setDeadline(monoTime(st.deadline))
-	} else {
-		st.armed.Store(false)
+	default:
 		st.setDeadline(time.Time{})
 	}
 	return true
+}
+
+// wakeWriters wakes the blocking-mode writes parked on h's description
+// after its shutdown (AF_UNIX, kind: the socket type). A datagram or
+// seqpacket send can also wait for room in the peer's queue, which the
+// kernel's shutdown does not wake: those are woken only while the socket's
+// own send buffer is full, the wait the shutdown ends.
+func (h *handle) wakeWriters(kind int) {
+	d := h.desc
+	d.wmu.Lock()
+	defer d.wmu.Unlock()
+	if len(d.parked) == 0 || (kind != unix.SOCK_STREAM && !sendBufferFull(h.fd)) {
+		return
+	}
+	for _, p := range d.parked {
+		p.woken = true
+		p.file.SetWriteDeadline(time.Unix(1, 0))
+	}
+}
+
+// sendBufferFull reports whether fd's queued output has reached its
+// SO_SNDBUF (a failure to read either counts as full).
+func sendBufferFull(fd int) bool {
+	out, err := unix.IoctlGetInt(fd, unix.SIOCOUTQ)
+	if err != nil {
+		return true
+	}
+	buf, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
+	return err != nil || out >= buf
 }

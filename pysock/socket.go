@@ -162,7 +162,7 @@ func FromFileno(fd int, fam AddressFamily, kind SocketKind, proto int) (*Socket,
 		if err != nil {
 			return nil, toPyErr(err)
 		}
-		h, err = adoptHandle(fd, flags&unix.O_NONBLOCK != 0 || ns >= 0)
+		h, err = adoptShared(fd, flags&unix.O_NONBLOCK != 0 || ns >= 0)
 		if err != nil {
 			return nil, err
 		}
@@ -171,6 +171,7 @@ func FromFileno(fd int, fam AddressFamily, kind SocketKind, proto int) (*Socket,
 			return nil, err
 		}
 	}
+	h.expose()
 	return newSocketObject(h, family, typ, proto, ns), nil
 }
 
@@ -186,6 +187,15 @@ func (s *Socket) Proto() int { return int(s.proto) }
 
 // Fileno is socket.fileno(): the fd, or -1 once closed or detached.
 func (s *Socket) Fileno() int {
+	if h := s.h.Load(); h != nil {
+		h.expose() // another socket may be made from the number (see fdesc)
+		return h.fd
+	}
+	return -1
+}
+
+// fileno is Fileno for pysock's own use: the number is not given out.
+func (s *Socket) fileno() int {
 	if h := s.h.Load(); h != nil {
 		return h.fd
 	}
@@ -297,8 +307,12 @@ func (s *Socket) Dup() (*Socket, error) {
 		return nil, toPyErr(err)
 	}
 	// The duplicate shares the file description and so its O_NONBLOCK
-	// flag, which blocking mode clears: set it so that os.NewFile
-	// registers the fd with the poller.
+	// flag, and the record of it (fdesc). Blocking mode clears the flag:
+	// set it so that os.NewFile registers the fd with the poller, then
+	// leave it as the socket's mode has it.
+	d := h.desc
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if err := setFIONBIO(nfd, true); err != nil {
 		unix.Close(nfd)
 		return nil, toPyErr(err)
@@ -308,6 +322,8 @@ func (s *Socket) Dup() (*Socket, error) {
 	if err != nil {
 		return nil, err
 	}
+	nh.desc = d
+	d.nb.Store(ns >= 0)
 	return newSocketObject(nh, int(s.family), int(s.typ), int(s.proto), ns), nil
 }
 
@@ -354,7 +370,7 @@ func (s *Socket) SetInheritable(inheritable bool) error {
 // <socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 8080)>.
 func (s *Socket) Repr() string {
 	var b strings.Builder
-	fd := s.Fileno()
+	fd := s.fileno()
 	closed := s.closed()
 	b.WriteString("<socket.socket ")
 	if closed {

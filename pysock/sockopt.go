@@ -45,8 +45,8 @@ func (s *Socket) Shutdown(how int) error {
 	if err := s.syscallErr(func(fd int) error { return unix.Shutdown(fd, how) }); err != nil {
 		return err
 	}
-	if s.family == unix.AF_UNIX {
-		s.wakeWriter()
+	if h := s.h.Load(); h != nil && s.family == unix.AF_UNIX {
+		h.wakeWriters(int(s.typ))
 	}
 	return nil
 }
@@ -165,7 +165,7 @@ func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error 
 	if err != nil {
 		return err
 	}
-	return s.syscallErr(func(fd int) error {
+	err = s.syscallErr(func(fd int) error {
 		var p unsafe.Pointer
 		if len(buf) > 0 {
 			p = unsafe.Pointer(&buf[0])
@@ -173,6 +173,10 @@ func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error 
 		_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(optname), uintptr(p), uintptr(len(buf)), 0)
 		return errnoErr(e)
 	})
+	if h := s.h.Load(); err == nil && h != nil {
+		h.desc.noteTimeval(level, optname, buf)
+	}
+	return err
 }
 
 // getVsockOpt is getsockopt on an AF_VSOCK socket, whose options CPython

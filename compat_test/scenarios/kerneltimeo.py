@@ -128,6 +128,42 @@ show("getpeername", lambda: c.getpeername() == srv.getsockname())
 c.close()
 srv.close()
 
+# A negative time: the kernel keeps "do not wait", and getsockopt says 0.
+srv = socket.create_server(("127.0.0.1", 0))
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", -1, 0))
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", -5, 0))
+show("negative SO_RCVTIMEO reads as 0", lambda: srv.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 16) == NONE)
+timed("accept with a negative SO_RCVTIMEO", srv.accept)
+c = socket.create_connection(srv.getsockname())
+s, _ = srv.accept()
+timed("inherited: recv", lambda: s.recv(1))
+
+
+def send_until_full():
+    n = 0
+    try:
+        while True:
+            n += s.send(b"x" * 65536)
+    except BlockingIOError as e:
+        return n > 0, e.errno
+
+
+timed("inherited: send until the buffer is full", send_until_full)
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, NONE)
+threading.Timer(T, lambda: socket.create_connection(srv.getsockname()).close()).start()
+timed("accept waits again once the time is 0", lambda: srv.accept()[0].close())
+c.close()
+s.close()
+srv.close()
+
+# A time too large for nanoseconds in 64 bits: no limit in practice.
+a, b = socket.socketpair()
+a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 1759579576958933, 0))
+threading.Timer(T, lambda: b.send(b"hi")).start()
+timed("recv with a huge SO_RCVTIMEO", lambda: a.recv(10))
+a.close()
+b.close()
+
 # AF_UNIX connect to a full queue.
 path = os.path.join(tempfile.mkdtemp(), "s")
 us = socket.socket(socket.AF_UNIX)

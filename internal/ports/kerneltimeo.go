@@ -189,6 +189,74 @@ func KernelTimeo(t *Transcript) error {
 	c.Close()
 	srv.Close()
 
+	// A negative time: the kernel keeps "do not wait", and getsockopt says 0.
+	if srv, err = pysock.CreateServer(pysock.Tuple{"127.0.0.1", 0}); err != nil {
+		return err
+	}
+	neg := func(sec int64) []byte {
+		b := make([]byte, 16)
+		binary.NativeEndian.PutUint64(b, uint64(sec))
+		return b
+	}
+	srv.SetSockOpt(pysock.SOL_SOCKET, pysock.SO_RCVTIMEO, neg(-1))
+	srv.SetSockOpt(pysock.SOL_SOCKET, pysock.SO_SNDTIMEO, neg(-5))
+	addr, _ = srv.GetSockName()
+	t.Show("negative SO_RCVTIMEO reads as 0", func() (any, error) {
+		v, err := srv.GetSockOptBytes(pysock.SOL_SOCKET, pysock.SO_RCVTIMEO, 16)
+		return bytes.Equal(v, none), err
+	})
+	t.Timed("accept with a negative SO_RCVTIMEO", func() (any, error) { return acceptTuple(srv.Accept()) })
+	if c, err = pysock.CreateConnection(addr); err != nil {
+		return err
+	}
+	if s, _, err = srv.Accept(); err != nil {
+		return err
+	}
+	t.Timed("inherited: recv", func() (any, error) { return bytesOf(s.Recv(1)) })
+	t.Timed("inherited: send until the buffer is full", func() (any, error) {
+		n := 0
+		for range 100000 {
+			k, err := s.Send(bytes.Repeat([]byte("x"), 65536))
+			if err != nil {
+				var be *pyerr.BlockingIOError
+				if !errors.As(err, &be) {
+					return nil, err
+				}
+				return pysock.Tuple{n > 0, be.Errno}, nil
+			}
+			n += k
+		}
+		return nil, nil
+	})
+	srv.SetSockOpt(pysock.SOL_SOCKET, pysock.SO_RCVTIMEO, none)
+	time.AfterFunc(T, func() {
+		if q, err := pysock.CreateConnection(addr); err == nil {
+			q.Close()
+		}
+	})
+	t.TimedDo("accept waits again once the time is 0", func() error {
+		q, _, err := srv.Accept()
+		if err == nil {
+			q.Close()
+		}
+		return err
+	})
+	c.Close()
+	s.Close()
+	srv.Close()
+
+	// A time too large for nanoseconds in 64 bits: no limit in practice.
+	if a, b, err = pysock.SocketPair(-1, -1, -1); err != nil {
+		return err
+	}
+	huge := make([]byte, 16)
+	binary.NativeEndian.PutUint64(huge, 1759579576958933)
+	a.SetSockOpt(pysock.SOL_SOCKET, pysock.SO_RCVTIMEO, huge)
+	time.AfterFunc(T, func() { b.Send([]byte("hi")) })
+	t.Timed("recv with a huge SO_RCVTIMEO", func() (any, error) { return bytesOf(a.Recv(10)) })
+	a.Close()
+	b.Close()
+
 	dir, err := os.MkdirTemp("", "pysock-kt")
 	if err != nil {
 		return err
