@@ -29,6 +29,23 @@ func sendParked(t *testing.T, a *pysock.Socket) <-chan result {
 	return ch
 }
 
+// expectBrokenPipe waits for the parked send ch to fail with
+// BrokenPipeError(32), as CPython's does at once after what; the peer b's
+// close ends a send that still waits.
+func expectBrokenPipe(t *testing.T, ch <-chan result, b *pysock.Socket, what string) {
+	t.Helper()
+	select {
+	case r := <-ch:
+		if errnoOf(r.err) != 32 {
+			t.Fatalf("send = %d, %v after %s; want BrokenPipeError(32)", r.n, r.err, what)
+		}
+	case <-time.After(3 * time.Second):
+		b.Close()
+		r := await(t, ch, "send")
+		t.Fatalf("send still parked 3 s after %s (ended only by the peer's close: %d, %v); CPython: BrokenPipeError(32)", what, r.n, r.err)
+	}
+}
+
 // A shutdown(SHUT_WR) made through a dup of the socket (same open socket)
 // wakes the kernel's blocking send too.
 //
@@ -48,16 +65,7 @@ func TestEdgeDupShutdownWakesSend(t *testing.T) {
 	if err := d.Shutdown(pysock.SHUT_WR); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case r := <-ch:
-		if errnoOf(r.err) != 32 {
-			t.Fatalf("send = %d, %v; want BrokenPipeError(32)", r.n, r.err)
-		}
-	case <-time.After(3 * time.Second):
-		b.Close() // unblock the send (POLLHUP) so the goroutine ends
-		r := await(t, ch, "send")
-		t.Fatalf("send still parked 3 s after the dup's shutdown(SHUT_WR) (ended only by the peer's close: %d, %v); CPython: BrokenPipeError(32)", r.n, r.err)
-	}
+	expectBrokenPipe(t, ch, b, "the dup's shutdown(SHUT_WR)")
 }
 
 // Same open socket adopted through FromFileno (socket.socket(fileno=...)).
@@ -78,16 +86,7 @@ func TestEdgeAdoptedShutdownWakesSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Detach()
-	select {
-	case r := <-ch:
-		if errnoOf(r.err) != 32 {
-			t.Fatalf("send = %d, %v; want BrokenPipeError(32)", r.n, r.err)
-		}
-	case <-time.After(3 * time.Second):
-		b.Close()
-		r := await(t, ch, "send")
-		t.Fatalf("send still parked 3 s after shutdown(SHUT_WR) through an adopted fd (ended only by the peer's close: %d, %v); CPython: BrokenPipeError(32)", r.n, r.err)
-	}
+	expectBrokenPipe(t, ch, b, "shutdown(SHUT_WR) through an adopted fd")
 }
 
 // A blocking send that parked, then settimeout(5) and shutdown(SHUT_WR)
@@ -109,16 +108,24 @@ func TestEdgeSetTimeoutThenShutdownWakesSend(t *testing.T) {
 	if err := a.Shutdown(pysock.SHUT_WR); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case r := <-ch:
-		if errnoOf(r.err) != 32 {
-			t.Fatalf("send = %d, %v; want BrokenPipeError(32)", r.n, r.err)
+	expectBrokenPipe(t, ch, b, "settimeout(5)+shutdown(SHUT_WR)")
+}
+
+// racingShutdowns shuts a down for reading, again and again, and drains b,
+// until stop.
+func racingShutdowns(a, b *pysock.Socket, stop *atomic.Bool) {
+	go func() {
+		for !stop.Load() {
+			a.Shutdown(pysock.SHUT_RD)
 		}
-	case <-time.After(3 * time.Second):
-		b.Close()
-		r := await(t, ch, "send")
-		t.Fatalf("send still parked 3 s after settimeout(5)+shutdown(SHUT_WR) (ended only by the peer's close: %d, %v); CPython: BrokenPipeError(32) at once", r.n, r.err)
-	}
+	}()
+	go func() {
+		for !stop.Load() {
+			if _, err := b.Recv(1 << 16); err != nil {
+				return
+			}
+		}
+	}()
 }
 
 // Shutdowns racing blocking sends: a send that finds the write side's lock
@@ -141,18 +148,7 @@ func TestEdgeShutdownRacingSends(t *testing.T) {
 	defer b.Close()
 	var stop atomic.Bool
 	defer stop.Store(true)
-	go func() {
-		for !stop.Load() {
-			a.Shutdown(pysock.SHUT_RD)
-		}
-	}()
-	go func() {
-		for !stop.Load() {
-			if _, err := b.Recv(1 << 16); err != nil {
-				return
-			}
-		}
-	}()
+	racingShutdowns(a, b, &stop)
 	var sent atomic.Int64
 	go func() {
 		one := []byte("x")
@@ -197,18 +193,7 @@ func TestEdgeShutdownRacingNetConnWrites(t *testing.T) {
 	defer b.Close()
 	var stop atomic.Bool
 	defer stop.Store(true)
-	go func() {
-		for !stop.Load() {
-			a.Shutdown(pysock.SHUT_RD)
-		}
-	}()
-	go func() {
-		for !stop.Load() {
-			if _, err := b.Recv(1 << 16); err != nil {
-				return
-			}
-		}
-	}()
+	racingShutdowns(a, b, &stop)
 	c := a.NetConn()
 	errc := make(chan error, 1)
 	var sent atomic.Int64
