@@ -2,6 +2,8 @@ package pysock
 
 import (
 	"context"
+
+	"golang.org/x/sys/unix"
 )
 
 // Accept is socket.accept() → (socket, address). As in CPython the new
@@ -39,9 +41,12 @@ func (s *Socket) accept(o *callOpts) (*Socket, Address, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	// The accepted socket inherits the listener's SO_RCVTIMEO and
-	// SO_SNDTIMEO, a negative time's record too.
-	nh.desc.noWaitR.Store(h.desc.noWaitR.Load())
-	nh.desc.noWaitS.Store(h.desc.noWaitS.Load())
+	if s.family != unix.AF_UNIX {
+		// A TCP socket accepted inherits the listener's SO_RCVTIMEO and
+		// SO_SNDTIMEO (an AF_UNIX one starts with none): a negative
+		// time's record too.
+		nh.desc.noWaitR.Store(h.desc.noWaitR.Load())
+		nh.desc.noWaitS.Store(h.desc.noWaitS.Load())
+	}
 	return newSocketObject(nh, int(s.family), int(s.typ), int(s.proto), ns), addr, nil
 }

@@ -121,6 +121,8 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 			return closedErrno(err)
 		}
 		return e, false, nil
+	case (e == syscall.EINPROGRESS || e == syscall.EALREADY) && blockingEmulated && h.desc.noWaitS.Load():
+		return e, false, nil // a negative SO_SNDTIMEO: the kernel's call does not wait
 	case e == syscall.EALREADY && blockingEmulated:
 		// The kernel's blocking connect waits for a connection already
 		// in progress too (and reports its outcome).

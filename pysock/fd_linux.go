@@ -37,7 +37,6 @@ type handle struct {
 	// desc is the state of the file description, shared by its handles
 	// (fdesc_linux.go); set when the handle is made.
 	desc *fdesc
-	reg  atomic.Pointer[descReg] // desc's registration by this handle (see expose)
 	// closed is set before the File is closed, so that calls it wakes
 	// report OSError(9).
 	closed atomic.Bool
@@ -79,6 +78,7 @@ func newHandle(fd, regFd int, nonblock bool) (*handle, error) {
 	}
 	h := &handle{file: f, rc: rc, fd: fd, priv: fd != regFd}
 	h.desc = new(fdesc)
+	h.desc.open.Store(1)
 	h.desc.nb.Store(nonblock)
 	if !nonblock {
 		// Nothing else has the File yet, so regFd can be used directly
@@ -133,7 +133,7 @@ func (h *handle) exitKernel() { h.kernelCalls.Add(-1) }
 
 // close closes the fd (and the private duplicate of an adopted one).
 func (h *handle) close() error {
-	h.unexpose()
+	h.release()
 	err := h.closeFile()
 	if h.priv {
 		err = unix.Close(h.fd)
@@ -373,6 +373,7 @@ func retireDetached(fd int) int {
 		}
 		old := detached.m[fd][0].h
 		dropDetached(fd, 0)
+		old.release()
 		// The old File's poller close finds fd unregistered (it is the
 		// new, not yet registered descriptor) and its close(2) closes fd.
 		old.file.Close()

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"weak"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,27 +38,44 @@ type fdesc struct {
 	// noWaitR and noWaitS: SO_RCVTIMEO, SO_SNDTIMEO were set negative
 	// (see noteTimeval).
 	noWaitR, noWaitS atomic.Bool
+	// shutdowns counts the shutdowns that ended waits (see wakeWriters).
+	shutdowns atomic.Uint32
+	// registered: the registry has this record, under ino (see expose).
+	registered atomic.Bool
+	ino        uint64       // under descs' lock
+	open       atomic.Int32 // the handles using the record and not yet closed
 }
 
-// descs are the registered descriptions, by socket inode, with the number
-// of handles registered with each. An entry refers to the fdesc only, not
-// to a handle: a leaked socket's File stays collectable (its cleanup
-// closes the fd), and a cleanup of the handle drops the registration.
+// link makes h, a new handle of d's description, use d.
+func (h *handle) link(d *fdesc) {
+	h.desc = d
+	d.open.Add(1)
+}
+
+// release is h's close: when the last handle using the record closes, the
+// registry forgets it at once (a cleanup does for handles never closed).
+func (h *handle) release() {
+	d := h.desc
+	if d.open.Add(-1) != 0 || !d.registered.Load() {
+		return
+	}
+	descs.Lock()
+	defer descs.Unlock()
+	if descs.m[d.ino].Value() == d {
+		delete(descs.m, d.ino)
+	}
+}
+
+// descs are the registered descriptions, by socket inode. An entry holds
+// its fdesc weakly: a leaked socket's File stays collectable (its cleanup
+// closes the fd), and a cleanup of the fdesc drops the entry. An fdesc
+// lives as long as any handle of the description, open or not, so a
+// sibling made from another number of the socket later (a raw dup, a
+// number received over SCM_RIGHTS) finds it, whichever socket gave out
+// a number first.
 var descs struct {
 	sync.Mutex
-	m map[uint64]*descEntry
-}
-
-type descEntry struct {
-	d    *fdesc
-	refs int
-}
-
-// descReg is one handle's registration; dropped once, by Close or by the
-// handle's cleanup.
-type descReg struct {
-	ino     uint64
-	dropped atomic.Bool
+	m map[uint64]weak.Pointer[fdesc]
 }
 
 // nbFast reports the kernel O_NONBLOCK flag as last set. In blocking mode it
@@ -67,9 +85,10 @@ type descReg struct {
 func (h *handle) nbFast() bool { return h.desc.nb.Load() }
 
 // expose registers h's description under its socket's inode, once: its
-// number has been given out.
+// number has been given out (Fileno, Detach, adoption).
 func (h *handle) expose() {
-	if h.reg.Load() != nil {
+	d := h.desc
+	if d.registered.Load() {
 		return
 	}
 	ino := sockInode(h.fd)
@@ -78,40 +97,27 @@ func (h *handle) expose() {
 	}
 	descs.Lock()
 	defer descs.Unlock()
-	if h.reg.Load() != nil || h.closed.Load() {
+	if d.registered.Load() {
 		return
 	}
 	if descs.m == nil {
-		descs.m = make(map[uint64]*descEntry)
+		descs.m = make(map[uint64]weak.Pointer[fdesc])
 	}
-	e := descs.m[ino]
-	if e == nil {
-		e = &descEntry{d: h.desc}
-		descs.m[ino] = e
+	if old := descs.m[ino].Value(); old != nil && old != d {
+		return // registered by a sibling made before the link (keep the first)
 	}
-	e.refs++
-	r := &descReg{ino: ino}
-	h.reg.Store(r)
-	runtime.AddCleanup(h, (*descReg).drop, r)
+	descs.m[ino] = weak.Make(d)
+	d.ino = ino
+	d.registered.Store(true)
+	runtime.AddCleanup(d, forgetDesc, ino)
 }
 
-// unexpose drops h's registration, when h is closed.
-func (h *handle) unexpose() {
-	if r := h.reg.Swap(nil); r != nil {
-		r.drop()
-	}
-}
-
-func (r *descReg) drop() {
-	if !r.dropped.CompareAndSwap(false, true) {
-		return
-	}
+// forgetDesc drops the entry of a collected fdesc.
+func forgetDesc(ino uint64) {
 	descs.Lock()
 	defer descs.Unlock()
-	if e := descs.m[r.ino]; e != nil {
-		if e.refs--; e.refs == 0 {
-			delete(descs.m, r.ino)
-		}
+	if descs.m[ino].Value() == nil {
+		delete(descs.m, ino)
 	}
 }
 
@@ -129,7 +135,7 @@ func adoptShared(fd int, nonblock bool) (*handle, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.desc = d
+	h.link(d)
 	d.nb.Store(nonblock)
 	return h, nil
 }
@@ -142,10 +148,7 @@ func descOf(fd int) *fdesc {
 	}
 	descs.Lock()
 	defer descs.Unlock()
-	if e := descs.m[ino]; e != nil {
-		return e.d
-	}
-	return nil
+	return descs.m[ino].Value()
 }
 
 // sockInode is the inode of fd's socket (unique among open sockets), 0 if

@@ -244,6 +244,7 @@ func (st *ioState) doWrite(fd uintptr) bool {
 			// attempt, which then returns the part below.
 			return true
 		}
+		shutdowns := st.h.desc.shutdowns.Load()
 		n, e := st.writeOnce(fd, gather)
 		if e == syscall.EINTR {
 			continue
@@ -251,10 +252,13 @@ func (st *ioState) doWrite(fd uintptr) bool {
 		if e == syscall.EAGAIN && st.wait {
 			st.arm()
 			if st.emu {
-				st.errno = errnoParked
-				if !st.adapter {
-					st.parkWrite() // after arm: a wake-up must not be overwritten
+				// After arm: a wake-up must not be overwritten. A shutdown
+				// since the attempt, before the listing, is not lost:
+				// the call tries again.
+				if !st.adapter && !st.parkWrite(shutdowns) {
+					continue
 				}
+				st.errno = errnoParked
 			}
 			return false
 		}

@@ -20,13 +20,20 @@ import (
 // so its send times out, and a net.Conn Write is left as Go's net leaves
 // it. A TCP socket needs none of this: its shutdown raises EPOLLOUT.
 
-// parkWrite lists st's handle as holding a parked blocking-mode write.
-func (st *ioState) parkWrite() {
+// parkWrite lists st's handle as holding a parked blocking-mode write,
+// unless the description's shutdowns have moved on from the count read
+// before the call's last attempt: then it reports false, and the call
+// tries again (the shutdown may have ended its wait).
+func (st *ioState) parkWrite(shutdowns uint32) bool {
 	h := st.h
 	d := h.desc
 	d.wmu.Lock()
+	defer d.wmu.Unlock()
+	if d.shutdowns.Load() != shutdowns {
+		return false
+	}
 	d.parked = append(d.parked, h)
-	d.wmu.Unlock()
+	return true
 }
 
 // unpark ends st's parked write: the handle leaves the list, and if a
@@ -69,11 +76,12 @@ func (st *ioState) unpark() bool {
 // own send buffer is full, the wait the shutdown ends.
 func (h *handle) wakeWriters(kind int) {
 	d := h.desc
-	d.wmu.Lock()
-	defer d.wmu.Unlock()
-	if len(d.parked) == 0 || (kind != unix.SOCK_STREAM && !sendBufferFull(h.fd)) {
+	if kind != unix.SOCK_STREAM && !sendBufferFull(h.fd) {
 		return
 	}
+	d.wmu.Lock()
+	defer d.wmu.Unlock()
+	d.shutdowns.Add(1)
 	for _, p := range d.parked {
 		p.woken = true
 		p.file.SetWriteDeadline(time.Unix(1, 0))

@@ -286,6 +286,7 @@ func (s *Socket) Detach() int {
 		h.wakeWaiters()
 		return h.fd
 	}
+	h.expose() // the number is given out: a socket adopted from it shares the record
 	rememberDetached(h, s)
 	return h.fd
 }
@@ -322,7 +323,7 @@ func (s *Socket) Dup() (*Socket, error) {
 	if err != nil {
 		return nil, err
 	}
-	nh.desc = d
+	nh.link(d)
 	d.nb.Store(ns >= 0)
 	return newSocketObject(nh, int(s.family), int(s.typ), int(s.proto), ns), nil
 }

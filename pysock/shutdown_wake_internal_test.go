@@ -1,0 +1,109 @@
+package pysock
+
+import (
+	"encoding/binary"
+	"errors"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	pyerr "github.com/pysock/pysock/errors"
+)
+
+// stackHas reports whether some goroutine's stack contains all of subs.
+func stackHas(subs ...string) bool {
+	buf := make([]byte, 1<<20)
+	n := runtime.Stack(buf, true)
+	for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+		ok := true
+		for _, s := range subs {
+			ok = ok && strings.Contains(g, s)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// A shutdown that lands between a blocking send's EAGAIN and the moment
+// the send lists itself on the description (parkWrite) finds nothing to
+// wake: the send must see it before it parks (parkWrite compares the
+// description's shutdown count with the one read before the attempt), as
+// the kernel's send checks SEND_SHUTDOWN after prepare_to_wait. The window
+// is made wide here by holding the write side's dlmu, which arm
+// (SO_SNDTIMEO: a timed blocking call) takes just before parkWrite; in the
+// untimed case it is a preemption between sendto and parkWrite.
+//
+// python3 (a: AF_UNIX stream, filled, blocking, SO_SNDTIMEO 5 s):
+//
+//	thread: a.send(b'y'*100); main: a.shutdown(SHUT_WR) at any moment
+//	-> BrokenPipeError(32, 'Broken pipe') at once (0.0 s after the shutdown)
+func TestShutdownBeforeParkWrite(t *testing.T) {
+	a, b, err := SocketPair(AF_UNIX, SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	tv := make([]byte, 16)
+	binary.NativeEndian.PutUint64(tv, 5)
+	if err := a.SetSockOpt(SOL_SOCKET, SO_SNDTIMEO, tv); err != nil {
+		t.Fatal(err)
+	}
+	a.SetBlocking(false)
+	for {
+		if _, err := a.Send(make([]byte, 65536)); err != nil {
+			break
+		}
+	}
+	a.SetBlocking(true)
+
+	st := &a.w.st
+	st.dlmu.Lock()
+	locked := true
+	defer func() {
+		if locked {
+			st.dlmu.Unlock()
+		}
+	}()
+	type res struct {
+		n   int
+		err error
+		at  time.Time
+	}
+	ch := make(chan res, 1)
+	go func() {
+		n, err := a.Send(make([]byte, 100))
+		ch <- res{n, err, time.Now()}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !stackHas("armNow", "pysock.(*Socket).Send") {
+		if time.Now().After(deadline) {
+			t.Fatal("the send never reached arm")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// The send has had EAGAIN and waits to arm; shutdown now.
+	if err := a.Shutdown(SHUT_WR); err != nil {
+		t.Fatal(err)
+	}
+	shut := time.Now()
+	st.dlmu.Unlock()
+	locked = false
+	select {
+	case r := <-ch:
+		var e syscall.Errno
+		if oe := (*pyerr.OSError)(nil); errors.As(r.err, &oe) && oe.HasErrno {
+			e = syscall.Errno(oe.Errno)
+		}
+		if e != syscall.EPIPE {
+			t.Fatalf("send = %d, %v (%v after the shutdown); want BrokenPipeError(32) at once", r.n, r.err, r.at.Sub(shut))
+		}
+	case <-time.After(2 * time.Second):
+		r := <-ch // SO_SNDTIMEO (5 s) ends it
+		t.Fatalf("send still parked 2 s after shutdown(SHUT_WR) (ended by SO_SNDTIMEO: %d, %v, %v after the shutdown); CPython: BrokenPipeError(32) at once", r.n, r.err, r.at.Sub(shut).Round(time.Millisecond))
+	}
+}
