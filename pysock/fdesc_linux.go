@@ -19,8 +19,8 @@ import (
 // from the flag as pysock last set it (handle.nbFast): so the handles of
 // one description share that record, an fdesc. Dup shares its socket's
 // at once; the others find it by the socket's inode, in a registry of the
-// descriptions whose fd numbers have been given out (Fileno, FromFileno),
-// since only through a number can another socket reach one.
+// descriptions whose fd numbers have been given out (Fileno, Detach,
+// FromFileno), since only through a number can another socket reach one.
 //
 // The fdesc's lock also serializes the flag's changes: pysock sets the
 // flag for a moment where a syscall has no MSG_DONTWAIT (connect,
@@ -66,13 +66,13 @@ func (h *handle) release() {
 	}
 }
 
-// descs are the registered descriptions, by socket inode. An entry holds
-// its fdesc weakly: a leaked socket's File stays collectable (its cleanup
-// closes the fd), and a cleanup of the fdesc drops the entry. An fdesc
-// lives as long as any handle of the description, open or not, so a
-// sibling made from another number of the socket later (a raw dup, a
-// number received over SCM_RIGHTS) finds it, whichever socket gave out
-// a number first.
+// descs are the registered descriptions, by socket inode. An entry stays
+// while any handle using its record is open, so a sibling made later from
+// another number of the socket (a raw dup, a number received over
+// SCM_RIGHTS) finds it, whichever socket gave out a number first. The
+// last handle's close drops the entry (release). The entry holds its
+// record weakly, so that a leaked socket's File stays collectable (its
+// cleanup closes the fd), and a cleanup of the record drops the entry.
 var descs struct {
 	sync.Mutex
 	m map[uint64]weak.Pointer[fdesc]
