@@ -30,9 +30,8 @@ import (
 //
 // pysock's blocking mode waits on the poller, so the option is read when
 // a call starts and its time becomes the call's deadline (see ktimeo),
-// whose expiry gives those results. Timeout and
-// non-blocking mode set O_NONBLOCK, on which the kernel ignores both
-// options, as pysock does.
+// whose expiry gives those results. Timeout and non-blocking mode set
+// O_NONBLOCK, on which the kernel ignores both options, as pysock does.
 //
 // Reading the option costs a syscall per call, so calls read it only once
 // a socket of the process may have one (kernelTimeouts): after setsockopt
