@@ -44,23 +44,22 @@ import (
 // kernelTimeouts is set once a socket may have SO_RCVTIMEO or SO_SNDTIMEO.
 var kernelTimeouts atomic.Bool
 
-// noteSockOpt records a setsockopt of level and optname.
-func noteSockOpt(level, optname int) {
+// noteTimeval records a setsockopt of optname to buf that succeeded (only
+// a buffer can set SO_RCVTIMEO or SO_SNDTIMEO): from now on calls read the
+// options, and whether the time was negative is kept, since the kernel
+// keeps it as "do not wait" (a blocking call then fails at once, as a
+// non-blocking one) but reports it as 0, "no limit".
+func (d *fdesc) noteTimeval(level, optname int, buf []byte) {
 	if level != unix.SOL_SOCKET {
 		return
 	}
 	switch optname {
 	case unix.SO_RCVTIMEO_OLD, unix.SO_SNDTIMEO_OLD, unix.SO_RCVTIMEO_NEW, unix.SO_SNDTIMEO_NEW:
 		kernelTimeouts.Store(true)
+	default:
+		return
 	}
-}
-
-// noteTimeval records, after a setsockopt of optname to buf succeeded,
-// whether the time was negative, which the kernel keeps as "do not wait"
-// (a blocking call then fails at once, as a non-blocking one) but reports
-// as 0, "no limit".
-func (d *fdesc) noteTimeval(level, optname int, buf []byte) {
-	if level != unix.SOL_SOCKET || len(buf) < 8 {
+	if len(buf) < 8 {
 		return
 	}
 	var sec int64

@@ -145,7 +145,6 @@ func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error 
 	if s.family == unix.AF_VSOCK {
 		return s.setVsockOpt(level, optname, value)
 	}
-	noteSockOpt(level, optname)
 	if pyarg.IsNone(value) {
 		if len(optlen) == 0 {
 			return pyarg.ErrNotBytesLike(nil)
