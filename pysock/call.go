@@ -30,6 +30,7 @@ import (
 type callMode struct {
 	wait, timed, emu bool
 	kt               bool // the deadline is SO_RCVTIMEO's or SO_SNDTIMEO's (kerneltimeo_linux.go)
+	look             bool // the fd's number is out: read the kernel's state at EAGAIN (outside_linux.go)
 	deadline         int64
 }
 
@@ -43,19 +44,26 @@ func (s *Socket) modeOf(h *handle, userNB bool, o *callOpts, read bool) callMode
 		return m
 	}
 	ns := s.timeout.Load()
-	switch {
-	case ns > 0:
+	if ns > 0 {
 		return callMode{wait: true, timed: true, deadline: monoAfter(ns)}
-	case ns < 0 && !userNB && !h.nbFast():
+	}
+	// Blocking and non-blocking mode make the kernel's own call in
+	// CPython, which reads the kernel's flag and options when it would
+	// wait: where they may have been changed behind pysock's back, the
+	// call reads them there too (sendfile waits whatever they say).
+	look := !userNB && h.desc.out.Load() && (o == nil || !o.untimed)
+	if ns < 0 && !userNB && !h.nbFast() {
 		if kernelTimeouts.Load() && (o == nil || !o.untimed) {
-			return kernelTimedMode(h, read)
+			m := kernelTimedMode(h, read)
+			m.look = look
+			return m
 		}
-		return callMode{wait: true, emu: true}
+		return callMode{wait: true, emu: true, look: look}
 	}
 	// Non-blocking mode, MSG_DONTWAIT, or an adopted fd whose kernel flag
 	// is O_NONBLOCK in blocking mode (CPython's blocking call then gives
 	// EAGAIN too).
-	return callMode{}
+	return callMode{look: look}
 }
 
 // pastDeadline reports whether an adapter call's deadline has already
@@ -95,10 +103,10 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 	}
 	st.h = h
 	st.wait, st.timed, st.emu, st.deadline = m.wait, m.timed, m.emu, m.deadline
+	st.look = m.look && st == &sd.st // a private state never waits (see lookOutside)
 	if st.timed {
 		rdlStart(st) // the receive-deadline goroutine, before any callback needs it
 	}
-	st.stream = s.Type() == SOCK_STREAM
 	st.disarm() // a deadline a previous call left (it should not) never applies to this one
 	st.n, st.errno = 0, 0
 	return st, nil
@@ -127,19 +135,25 @@ func (sd *side) pollIO(st *ioState) error {
 		st.h.spin.begin(st.wait)
 		for {
 			err = st.h.rc.Read(sd.fn)
-			if st.errno != errnoSpin {
+			e := st.errno
+			if e != errnoSpin && e != errnoLook {
 				break
 			}
 			st.errno = 0
 			if err != nil {
 				break
 			}
-			st.h.spin.retry()
+			if e == errnoLook {
+				st.lookOutside()
+				st.h.spin.begin(st.wait)
+			} else {
+				st.h.spin.retry()
+			}
 		}
 		st.h.spin.done()
 	} else {
 		err = st.h.rc.Write(sd.fn)
-		if err != nil {
+		if err != nil || st.errno == errnoLook {
 			err = sd.writeAgain(st, err)
 		}
 	}
@@ -147,13 +161,25 @@ func (sd *side) pollIO(st *ioState) error {
 	return err
 }
 
-// writeAgain gives a write that the poller ended with an error its second
-// chances: the past deadline of a shutdown's wake-up (wakeWriters), and a
-// sendall that made progress in its SO_SNDTIMEO time (sendAllGoesOn). It
-// returns the error of the last attempt.
+// writeAgain gives a write its second chances: the first EAGAIN of a call
+// that reads the kernel's state there (lookOutside), and for a write that
+// the poller ended with an error, the past deadline of a shutdown's
+// wake-up (wakeWriters) and a sendall that made progress in its
+// SO_SNDTIMEO time (sendAllGoesOn). It returns the error of the last
+// attempt.
 //
 //go:noinline
 func (sd *side) writeAgain(st *ioState, err error) error {
+	if st.errno == errnoLook {
+		st.errno = 0
+		if err != nil {
+			return err
+		}
+		st.lookOutside()
+		if err = st.h.rc.Write(sd.fn); err == nil {
+			return nil
+		}
+	}
 	for mark := 0; ; {
 		woken := st.errno == errnoParked && !st.adapter && st.unpark()
 		if !isDeadline(err) {

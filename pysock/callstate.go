@@ -48,9 +48,9 @@ type ioState struct {
 	wait     bool  // on EAGAIN, park on the poller (blocking / timeout mode)
 	timed    bool  // a deadline applies (timeout mode, adapter deadline, SO_RCVTIMEO / SO_SNDTIMEO: see ktimeo)
 	emu      bool  // blocking mode on a blocking kernel flag: give what the kernel's blocking call gives
-	stream   bool  // SOCK_STREAM: blocking send and MSG_WAITALL span several syscalls
 	cancel   bool  // a context was cancelled: the deadline stays in the past (under dlmu)
 	adapter  bool  // a net.Conn call is in progress: SetDeadline applies to it (under dlmu)
+	look     bool  // at the first EAGAIN, read the kernel's flag and SO_*TIMEO (outside_linux.go)
 	flags    int32 // the caller's MSG_* flags (a C int)
 	h        *handle
 	deadline int64 // monotonic, see monoNow
@@ -76,6 +76,10 @@ type ioExtra struct {
 	fileFd  int   // opSendFile
 	offset  int64 // opSendFile
 	count   int   // opSendFile
+	// What lookOutside read, through look (st.readOutside, bound once).
+	look   func(uintptr)
+	lookFl int   // F_GETFL, or -1 if it failed
+	lookNs int64 // SO_RCVTIMEO or SO_SNDTIMEO in ns, 0 for none
 }
 
 // extra is the side's ioExtra. Callers hold the side's lock.
@@ -101,6 +105,10 @@ const errnoSpin = 254
 // errnoParked in ioState.errno: a blocking-mode write parked, so its next
 // attempt follows a wait (see doWrite).
 const errnoParked = 253
+
+// errnoLook in ioState.errno: a call with look set found EAGAIN; pollIO
+// reads the kernel's state (lookOutside) and calls again.
+const errnoLook = 252
 
 // isRead reports whether st's operation is on the read side.
 func (st *ioState) isRead() bool { return st.op <= opAccept }

@@ -83,6 +83,7 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 		}
 	}
 	blockingEmulated := ns < 0 && !h.nbFast()
+	outsideNB := false // the flag was set through the fd's number (outside_linux.go)
 	if blockingEmulated {
 		// connect(2) cannot be told MSG_DONTWAIT: start it with O_NONBLOCK
 		// set for the one syscall, then finish it below with a second
@@ -99,6 +100,8 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 				}
 				if set {
 					defer setFIONBIO(fd, false)
+				} else {
+					outsideNB = true
 				}
 			}
 			return connectOnce(fd)
@@ -113,6 +116,8 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 	switch {
 	case e == 0:
 		return 0, false, nil
+	case outsideNB:
+		return e, false, nil // the kernel's call, on a non-blocking flag, does not wait
 	case blockingEmulated && e == syscall.EAGAIN && s.family == unix.AF_UNIX:
 		// A full AF_UNIX backlog: only a real blocking connect waits for
 		// room (this one call occupies an OS thread while it waits; Close
@@ -138,7 +143,16 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 		return 0, false, err
 	}
 	defer s.end(sd, st)
-	st.wait = true
+	if st.look && !st.timed {
+		// SO_SNDTIMEO may have been set through the number
+		// (outside_linux.go); the flag was read above.
+		var ns int64
+		h.control(func(fd int) error { ns = kernelTimeout(fd, false); return nil })
+		if ns > 0 {
+			st.timed, st.deadline = true, monoAfter(ns)
+		}
+	}
+	st.wait, st.look = true, false
 	*st.sockaddr() = ra
 	st.op = opConnectFinish
 	if st.timed && !st.ktimeo() {

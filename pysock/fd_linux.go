@@ -46,6 +46,9 @@ type handle struct {
 	// woken: a shutdown woke the write parked on this handle (see
 	// wakeWriters); under desc.wmu.
 	woken bool
+	// stream: SOCK_STREAM, where a blocking send and MSG_WAITALL span
+	// several syscalls (set with the Socket).
+	stream bool
 	// rdl is the read side's position in the receive-deadline heap
 	// (deadline_heap.go), plus one; 0 when it is not there. Under the
 	// heap's mu.

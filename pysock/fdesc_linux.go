@@ -42,8 +42,11 @@ type fdesc struct {
 	shutdowns atomic.Uint32
 	// registered: the registry has this record, under ino (see expose).
 	registered atomic.Bool
-	ino        uint64       // under descs' lock
-	open       atomic.Int32 // the handles using the record and not yet closed
+	// out: a number of the description has been given out, through which
+	// its flag and options may change behind pysock (outside_linux.go).
+	out  atomic.Bool
+	ino  uint64       // under descs' lock
+	open atomic.Int32 // the handles using the record and not yet closed
 }
 
 // link makes h, a new handle of d's description, use d.
@@ -91,6 +94,7 @@ func (h *handle) expose() {
 	if d.registered.Load() {
 		return
 	}
+	d.out.Store(true)
 	ino := sockInode(h.fd)
 	if ino == 0 {
 		return

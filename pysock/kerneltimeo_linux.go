@@ -36,10 +36,11 @@ import (
 // Reading the option costs a syscall per call, so calls read it only once
 // a socket of the process may have one (kernelTimeouts): after setsockopt
 // of either option through pysock, or the adoption of an fd that has one.
-// An option set behind pysock's back (x/sys/unix on Fileno()) before either
-// happened is not seen; nor is a negative time set that way, which the
-// kernel keeps as "do not wait" and reports as 0, "no limit" (SetSockOpt
-// records it: fdesc.noWaitR, noWaitS).
+// An option set behind pysock's back (x/sys/unix on Fileno()) before
+// either happened is read where a call would wait (outside_linux.go); a
+// negative time set that way is not seen, since the kernel keeps it as "do
+// not wait" but reports it as 0, "no limit" (SetSockOpt records it:
+// fdesc.noWaitR, noWaitS).
 
 // kernelTimeouts is set once a socket may have SO_RCVTIMEO or SO_SNDTIMEO.
 var kernelTimeouts atomic.Bool

@@ -297,6 +297,7 @@ func (c *Conn) SyscallConn() (syscall.RawConn, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.expose() // the caller reaches the fd: see outside_linux.go
 	return h.rc, nil
 }
 

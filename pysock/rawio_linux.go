@@ -46,13 +46,13 @@ func (st *ioState) do(fd uintptr) bool {
 // waitAll: MSG_WAITALL in blocking mode on a stream socket, where the
 // kernel's call waits for the whole buffer.
 func (st *ioState) waitAll() bool {
-	return st.emu && st.stream && st.flags&unix.MSG_WAITALL != 0 && (st.op == opRecv || st.op == opRecvFrom || st.op == opRecvMsg)
+	return st.emu && st.h.stream && st.flags&unix.MSG_WAITALL != 0 && (st.op == opRecv || st.op == opRecvFrom || st.op == opRecvMsg)
 }
 
 // gathers: a write that spans syscalls (sendall, and a blocking send on a
 // stream socket, which the kernel completes).
 func (st *ioState) gathers() bool {
-	return st.op == opSendAll || (st.emu && st.stream && (st.op == opSend || st.op == opSendTo || st.op == opSendMsg))
+	return st.op == opSendAll || (st.emu && st.h.stream && (st.op == opSend || st.op == opSendTo || st.op == opSendMsg))
 }
 
 // want is how many bytes the call asks to move.
@@ -93,6 +93,10 @@ func (st *ioState) doRead(fd uintptr) bool {
 					pollRevents(fd, unix.POLLRDHUP)&(unix.POLLRDHUP|unix.POLLHUP|unix.POLLERR) != 0 {
 					return true
 				}
+				if st.look {
+					st.errno = errnoLook // the kernel's call would wait here
+					return true
+				}
 				st.arm()
 				return false
 			}
@@ -100,12 +104,16 @@ func (st *ioState) doRead(fd uintptr) bool {
 				return true
 			}
 		}
+		if e == syscall.EAGAIN && st.look {
+			st.errno = errnoLook // pollIO reads the kernel's state, then calls again
+			return true
+		}
 		if e == syscall.EAGAIN && st.wait && !gather && st.op != opAccept && st.h.spin.again() {
 			st.errno = errnoSpin // pollIO decides whether to retry, then calls again
 			return true
 		}
 		if e == syscall.EAGAIN && st.wait {
-			if st.emu && !st.stream && st.op != opAccept && pollRevents(fd, unix.POLLRDHUP)&(unix.POLLRDHUP|unix.POLLHUP) != 0 {
+			if st.emu && !st.h.stream && st.op != opAccept && pollRevents(fd, unix.POLLRDHUP)&(unix.POLLRDHUP|unix.POLLHUP) != 0 {
 				// A datagram socket shut down for reading: the blocking
 				// call returns 0 where MSG_DONTWAIT says EAGAIN.
 				st.n = 0
@@ -248,6 +256,10 @@ func (st *ioState) doWrite(fd uintptr) bool {
 		n, e := st.writeOnce(fd, gather)
 		if e == syscall.EINTR {
 			continue
+		}
+		if e == syscall.EAGAIN && st.look {
+			st.errno = errnoLook // pollIO reads the kernel's state, then calls again
+			return true
 		}
 		if e == syscall.EAGAIN && st.wait {
 			st.arm()

@@ -21,7 +21,14 @@ type Filenoer = pyarg.Filenoer
 // asFileDescriptor is CPython's PyObject_AsFileDescriptor
 // (pyarg.FileDescriptor): an integer, or an object with Fileno(), read as a
 // C int; CPython's errors for anything else.
-func asFileDescriptor(v any) (int, error) { return pyarg.FileDescriptor(v) }
+// A *Socket's number is read without giving it out (see fdesc): waiting
+// for it does not make another socket of it.
+func asFileDescriptor(v any) (int, error) {
+	if s, ok := v.(*Socket); ok && s != nil {
+		return pyarg.FileDescriptor(s.fileno())
+	}
+	return pyarg.FileDescriptor(v)
+}
 
 // isNoneArg reports whether a timeout argument is Python's None: absent,
 // nil (or a typed nil pointer), or the None Timeout.

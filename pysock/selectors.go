@@ -71,6 +71,9 @@ func fileobjToFd(fileobj any) (int, error) {
 	if over {
 		return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
 	}
+	if s, isSock := fileobj.(*Socket); !ok && isSock && s != nil {
+		fd, ok = int64(s.fileno()), true // not given out (see fdesc)
+	}
 	if !ok {
 		var err error
 		fd, ok, err = pyarg.Fileno(fileobj)

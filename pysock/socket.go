@@ -57,6 +57,7 @@ func (s *Socket) handle() (*handle, error) {
 func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket {
 	s := &Socket{family: int32(family), typ: int32(typ &^ (unix.SOCK_NONBLOCK | unix.SOCK_CLOEXEC)), proto: int32(proto)}
 	s.timeout.Store(timeoutNs)
+	h.stream = s.typ == unix.SOCK_STREAM
 	s.h.Store(h)
 	s.r.fn = s.r.st.do
 	s.w.fn = s.w.st.do
@@ -186,6 +187,9 @@ func (s *Socket) Type() SocketKind { return SocketKind(s.typ) }
 func (s *Socket) Proto() int { return int(s.proto) }
 
 // Fileno is socket.fileno(): the fd, or -1 once closed or detached.
+// Once the number is given out, the socket's calls that would wait read
+// the kernel's O_NONBLOCK flag and SO_RCVTIMEO/SO_SNDTIMEO there, since
+// they may be changed through it (see outside_linux.go).
 func (s *Socket) Fileno() int {
 	if h := s.h.Load(); h != nil {
 		h.expose() // another socket may be made from the number (see fdesc)

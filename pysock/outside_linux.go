@@ -1,0 +1,84 @@
+package pysock
+
+import (
+	"golang.org/x/sys/unix"
+)
+
+// Changes made through an fd's number, behind pysock's back.
+//
+// Once a socket's number has been given out (Fileno, Detach, adoption,
+// Conn.SyscallConn: fdesc.out), its open file description can be
+// changed without pysock: O_NONBLOCK with fcntl(F_SETFL) or
+// ioctl(FIONBIO), SO_RCVTIMEO and SO_SNDTIMEO with setsockopt, by this
+// program through x/sys/unix or by another process that holds the
+// description. CPython's blocking-mode and non-blocking-mode calls are the
+// kernel's own calls, which read the flag and the option when they would
+// wait: with O_NONBLOCK set they fail with EAGAIN (a stream send returns
+// the part it sent), with it clear they sleep, bounded by the option.
+//
+// pysock decides whether a call waits from its own record of the flag
+// (fdesc.nb) and reads the options only once a socket may have one
+// (kernelTimeouts). So a call on such a description that finds EAGAIN,
+// in blocking or non-blocking mode, without MSG_DONTWAIT, reads the
+// kernel's flag and options there, once (look; lookOutside), and goes on
+// as the kernel's call would. A call that never finds EAGAIN reads
+// nothing, and one whose number was never given out pays one atomic load.
+//
+// Not covered: timeout mode, where CPython polls before each call and the
+// flag does not decide whether it waits; a net.Conn call, which keeps Go's
+// semantics; sendfile, which waits whatever the flag says in CPython too
+// (Lib/socket.py waits for writability on BlockingIOError); a negative
+// SO_RCVTIMEO or SO_SNDTIMEO set through the number, which the kernel
+// reports as 0; a non-blocking-mode stream send that sends part of its
+// data at once on a flag cleared through the number (the kernel's call
+// would go on sending); and a call made while another goroutine's call
+// holds the same side, which never waits.
+
+// lookOutside is the look of a call that found EAGAIN: it reads the
+// kernel's flag, and the option if the call has no deadline yet, and sets
+// the call's mode from them. With the flag set the call does not wait;
+// with it clear it waits as a blocking call, until the option's time if
+// there is one (the kernel starts the time where the call first waits).
+//
+//go:noinline
+func (st *ioState) lookOutside() {
+	st.look = false
+	x := st.extra()
+	if x.look == nil {
+		x.look = st.readOutside // once per side; only sockets whose number is out
+	}
+	d := st.h.desc
+	// pysock's own brief changes of the flag (connect, sendfile, Dup,
+	// adoption) are made under d.mu: the flag read is the lasting one.
+	d.mu.Lock()
+	err := st.h.rc.Control(x.look)
+	d.mu.Unlock()
+	if err != nil || x.lookFl < 0 {
+		return // closed: the next attempt fails as it would have
+	}
+	read := st.isRead()
+	if x.lookFl&unix.O_NONBLOCK != 0 || (read && d.noWaitR.Load()) || (!read && d.noWaitS.Load()) {
+		st.wait = false
+		return
+	}
+	st.wait, st.emu = true, true
+	if !st.timed && x.lookNs > 0 {
+		st.timed, st.deadline = true, monoAfter(x.lookNs)
+		rdlStart(st)
+	}
+}
+
+// readOutside is lookOutside's RawConn callback: the fd is held open.
+func (st *ioState) readOutside(fd uintptr) {
+	fd = st.h.sysfd(fd)
+	x := st.x
+	x.lookFl, x.lookNs = -1, 0
+	fl, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
+	if err != nil {
+		return
+	}
+	x.lookFl = fl
+	if fl&unix.O_NONBLOCK == 0 && !st.timed {
+		x.lookNs = kernelTimeout(int(fd), st.isRead())
+	}
+}
