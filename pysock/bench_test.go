@@ -17,19 +17,26 @@ import (
 //
 //	go test -run '^$' -bench PingPong -benchmem ./pysock/
 func BenchmarkPingPong(b *testing.B) {
-	b.Run("pysock-blocking", func(b *testing.B) { benchPysock(b, nil) })
-	b.Run("pysock-timeout", func(b *testing.B) { benchPysock(b, 5.0) })
+	b.Run("pysock-blocking", func(b *testing.B) { benchPysock(b, nil, false) })
+	b.Run("pysock-timeout", func(b *testing.B) { benchPysock(b, 5.0, false) })
+	// Fileno called: a call that would wait reads the kernel's flag and
+	// options first (outside_linux.go).
+	b.Run("pysock-blocking-fileno", func(b *testing.B) { benchPysock(b, nil, true) })
 	b.Run("raw-unix", benchRaw)
 	b.Run("go-net", benchNet)
 }
 
-func benchPysock(b *testing.B, timeout any) {
+func benchPysock(b *testing.B, timeout any, fileno bool) {
 	x, y, err := pysock.SocketPair(-1, -1, -1)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer x.Close()
 	defer y.Close()
+	if fileno {
+		x.Fileno()
+		y.Fileno()
+	}
 	x.SetTimeout(timeout)
 	y.SetTimeout(timeout)
 	go func() {

@@ -145,7 +145,7 @@ func (sd *side) pollIO(st *ioState) error {
 			}
 			if e == errnoLook {
 				st.lookOutside()
-				st.h.spin.begin(st.wait)
+				st.h.spin.park = true // the spin, if any, is over
 			} else {
 				st.h.spin.retry()
 			}

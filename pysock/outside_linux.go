@@ -18,11 +18,13 @@ import (
 //
 // pysock decides whether a call waits from its own record of the flag
 // (fdesc.nb) and reads the options only once a socket may have one
-// (kernelTimeouts). So a call on such a description that finds EAGAIN,
-// in blocking or non-blocking mode, without MSG_DONTWAIT, reads the
-// kernel's flag and options there, once (look; lookOutside), and goes on
-// as the kernel's call would. A call that never finds EAGAIN reads
-// nothing, and one whose number was never given out pays one atomic load.
+// (kernelTimeouts). So a call on such a description, in blocking or
+// non-blocking mode, without MSG_DONTWAIT, reads the kernel's flag and
+// options where it would park (look; lookOutside): at its first EAGAIN, or
+// for a receive that spins (spin.go), once the spin is over (data the spin
+// finds is data that came a moment earlier). It reads them once, and goes
+// on as the kernel's call would. A call that does not park reads nothing,
+// and one whose number was never given out pays one atomic load.
 //
 // Not covered: timeout mode, where CPython polls before each call and the
 // flag does not decide whether it waits; a net.Conn call, which keeps Go's

@@ -104,12 +104,14 @@ func (st *ioState) doRead(fd uintptr) bool {
 				return true
 			}
 		}
-		if e == syscall.EAGAIN && st.look {
-			st.errno = errnoLook // pollIO reads the kernel's state, then calls again
-			return true
-		}
 		if e == syscall.EAGAIN && st.wait && !gather && st.op != opAccept && st.h.spin.again() {
 			st.errno = errnoSpin // pollIO decides whether to retry, then calls again
+			return true
+		}
+		if e == syscall.EAGAIN && st.look {
+			// Where the call would park (after its spin: data the spin
+			// finds is data that came a moment earlier).
+			st.errno = errnoLook // pollIO reads the kernel's state, then calls again
 			return true
 		}
 		if e == syscall.EAGAIN && st.wait {

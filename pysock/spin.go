@@ -99,9 +99,11 @@ func (s *spinner) retry() {
 	}
 }
 
-// found records that a receive found data (or an error) in the callback.
+// found records that a receive found data (or an error) in the callback:
+// a spin that found it makes the socket hot again; one that ran out and
+// parked did not find it, whatever the wait after it brought.
 func (s *spinner) found() {
-	if s.turns > 0 {
+	if s.turns > 0 && !s.parked {
 		s.fails, s.hot = 0, true
 	}
 }
