@@ -92,6 +92,9 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 	m := s.modeOf(h, userNB, o, read)
 	st := &sd.st
 	if !sd.mu.TryLock() {
+		if m.look {
+			m.lookBehind(h)
+		}
 		if !m.wait {
 			st = new(ioState)
 		} else if err := h.lockSlow(&sd.mu, &m, o, read); err != nil {
@@ -203,6 +206,7 @@ func (sd *side) writeAgain(st *ioState, err error) error {
 // Control call for a private state, which never waits.
 func (s *Socket) run(sd *side, st *ioState, o *callOpts) error {
 	var err error
+	st.lookWaitAll()
 	if st == &sd.st && o == nil {
 		// The common call, kept shallow: a goroutine parked here holds
 		// its stack, and every byte of this frame and the ones above the

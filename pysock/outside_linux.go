@@ -31,10 +31,9 @@ import (
 // semantics; sendfile, which waits whatever the flag says in CPython too
 // (Lib/socket.py waits for writability on BlockingIOError); a negative
 // SO_RCVTIMEO or SO_SNDTIMEO set through the number, which the kernel
-// reports as 0; a non-blocking-mode stream send that sends part of its
-// data at once on a flag cleared through the number (the kernel's call
-// would go on sending); and a call made while another goroutine's call
-// holds the same side, which never waits.
+// reports as 0; and a non-blocking-mode stream send that sends part of
+// its data at once on a flag cleared through the number (the kernel's
+// call would go on sending).
 
 // lookOutside is the look of a call that found EAGAIN: it reads the
 // kernel's flag, and the option if the call has no deadline yet, and sets
@@ -58,15 +57,62 @@ func (st *ioState) lookOutside() {
 	if err != nil || x.lookFl < 0 {
 		return // closed: the next attempt fails as it would have
 	}
-	read := st.isRead()
-	if x.lookFl&unix.O_NONBLOCK != 0 || (read && d.noWaitR.Load()) || (!read && d.noWaitS.Load()) {
+	if x.lookFl&unix.O_NONBLOCK != 0 {
 		st.wait = false
 		return
 	}
+	if !st.timed {
+		noWait := &d.noWaitS
+		if st.isRead() {
+			noWait = &d.noWaitR
+		}
+		switch {
+		case x.lookNs > 0:
+			// A time set through the number since SetSockOpt recorded
+			// a negative one.
+			noWait.Store(false)
+			st.timed, st.deadline = true, monoAfter(x.lookNs)
+			rdlStart(st)
+		case noWait.Load():
+			st.wait = false // a negative time, which the kernel reports as 0
+			return
+		}
+	}
 	st.wait, st.emu = true, true
-	if !st.timed && x.lookNs > 0 {
-		st.timed, st.deadline = true, monoAfter(x.lookNs)
-		rdlStart(st)
+}
+
+// lookWaitAll is the look of a MSG_WAITALL receive that does not start
+// in blocking mode, made before its first attempt: whether a stream
+// socket's gathers its whole buffer, as the kernel's blocking call does,
+// depends on the flag before anything is read.
+func (st *ioState) lookWaitAll() {
+	if st.look && !st.emu && st.flags&unix.MSG_WAITALL != 0 && st.op <= opAccept {
+		st.lookOutside()
+	}
+}
+
+// lookBehind is the look of a call that finds another goroutine's call on
+// its side: whether it waits for its turn, as the kernel's call on a
+// blocking flag does, or makes its one attempt at once, depends on the
+// flag now (the options are read once it has its turn).
+func (m *callMode) lookBehind(h *handle) {
+	d := h.desc
+	d.mu.Lock()
+	fl := -1
+	h.control(func(fd int) error {
+		v, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+		if err == nil {
+			fl = v
+		}
+		return nil
+	})
+	d.mu.Unlock()
+	switch {
+	case fl < 0: // closed: the call fails as it would have
+	case fl&unix.O_NONBLOCK != 0:
+		m.wait = false
+	default:
+		m.wait, m.emu = true, true
 	}
 }
 

@@ -155,6 +155,7 @@ func (s *Socket) recvNew(op uint8, bufsize, flags int, o *callOpts) ([]byte, Add
 	}
 	defer s.end(sd, st)
 	st.op, st.flags, st.n = op, int32(flags), bufsize
+	st.lookWaitAll()
 	if st.emu && st.h.stream && flags&unix.MSG_WAITALL != 0 {
 		// The kernel's blocking call waits for all of bufsize.
 		st.op, st.n, st.buf = opRecv, 0, make([]byte, bufsize)

@@ -1,0 +1,299 @@
+package pysock_test
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pysock/pysock/pysock"
+	"golang.org/x/sys/unix"
+)
+
+// setFlagOutside sets or clears O_NONBLOCK on s's file description through
+// its number, as fcntl(F_SETFL) from Python or another process would.
+func setFlagOutside(t *testing.T, s *pysock.Socket, on bool) {
+	t.Helper()
+	fd := s.Fileno()
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if on {
+		fl |= unix.O_NONBLOCK
+	} else {
+		fl &^= unix.O_NONBLOCK
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A blocking-mode recv made while another goroutine's blocking recv waits
+// on the same socket, after O_NONBLOCK was set through the number: the
+// kernel's call reads the flag and fails at once. pysock's second call
+// waits for the side lock the first one holds (it never reaches its look),
+// so it hangs until the first call gets its data.
+//
+// python3:
+//
+//	import socket, fcntl, os, threading, time
+//	a, b = socket.socketpair()
+//	res = []
+//	t = threading.Thread(target=lambda: res.append(a.recv(1))); t.start()
+//	time.sleep(0.2)
+//	fl = fcntl.fcntl(a.fileno(), fcntl.F_GETFL)
+//	fcntl.fcntl(a.fileno(), fcntl.F_SETFL, fl | os.O_NONBLOCK)
+//	a.recv(1)
+//	-> BlockingIOError(11, 'Resource temporarily unavailable')  (after 0.0 s)
+//	b.send(b'x'); t.join(); res -> [b'x']
+func TestEdgeOutsideBlockingCallBehindWaiterSeesOutsideFlag(t *testing.T) {
+	a, b := pair(t)
+	defer a.Close()
+	defer b.Close()
+	a.Fileno()
+	first := goCall(func() result {
+		data, err := a.Recv(1)
+		return result{data: data, err: err}
+	})
+	waitParked(t, "pysock.(*Socket).recvNew")
+	setFlagOutside(t, a, true)
+	second := goCall(func() result {
+		data, err := a.Recv(1)
+		return result{data: data, err: err}
+	})
+	var r result
+	select {
+	case r = <-second:
+	case <-time.After(2 * time.Second):
+		// Release both calls so the test ends cleanly.
+		b.Send([]byte("xy"))
+		await(t, first, "first recv")
+		r = await(t, second, "second recv")
+		t.Fatalf("second blocking-mode Recv on a flag set through the number still waiting after 2s (then got %q, %v); CPython raises BlockingIOError(11) at once", r.data, r.err)
+	}
+	if errnoOf(r.err) != 11 {
+		t.Errorf("second Recv = %q, %v; want BlockingIOError(11)", r.data, r.err)
+	}
+	b.Send([]byte("x"))
+	if r := await(t, first, "first recv"); r.err != nil || string(r.data) != "x" {
+		t.Errorf("first Recv = %q, %v; want b'x'", r.data, r.err)
+	}
+}
+
+// Non-blocking mode, O_NONBLOCK cleared through the number: recv(7,
+// MSG_WAITALL) is the kernel's blocking MSG_WAITALL call and waits for all
+// seven bytes. pysock's Recv/RecvFrom decide at begin (recvNew: st.emu is
+// false in non-blocking mode) that MSG_WAITALL does not gather, and the
+// look that later turns on emu does not change st.op back to opRecv, so
+// the call returns the first part that arrives.
+//
+// python3:
+//
+//	a, b = socket.socketpair(); a.setblocking(False)
+//	fl = fcntl.fcntl(a.fileno(), fcntl.F_GETFL)
+//	fcntl.fcntl(a.fileno(), fcntl.F_SETFL, fl & ~os.O_NONBLOCK)
+//	threading.Timer(0.2, lambda: b.send(b'abc')).start()
+//	threading.Timer(0.4, lambda: b.send(b'defg')).start()
+//	a.recv(7, socket.MSG_WAITALL)      -> b'abcdefg'   (after 0.4 s)
+//	(same again) a.recvfrom(7, socket.MSG_WAITALL) -> (b'abcdefg', None)
+func TestEdgeOutsideNonblockingWaitAllOnClearedFlag(t *testing.T) {
+	for _, name := range []string{"recv", "recvfrom", "recv_into"} {
+		t.Run(name, func(t *testing.T) {
+			a, b := pair(t)
+			defer a.Close()
+			defer b.Close()
+			if err := a.SetBlocking(false); err != nil {
+				t.Fatal(err)
+			}
+			setFlagOutside(t, a, false)
+			ch := goCall(func() result {
+				switch name {
+				case "recv":
+					data, err := a.Recv(7, pysock.MSG_WAITALL)
+					return result{data: data, err: err}
+				case "recvfrom":
+					data, _, err := a.RecvFrom(7, pysock.MSG_WAITALL)
+					return result{data: data, err: err}
+				}
+				buf := make([]byte, 7)
+				n, err := a.RecvInto(buf, 7, pysock.MSG_WAITALL)
+				return result{data: buf[:n], err: err}
+			})
+			waitParked(t, "pysock.(*side).pollIO") // the call waits: it looked and found the flag clear
+			b.Send([]byte("abc"))
+			time.Sleep(100 * time.Millisecond)
+			b.Send([]byte("defg"))
+			r := await(t, ch, name)
+			if r.err != nil || string(r.data) != "abcdefg" {
+				t.Errorf("%s(7, MSG_WAITALL) = %q, %v; want b'abcdefg' (the kernel's blocking call waits for all)", name, r.data, r.err)
+			}
+		})
+	}
+}
+
+// Non-blocking mode, O_NONBLOCK cleared through the number, part of the
+// data already queued: recv_into(buf, 7, MSG_WAITALL) is the kernel's
+// blocking call and waits for the rest. pysock's call finds the part at
+// once (st.emu false, so no gather), never meets EAGAIN, never looks, and
+// returns the part. (docs/porting.md names only the send analogue.)
+//
+// python3:
+//
+//	a, b = socket.socketpair(); a.setblocking(False)
+//	fl = fcntl.fcntl(a.fileno(), fcntl.F_GETFL)
+//	fcntl.fcntl(a.fileno(), fcntl.F_SETFL, fl & ~os.O_NONBLOCK)
+//	b.send(b'abc'); threading.Timer(0.3, lambda: b.send(b'defg')).start()
+//	a.recv(7, socket.MSG_WAITALL)      -> b'abcdefg'   (after 0.3 s)
+func TestEdgeOutsideNonblockingWaitAllPartOnClearedFlag(t *testing.T) {
+	a, b := pair(t)
+	defer a.Close()
+	defer b.Close()
+	if err := a.SetBlocking(false); err != nil {
+		t.Fatal(err)
+	}
+	setFlagOutside(t, a, false)
+	b.Send([]byte("abc"))
+	ch := goCall(func() result {
+		buf := make([]byte, 7)
+		n, err := a.RecvInto(buf, 7, pysock.MSG_WAITALL)
+		return result{data: buf[:n], err: err}
+	})
+	time.Sleep(200 * time.Millisecond)
+	b.Send([]byte("defg"))
+	r := await(t, ch, "recv_into")
+	if r.err != nil || string(r.data) != "abcdefg" {
+		t.Errorf("recv_into(buf, 7, MSG_WAITALL) = %q, %v after %v; want b'abcdefg' (the kernel's blocking call waits for all)", r.data, r.err, r.took)
+	}
+}
+
+// TestParkedStackSize's blocking-mode measurement on sockets whose number
+// has been given out (x.Fileno(), as any server that logs or selects on
+// its fds does): each receive now meets its first EAGAIN with a look
+// (lookOutside: the description's mutex, RawConn.Control, fcntl and
+// getsockopt), called from pollIO under the handler's frames. A stack
+// grown there stays grown while the goroutine parks. Same limit as
+// TestParkedStackSize (2 KiB + 256).
+func TestEdgeOutsideParkedStackSizeExposed(t *testing.T) {
+	if raceOn {
+		t.Skip("the race detector's instrumentation makes every frame larger")
+	}
+	if os.Getenv("PYSOCK_OUTSIDE_STACK_CHILD") != "" {
+		nl := stackNest
+		if v, err := strconv.Atoi(os.Getenv("PYSOCK_STACK_NEST")); err == nil {
+			nl = v
+		}
+		fmt.Printf("STACK %d\n", parkedStackExposed(t, nl))
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestEdgeOutsideParkedStackSizeExposed$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "PYSOCK_OUTSIDE_STACK_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	_, rest, ok := strings.Cut(string(out), "STACK ")
+	if !ok {
+		t.Fatalf("child printed no figure:\n%s", out)
+	}
+	per, err := strconv.Atoi(strings.Fields(rest)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("exposed blocking: %d bytes of stack per parked receive", per)
+	if per > 2048+256 {
+		t.Errorf("a goroutine parked %d frames above a blocking receive on an exposed socket holds %d bytes of stack, want 2 KiB", stackNest, per)
+	}
+}
+
+func parkedStackExposed(t *testing.T, nestLevel int) uint64 {
+	const n, rounds = 1000, 16
+	var receivers []receiver
+	var senders []func() error
+	for range n {
+		x, y, err := pysock.SocketPair(-1, -1, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.Fileno() // the number is out
+		receivers = append(receivers, handler{x})
+		senders = append(senders, func() error { return y.SendAll([]byte{1}) })
+	}
+	bufs := make([][]byte, n)
+	for i := range bufs {
+		bufs[i] = make([]byte, 64<<10)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i, r := range receivers {
+		go nest(nestLevel, func() { serveLoop(r, bufs[i]) })
+	}
+	for r := 1; r <= rounds; r++ {
+		for _, send := range senders {
+			if err := send(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for received.Load() < int64(r*n) {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: %d messages received, want %d", r, received.Load(), r*n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	var last uint64
+	for range 50 {
+		time.Sleep(20 * time.Millisecond)
+		runtime.ReadMemStats(&after)
+		if after.StackInuse == last {
+			break
+		}
+		last = after.StackInuse
+	}
+	return (after.StackInuse - before.StackInuse) / n
+}
+
+// A negative SO_RCVTIMEO set with SetSockOpt (recorded in fdesc.noWaitR),
+// then a positive one set through the number (another holder of the
+// description): the kernel's blocking recv waits that time, then raises
+// BlockingIOError. kernelTimedMode reads the positive time and makes the
+// call timed, but lookOutside, at the first EAGAIN, tests the stale
+// noWaitR before anything else and ends the wait at once. On the parent
+// commit (no look) the call waited the 0.3 s, as CPython's does: a
+// regression.
+//
+// python3:
+//
+//	a, b = socket.socketpair()
+//	a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', -1, 0))
+//	c = socket.socket(fileno=os.dup(a.fileno()))     # another holder
+//	c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 0, 300000))
+//	a.recv(1)  -> BlockingIOError(11, 'Resource temporarily unavailable') after 0.32 s
+func TestEdgeOutsideStaleNoWaitAfterOutsidePositiveTimeout(t *testing.T) {
+	a, b := pair(t)
+	defer a.Close()
+	defer b.Close()
+	neg := make([]byte, 16)
+	binary.NativeEndian.PutUint64(neg, ^uint64(0)) // tv_sec = -1
+	if err := a.SetSockOpt(pysock.SOL_SOCKET, pysock.SO_RCVTIMEO, neg); err != nil {
+		t.Fatal(err)
+	}
+	tv := unix.NsecToTimeval((300 * time.Millisecond).Nanoseconds())
+	if err := unix.SetsockoptTimeval(a.Fileno(), unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+		t.Fatal(err)
+	}
+	r := await(t, goCall(func() result {
+		data, err := a.Recv(1)
+		return result{data: data, err: err}
+	}), "recv")
+	if errnoOf(r.err) != 11 || r.took < 250*time.Millisecond {
+		t.Errorf("Recv = %q, %v after %v; want BlockingIOError(11) after about 0.3 s (SO_RCVTIMEO set through the number)", r.data, r.err, r.took)
+	}
+}
