@@ -11,7 +11,9 @@ import (
 // unless a default timeout is set. Blocking mode waits on the runtime
 // poller; on a socket that is not listening it fails at once, as the
 // kernel's blocking accept does.
-func (s *Socket) Accept() (*Socket, Address, error) { return s.accept(nil) }
+func (s *Socket) Accept() (*Socket, Address, error) {
+	return s.accept(nil)
+}
 
 // AcceptContext is Accept that ctx can cancel.
 func (s *Socket) AcceptContext(ctx context.Context) (*Socket, Address, error) {
@@ -19,6 +21,7 @@ func (s *Socket) AcceptContext(ctx context.Context) (*Socket, Address, error) {
 }
 
 func (s *Socket) accept(o *callOpts) (*Socket, Address, error) {
+	s = s.orClosed() // for the exported methods that inline into their callers
 	h, err := s.handle()
 	if err != nil {
 		return nil, nil, err

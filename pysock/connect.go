@@ -15,12 +15,16 @@ import (
 // blocking connect(2) would; non-blocking mode returns BlockingIOError(115)
 // while in progress; timeout mode waits at most the timeout, then
 // TimeoutError('timed out').
-func (s *Socket) Connect(address any) error { return s.connectOpts(address, nil) }
+func (s *Socket) Connect(address any) error {
+	s = s.orClosed()
+	return s.connectOpts(address, nil)
+}
 
 // ConnectContext is Connect that ctx can cancel while the connection is
 // in progress (a refused or timed-out connect still reports as Connect
 // does).
 func (s *Socket) ConnectContext(ctx context.Context, address any) error {
+	s = s.orClosed()
 	return s.connectOpts(address, &callOpts{ctx: ctx})
 }
 
@@ -44,6 +48,7 @@ func (s *Socket) connectOpts(address any, o *callOpts) error {
 // 11 when a timeout-mode connect times out). Address errors (TypeError,
 // OverflowError, gaierror) are still returned as errors, as in CPython.
 func (s *Socket) ConnectEx(address any) (int, error) {
+	s = s.orClosed()
 	errno, timedOut, err := s.connect(address, "connect_ex", nil)
 	switch {
 	case err != nil:

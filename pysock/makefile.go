@@ -27,6 +27,7 @@ type MakeFileOptions struct {
 // for buffering=0, a BufferedReader, BufferedWriter or BufferedRWPair over
 // it, and for text modes a TextIOWrapper over that.
 func (s *Socket) MakeFile(mode string, opts ...MakeFileOptions) (*SocketFile, error) {
+	s = s.orClosed()
 	var o MakeFileOptions
 	if len(opts) > 0 {
 		o = opts[0]

@@ -109,6 +109,7 @@ func GetDefaultTimeout() Timeout { return Timeout{ns: defaultTimeout.Load()} }
 // cleared for blocking mode, as CPython does. On a closed socket the new
 // value is stored and then OSError(9) is returned, as in CPython.
 func (s *Socket) SetTimeout(value any) error {
+	s = s.orClosed()
 	ns, err := parseTimeout(value)
 	if err != nil {
 		return err
@@ -117,12 +118,16 @@ func (s *Socket) SetTimeout(value any) error {
 }
 
 // GetTimeout is socket.gettimeout() (and the socket.timeout attribute).
-func (s *Socket) GetTimeout() Timeout { return Timeout{ns: s.timeout.Load()} }
+func (s *Socket) GetTimeout() Timeout {
+	s = s.orClosed()
+	return Timeout{ns: s.timeout.Load()}
+}
 
 // SetBlocking is socket.setblocking(flag): a true flag is settimeout(None),
 // a false one settimeout(0.0). flag is a bool or an integer; anything else
 // is CPython's TypeError.
 func (s *Socket) SetBlocking(flag any) error {
+	s = s.orClosed()
 	n, err := pyarg.CLong(flag) // PyLong_AsLong: beyond C long is OverflowError
 	if err != nil {
 		return err
@@ -135,11 +140,17 @@ func (s *Socket) SetBlocking(flag any) error {
 
 // GetBlocking is socket.getblocking(): false only in non-blocking mode
 // (timeout 0.0); timeout mode counts as blocking, as in Python.
-func (s *Socket) GetBlocking() bool { return s.timeout.Load() != 0 }
+func (s *Socket) GetBlocking() bool {
+	s = s.orClosed()
+	return s.timeout.Load() != 0
+}
 
 // setMode stores the timeout and sets the kernel flag to match, as CPython's
 // internal_setblocking does (the value is stored first, even on failure).
 func (s *Socket) setMode(ns int64) error {
+	if s == closedNil {
+		return errClosed() // nothing to store: a nil *Socket has no state
+	}
 	s.timeout.Store(ns)
 	h, err := s.handle()
 	if err != nil {

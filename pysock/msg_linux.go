@@ -68,6 +68,7 @@ func (m MsgResult) String() string { return m.Repr() }
 // where the kernel gives none). File descriptors received with SCM_RIGHTS
 // are left inheritable, as CPython leaves them.
 func (s *Socket) RecvMsg(bufsize int, args ...any) (MsgResult, error) {
+	s = s.orClosed()
 	// CPython converts every argument before checking any value.
 	var a [2]int
 	ints, err := nFlagArgs(args, &a)
@@ -95,6 +96,7 @@ func (s *Socket) RecvMsg(bufsize int, args ...any) (MsgResult, error) {
 // RecvMsgInto is socket.recvmsg_into(buffers[, ancbufsize[, flags]]): it
 // scatters the data into buffers and returns its length in N.
 func (s *Socket) RecvMsgInto(buffers [][]byte, args ...any) (MsgResult, error) {
+	s = s.orClosed()
 	var a [2]int
 	ints, err := nFlagArgs(args, &a)
 	if err != nil {
@@ -203,6 +205,7 @@ func parseCmsgs(b []byte) []AncData {
 // the number of bytes sent. Pass ancdata as []AncData (or nil), flags as
 // an int, address like SendTo's.
 func (s *Socket) SendMsg(buffers [][]byte, args ...any) (int, error) {
+	s = s.orClosed()
 	var anc []AncData
 	flags := 0
 	var address any
@@ -367,6 +370,7 @@ type AfalgOptions struct {
 // the AEAD associated-data length. Only AF_ALG sockets accept it
 // (OSError('algset is only supported for AF_ALG') otherwise).
 func (s *Socket) SendMsgAfalg(msg [][]byte, o AfalgOptions) (int, error) {
+	s = s.orClosed()
 	if s.family != unix.AF_ALG {
 		return 0, pyerr.NewOSError("algset is only supported for AF_ALG")
 	}

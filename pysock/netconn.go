@@ -15,6 +15,7 @@ import (
 // socket's mode, except that the end of a stream is io.EOF (Python's b"").
 // On a datagram socket an empty datagram reads as io.EOF too.
 func (s *Socket) Read(p []byte) (int, error) {
+	s = s.orClosed()
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -28,6 +29,7 @@ func (s *Socket) Read(p []byte) (int, error) {
 // Write implements io.Writer: SendAll in the socket's mode. n is the
 // bytes sent, also when an error (a timeout, a reset) cut the call short.
 func (s *Socket) Write(p []byte) (int, error) {
+	s = s.orClosed()
 	return s.send(opSendAll, p, 0, nil)
 }
 
@@ -37,6 +39,7 @@ func (s *Socket) Write(p []byte) (int, error) {
 // 0 (a /proc file may still have content) is read to its end: SendFile,
 // as socket.sendfile, would send nothing.
 func (s *Socket) ReadFrom(r io.Reader) (int64, error) {
+	s = s.orClosed()
 	if f, ok := r.(*os.File); ok && s.typ&unix.SOCK_STREAM != 0 && s.timeout.Load() != 0 {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
 			off, err := f.Seek(0, io.SeekCurrent)
@@ -69,6 +72,7 @@ func (s *Socket) ReadFrom(r io.Reader) (int64, error) {
 // WriteTo implements io.WriterTo: it reads until the end of the stream
 // and writes everything to w.
 func (s *Socket) WriteTo(w io.Writer) (int64, error) {
+	s = s.orClosed()
 	buf := make([]byte, 64<<10)
 	var total int64
 	for {
@@ -173,13 +177,24 @@ type Conn struct {
 // net.Error whose Timeout() is true). settimeout's relative per-call
 // timeout does not apply to it. The end of the stream is io.EOF. Closing
 // the Conn closes the socket.
-func (s *Socket) NetConn() *Conn { return &Conn{s: s} }
+func (s *Socket) NetConn() *Conn {
+	s = s.orClosed()
+	return &Conn{s: s}
+}
 
 // Socket returns the pysock socket behind the adapter.
-func (c *Conn) Socket() *Socket { return c.s }
+func (c *Conn) Socket() *Socket {
+	if c == nil {
+		return nil // as Go's net, for a nil connection
+	}
+	return c.s
+}
 
 // Read implements net.Conn.
 func (c *Conn) Read(p []byte) (int, error) {
+	if c == nil {
+		return 0, syscall.EINVAL // as Go's net, for a nil connection
+	}
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -193,6 +208,9 @@ func (c *Conn) Read(p []byte) (int, error) {
 // Write implements net.Conn: everything is written or an error returned
 // with the count written.
 func (c *Conn) Write(p []byte) (int, error) {
+	if c == nil {
+		return 0, syscall.EINVAL // as Go's net, for a nil connection
+	}
 	n, err := c.s.send(opSendAll, p, 0, c.dl.opts())
 	return n, c.opError("write", err)
 }
@@ -227,10 +245,18 @@ func netName(s *Socket) string {
 }
 
 // Close implements net.Conn.
-func (c *Conn) Close() error { return c.s.Close() }
+func (c *Conn) Close() error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
+	return c.s.Close()
+}
 
 // LocalAddr implements net.Conn (nil if unknown).
 func (c *Conn) LocalAddr() net.Addr {
+	if c == nil {
+		return nil // as Go's net, for a nil connection
+	}
 	a, err := c.s.GetSockName()
 	if err != nil {
 		return nil
@@ -240,6 +266,9 @@ func (c *Conn) LocalAddr() net.Addr {
 
 // RemoteAddr implements net.Conn (nil if not connected).
 func (c *Conn) RemoteAddr() net.Addr {
+	if c == nil {
+		return nil // as Go's net, for a nil connection
+	}
 	a, err := c.s.GetPeerName()
 	if err != nil {
 		return nil
@@ -250,14 +279,27 @@ func (c *Conn) RemoteAddr() net.Addr {
 // SetDeadline implements net.Conn: it applies to future calls and to
 // calls waiting now.
 func (c *Conn) SetDeadline(t time.Time) error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
 	return setDeadlines(c.s, &c.dl, t, true, true)
 }
 
 // SetReadDeadline implements net.Conn.
-func (c *Conn) SetReadDeadline(t time.Time) error { return setDeadlines(c.s, &c.dl, t, true, false) }
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
+	return setDeadlines(c.s, &c.dl, t, true, false)
+}
 
 // SetWriteDeadline implements net.Conn.
-func (c *Conn) SetWriteDeadline(t time.Time) error { return setDeadlines(c.s, &c.dl, t, false, true) }
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
+	return setDeadlines(c.s, &c.dl, t, false, true)
+}
 
 // setDeadlines stores Go-style deadlines and applies them to adapter calls
 // that are waiting.
@@ -286,13 +328,26 @@ func setDeadlines(s *Socket, d *deadlines, t time.Time, read, write bool) error 
 }
 
 // CloseRead shuts down the reading side (shutdown(SHUT_RD)).
-func (c *Conn) CloseRead() error { return c.s.Shutdown(SHUT_RD) }
+func (c *Conn) CloseRead() error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
+	return c.s.Shutdown(SHUT_RD)
+}
 
 // CloseWrite shuts down the writing side (shutdown(SHUT_WR)).
-func (c *Conn) CloseWrite() error { return c.s.Shutdown(SHUT_WR) }
+func (c *Conn) CloseWrite() error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
+	return c.s.Shutdown(SHUT_WR)
+}
 
 // SyscallConn implements syscall.Conn.
 func (c *Conn) SyscallConn() (syscall.RawConn, error) {
+	if c == nil {
+		return nil, syscall.EINVAL // as Go's net, for a nil connection
+	}
 	h, err := c.s.handle()
 	if err != nil {
 		return nil, err
@@ -310,10 +365,16 @@ type PacketConn struct {
 
 // NetPacketConn returns a datagram socket as a net.PacketConn, with the
 // same deadline rules as NetConn.
-func (s *Socket) NetPacketConn() *PacketConn { return &PacketConn{s: s} }
+func (s *Socket) NetPacketConn() *PacketConn {
+	s = s.orClosed()
+	return &PacketConn{s: s}
+}
 
 // ReadFrom implements net.PacketConn.
 func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
+	if c == nil {
+		return 0, nil, syscall.EINVAL // as Go's net, for a nil connection
+	}
 	n, a, err := c.s.recvIntoBuf(opRecvFrom, p, nil, c.dl.opts())
 	if err != nil {
 		return 0, nil, &net.OpError{Op: "read", Net: netName(c.s), Source: c.LocalAddr(), Err: err}
@@ -323,6 +384,9 @@ func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
 
 // WriteTo implements net.PacketConn.
 func (c *PacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
+	if c == nil {
+		return 0, syscall.EINVAL // as Go's net, for a nil connection
+	}
 	n, err := c.s.sendToAddr(p, 0, fromNetAddr(addr), c.dl.opts())
 	if err != nil {
 		return n, &net.OpError{Op: "write", Net: netName(c.s), Source: c.LocalAddr(), Addr: addr, Err: err}
@@ -331,10 +395,18 @@ func (c *PacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 }
 
 // Close implements net.PacketConn.
-func (c *PacketConn) Close() error { return c.s.Close() }
+func (c *PacketConn) Close() error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
+	return c.s.Close()
+}
 
 // LocalAddr implements net.PacketConn.
 func (c *PacketConn) LocalAddr() net.Addr {
+	if c == nil {
+		return nil // as Go's net, for a nil connection
+	}
 	a, err := c.s.GetSockName()
 	if err != nil {
 		return nil
@@ -344,16 +416,25 @@ func (c *PacketConn) LocalAddr() net.Addr {
 
 // SetDeadline implements net.PacketConn.
 func (c *PacketConn) SetDeadline(t time.Time) error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
 	return setDeadlines(c.s, &c.dl, t, true, true)
 }
 
 // SetReadDeadline implements net.PacketConn.
 func (c *PacketConn) SetReadDeadline(t time.Time) error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
 	return setDeadlines(c.s, &c.dl, t, true, false)
 }
 
 // SetWriteDeadline implements net.PacketConn.
 func (c *PacketConn) SetWriteDeadline(t time.Time) error {
+	if c == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
 	return setDeadlines(c.s, &c.dl, t, false, true)
 }
 
@@ -364,10 +445,16 @@ type Listener struct{ s *Socket }
 // NetListener returns a listening socket as a net.Listener whose Accept
 // waits whatever the Python mode and returns *Conn values. The accepted
 // sockets get the module default timeout, as Socket.Accept's do.
-func (s *Socket) NetListener() *Listener { return &Listener{s: s} }
+func (s *Socket) NetListener() *Listener {
+	s = s.orClosed()
+	return &Listener{s: s}
+}
 
 // Accept implements net.Listener.
 func (l *Listener) Accept() (net.Conn, error) {
+	if l == nil {
+		return nil, syscall.EINVAL // as Go's net, for a nil connection
+	}
 	c, _, err := l.s.accept(&callOpts{adapter: true})
 	if err != nil {
 		return nil, &net.OpError{Op: "accept", Net: netName(l.s), Addr: l.Addr(), Err: err}
@@ -377,10 +464,18 @@ func (l *Listener) Accept() (net.Conn, error) {
 
 // Close implements net.Listener; a waiting Accept returns an error
 // matching net.ErrClosed.
-func (l *Listener) Close() error { return l.s.Close() }
+func (l *Listener) Close() error {
+	if l == nil {
+		return syscall.EINVAL // as Go's net, for a nil connection
+	}
+	return l.s.Close()
+}
 
 // Addr implements net.Listener.
 func (l *Listener) Addr() net.Addr {
+	if l == nil {
+		return nil // as Go's net, for a nil connection
+	}
 	a, err := l.s.GetSockName()
 	if err != nil {
 		return nil

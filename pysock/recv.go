@@ -101,6 +101,7 @@ func (s *Socket) RecvContext(ctx context.Context, bufsize int, flags ...MsgFlag)
 }
 
 func (s *Socket) recvBytes(o *callOpts, bufsize int, flags []MsgFlag) ([]byte, error) {
+	s = s.orClosed() // for the exported methods that inline into their callers
 	fl, err := optFlags("recv", 1, flags)
 	if err != nil {
 		return nil, err
@@ -127,6 +128,7 @@ func (s *Socket) RecvFromContext(ctx context.Context, bufsize int, flags ...MsgF
 }
 
 func (s *Socket) recvFromBytes(o *callOpts, bufsize int, flags []MsgFlag) ([]byte, Address, error) {
+	s = s.orClosed() // for the exported methods that inline into their callers
 	fl, err := optFlags("recvfrom", 1, flags)
 	if err != nil {
 		return nil, nil, err
@@ -212,6 +214,7 @@ func (s *Socket) RecvFromIntoContext(ctx context.Context, buf []byte, args ...an
 // so that a goroutine parked in it has one frame of pysock's fewer
 // (TestParkedStackSize).
 func (s *Socket) recvIntoBuf(op uint8, buf []byte, args []any, o *callOpts) (int, Address, error) {
+	s = s.orClosed() // for the exported methods that inline into their callers
 	flags := 0
 	if len(args) > 0 {
 		var err error

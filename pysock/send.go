@@ -18,6 +18,7 @@ import (
 // nothing and never raises SIGPIPE: a broken connection is
 // BrokenPipeError(32).
 func (s *Socket) Send(data []byte, flags ...MsgFlag) (int, error) {
+	s = s.orClosed()
 	fl, err := optFlags("send", 1, flags)
 	if err != nil {
 		return 0, err
@@ -27,6 +28,7 @@ func (s *Socket) Send(data []byte, flags ...MsgFlag) (int, error) {
 
 // SendContext is Send that ctx can cancel.
 func (s *Socket) SendContext(ctx context.Context, data []byte, flags ...MsgFlag) (int, error) {
+	s = s.orClosed()
 	fl, err := optFlags("send", 1, flags)
 	if err != nil {
 		return 0, err
@@ -39,6 +41,7 @@ func (s *Socket) SendContext(ctx context.Context, data []byte, flags ...MsgFlag)
 // much was sent before an error is not reported, as in CPython (Write, the
 // io.Writer, reports it).
 func (s *Socket) SendAll(data []byte, flags ...MsgFlag) error {
+	s = s.orClosed()
 	fl, err := optFlags("sendall", 1, flags)
 	if err != nil {
 		return err
@@ -49,6 +52,7 @@ func (s *Socket) SendAll(data []byte, flags ...MsgFlag) error {
 
 // SendAllContext is SendAll that ctx can cancel.
 func (s *Socket) SendAllContext(ctx context.Context, data []byte, flags ...MsgFlag) error {
+	s = s.orClosed()
 	fl, err := optFlags("sendall", 1, flags)
 	if err != nil {
 		return err
@@ -95,6 +99,7 @@ func (s *Socket) SendToContext(ctx context.Context, data []byte, args ...any) (i
 }
 
 func (s *Socket) sendTo(o *callOpts, data []byte, args []any) (int, error) {
+	s = s.orClosed() // for the exported methods that inline into their callers
 	var addr any
 	flags := 0
 	switch len(args) {

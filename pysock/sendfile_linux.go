@@ -25,6 +25,7 @@ import (
 // socket to become writable. In blocking mode the sendfile(2) call itself
 // may hold an OS thread while the socket buffer drains.
 func (s *Socket) SendFile(file *os.File, args ...any) (int, error) {
+	s = s.orClosed()
 	if len(args) > 2 {
 		return 0, pyerr.NewTypeError(fmt.Sprintf("sendfile() takes from 2 to 4 positional arguments but %d were given", len(args)+2))
 	}

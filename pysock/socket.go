@@ -46,6 +46,27 @@ type Socket struct {
 	userClosed bool
 }
 
+// closedNil stands for a nil *Socket: a socket closed from the start, of
+// family, type and proto 0, in blocking mode. Go's net and os return an
+// error from a nil connection's or file's methods rather than panic; a nil
+// *Socket behaves as a closed socket does: OSError(9) where a closed
+// socket raises it, and Close does nothing, as CPython's close of a
+// closed socket.
+var closedNil = func() *Socket {
+	s := &Socket{userClosed: true}
+	s.timeout.Store(-1)
+	return s
+}()
+
+// orClosed is s, or closedNil for a nil s: every exported method starts
+// with it.
+func (s *Socket) orClosed() *Socket {
+	if s == nil {
+		return closedNil
+	}
+	return s
+}
+
 // handle returns the open handle, or OSError(9) if the socket is closed.
 func (s *Socket) handle() (*handle, error) {
 	if h := s.h.Load(); h != nil {
@@ -177,20 +198,30 @@ func FromFileno(fd int, fam AddressFamily, kind SocketKind, proto int) (*Socket,
 }
 
 // Family is the socket.family property (an AddressFamily).
-func (s *Socket) Family() AddressFamily { return AddressFamily(s.family) }
+func (s *Socket) Family() AddressFamily {
+	s = s.orClosed()
+	return AddressFamily(s.family)
+}
 
 // Type is the socket.type property (a SocketKind), without SOCK_NONBLOCK
 // and SOCK_CLOEXEC.
-func (s *Socket) Type() SocketKind { return SocketKind(s.typ) }
+func (s *Socket) Type() SocketKind {
+	s = s.orClosed()
+	return SocketKind(s.typ)
+}
 
 // Proto is the socket.proto property.
-func (s *Socket) Proto() int { return int(s.proto) }
+func (s *Socket) Proto() int {
+	s = s.orClosed()
+	return int(s.proto)
+}
 
 // Fileno is socket.fileno(): the fd, or -1 once closed or detached.
 // Once the number is given out, the socket's calls that would wait read
 // the kernel's O_NONBLOCK flag and SO_RCVTIMEO/SO_SNDTIMEO there, since
 // they may be changed through it (see outside_linux.go).
 func (s *Socket) Fileno() int {
+	s = s.orClosed()
 	if h := s.h.Load(); h != nil {
 		h.expose() // another socket may be made from the number (see fdesc)
 		return h.fd
@@ -213,6 +244,7 @@ func (s *Socket) fileno() int {
 // the socket closed (its repr says [closed]) and the fd stays open, usable,
 // until the last file is closed.
 func (s *Socket) Close() error {
+	s = s.orClosed()
 	s.iomu.Lock()
 	s.userClosed = true
 	refs := s.ioRefs
@@ -276,6 +308,7 @@ func (s *Socket) closed() bool {
 // keeps its flags and its registration with the runtime poller, so
 // FromFileno on it later is cheap.
 func (s *Socket) Detach() int {
+	s = s.orClosed()
 	s.iomu.Lock()
 	s.userClosed = true
 	s.iomu.Unlock()
@@ -298,6 +331,7 @@ func (s *Socket) Detach() int {
 // Dup is socket.dup(): a new Socket on a duplicate of the fd, with the same
 // family, type, proto and timeout. The duplicate is non-inheritable.
 func (s *Socket) Dup() (*Socket, error) {
+	s = s.orClosed()
 	h, err := s.handle()
 	if err != nil {
 		return nil, err
@@ -334,6 +368,7 @@ func (s *Socket) Dup() (*Socket, error) {
 
 // GetInheritable is socket.get_inheritable(): whether FD_CLOEXEC is clear.
 func (s *Socket) GetInheritable() (bool, error) {
+	s = s.orClosed()
 	h, err := s.handle()
 	if err != nil {
 		return false, err
@@ -352,6 +387,7 @@ func (s *Socket) GetInheritable() (bool, error) {
 
 // SetInheritable is socket.set_inheritable(inheritable).
 func (s *Socket) SetInheritable(inheritable bool) error {
+	s = s.orClosed()
 	h, err := s.handle()
 	if err != nil {
 		return err
@@ -374,6 +410,7 @@ func (s *Socket) SetInheritable(inheritable bool) error {
 // Repr is repr(socket), byte for byte as CPython prints it:
 // <socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 8080)>.
 func (s *Socket) Repr() string {
+	s = s.orClosed()
 	var b strings.Builder
 	fd := s.fileno()
 	closed := s.closed()
@@ -395,4 +432,7 @@ func (s *Socket) Repr() string {
 }
 
 // String is str(socket), the same as Repr.
-func (s *Socket) String() string { return s.Repr() }
+func (s *Socket) String() string {
+	s = s.orClosed()
+	return s.Repr()
+}

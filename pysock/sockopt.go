@@ -13,6 +13,7 @@ import (
 // Bind is socket.bind(address): a Tuple{host, port} (or InetAddr /
 // Inet6Addr) for IP families, a path string or "\x00name" for AF_UNIX.
 func (s *Socket) Bind(address any) error {
+	s = s.orClosed()
 	var ra rawAddr
 	if err := encodeAddr(int(s.family), address, "bind", &ra); err != nil {
 		return err
@@ -26,6 +27,7 @@ func (s *Socket) Bind(address any) error {
 // Listen is socket.listen([backlog]). Without a backlog it uses CPython's
 // default, min(SOMAXCONN, 128); a negative backlog is treated as 0.
 func (s *Socket) Listen(backlog ...int) error {
+	s = s.orClosed()
 	n := min(SOMAXCONN, 128)
 	if len(backlog) > 0 {
 		b, err := cInt(backlog[0])
@@ -39,6 +41,7 @@ func (s *Socket) Listen(backlog ...int) error {
 
 // Shutdown is socket.shutdown(how): SHUT_RD, SHUT_WR or SHUT_RDWR.
 func (s *Socket) Shutdown(how int) error {
+	s = s.orClosed()
 	if _, err := clinicInt(how); err != nil {
 		return err
 	}
@@ -52,12 +55,17 @@ func (s *Socket) Shutdown(how int) error {
 }
 
 // GetSockName is socket.getsockname().
-func (s *Socket) GetSockName() (Address, error) { return s.name(unix.SYS_GETSOCKNAME) }
+func (s *Socket) GetSockName() (Address, error) {
+	return s.name(unix.SYS_GETSOCKNAME)
+}
 
 // GetPeerName is socket.getpeername().
-func (s *Socket) GetPeerName() (Address, error) { return s.name(unix.SYS_GETPEERNAME) }
+func (s *Socket) GetPeerName() (Address, error) {
+	return s.name(unix.SYS_GETPEERNAME)
+}
 
 func (s *Socket) name(trap uintptr) (Address, error) {
+	s = s.orClosed() // for the exported methods that inline into their callers
 	var sa unix.RawSockaddrAny
 	n := uint32(unix.SizeofSockaddrAny)
 	err := s.syscallErr(func(fd int) error {
@@ -78,6 +86,7 @@ func (s *Socket) name(trap uintptr) (Address, error) {
 // (or 0) it returns the option as an int; with buflen it returns up to
 // buflen raw bytes ([]byte). buflen must be 0..1024, as in CPython.
 func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
+	s = s.orClosed()
 	if err := cInts(append([]int{level, optname}, buflen...)...); err != nil {
 		return nil, err
 	}
@@ -112,6 +121,7 @@ func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
 // GetSockOptInt is socket.getsockopt(level, optname) typed for Go: the
 // option as an int (GetSockOpt returns it as an any).
 func (s *Socket) GetSockOptInt(level, optname int) (int, error) {
+	s = s.orClosed()
 	v, err := s.GetSockOpt(level, optname)
 	if err != nil {
 		return 0, err
@@ -125,6 +135,7 @@ func (s *Socket) GetSockOptInt(level, optname int) (int, error) {
 // GetSockOptBytes is socket.getsockopt(level, optname, buflen) typed for
 // Go: at most buflen bytes of the option (1..1024, as in CPython).
 func (s *Socket) GetSockOptBytes(level, optname, buflen int) ([]byte, error) {
+	s = s.orClosed()
 	if buflen == 0 { // getsockopt(level, optname, 0) is the int form
 		return nil, pyerr.NewOSError("getsockopt buflen out of range")
 	}
@@ -139,6 +150,7 @@ func (s *Socket) GetSockOptBytes(level, optname, buflen int) ([]byte, error) {
 // (or bool) or bytes value, or setsockopt(level, optname, None, optlen):
 // pass nil as value and the optlen.
 func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error {
+	s = s.orClosed()
 	if err := cInts(level, optname); err != nil {
 		return err
 	}

@@ -1,0 +1,90 @@
+package pysock_test
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"syscall"
+	"testing"
+
+	"github.com/pysock/pysock/pysock"
+)
+
+// callZero calls method name of v with zero arguments (none for a variadic
+// tail) and returns its last result if that is an error, or the panic.
+func callZero(v reflect.Value, name string) (err error, panicked any) {
+	defer func() { panicked = recover() }()
+	m := v.MethodByName(name)
+	ft := m.Type()
+	var args []reflect.Value
+	for i := range ft.NumIn() {
+		if ft.IsVariadic() && i == ft.NumIn()-1 {
+			break
+		}
+		args = append(args, reflect.Zero(ft.In(i)))
+	}
+	out := m.Call(args)
+	if n := len(out); n > 0 && ft.Out(n-1) == reflect.TypeFor[error]() && !out[n-1].IsNil() {
+		err = out[n-1].Interface().(error)
+	}
+	return err, nil
+}
+
+// Every exported method of a nil *Socket behaves as on a closed socket
+// (Go's os and net return an error from a nil file's or connection's
+// methods rather than panic; a closed socket is pysock's nearest state):
+// the same error where the closed socket has one, none where it has none,
+// a panic only where the closed socket panics too (a nil io.Reader).
+func TestNilSocketIsClosed(t *testing.T) {
+	byFamily := map[string]bool{"Bind": true, "Connect": true, "ConnectContext": true, "ConnectEx": true, "SendFile": true}
+	typ := reflect.TypeFor[*pysock.Socket]()
+	for i := range typ.NumMethod() {
+		name := typ.Method(i).Name
+		closed, err := pysock.NewSocket(-1, -1, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed.Close()
+		wantErr, wantPanic := callZero(reflect.ValueOf(closed), name)
+		gotErr, gotPanic := callZero(reflect.ValueOf((*pysock.Socket)(nil)), name)
+		switch {
+		case gotPanic != nil && wantPanic == nil:
+			t.Errorf("nil.%s panics (%v); a closed socket's returns %v", name, gotPanic, wantErr)
+		case byFamily[name]:
+			// The closed socket's error is its family's or type's
+			// (AF_INET, SOCK_STREAM); a nil *Socket has neither.
+			if gotErr == nil || wantErr == nil {
+				t.Errorf("nil.%s = %v; a closed socket's = %v; want an error from both", name, gotErr, wantErr)
+			}
+		case fmt.Sprint(gotErr) != fmt.Sprint(wantErr):
+			t.Errorf("nil.%s = %v; a closed socket's = %v", name, gotErr, wantErr)
+		}
+	}
+	if got := (*pysock.Socket)(nil).Fileno(); got != -1 {
+		t.Errorf("nil.Fileno() = %d, want -1", got)
+	}
+	var s *pysock.Socket
+	s.SetTimeout(1.5)
+	if got := s.GetTimeout(); !got.IsNone() {
+		t.Errorf("nil.GetTimeout() after nil.SetTimeout(1.5) = %v, want None: a nil *Socket has no state", got)
+	}
+}
+
+// The net adapters' methods on nil return what Go's net returns for a nil
+// connection or listener: syscall.EINVAL, or a nil address.
+func TestNilAdapters(t *testing.T) {
+	for _, v := range []any{(*pysock.Conn)(nil), (*pysock.PacketConn)(nil), (*pysock.Listener)(nil)} {
+		rv := reflect.ValueOf(v)
+		for i := range rv.Type().NumMethod() {
+			m := rv.Type().Method(i)
+			err, p := callZero(rv, m.Name)
+			returnsErr := m.Type.NumOut() > 0 && m.Type.Out(m.Type.NumOut()-1) == reflect.TypeFor[error]()
+			switch {
+			case p != nil:
+				t.Errorf("(%T).%s panics: %v", v, m.Name, p)
+			case returnsErr && !errors.Is(err, syscall.EINVAL):
+				t.Errorf("(%T).%s = %v, want EINVAL as Go's net", v, m.Name, err)
+			}
+		}
+	}
+}
