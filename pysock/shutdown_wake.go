@@ -70,19 +70,36 @@ func (st *ioState) unpark() bool {
 }
 
 // wakeWriters wakes the blocking-mode writes parked on h's description
-// after its shutdown (AF_UNIX, kind: the socket type). A datagram or
-// seqpacket send can also wait for room in the peer's queue, which the
-// kernel's shutdown does not wake: those are woken only while the socket's
-// own send buffer is full, the wait the shutdown ends.
-func (h *handle) wakeWriters(kind int) {
-	d := h.desc
-	if kind != unix.SOCK_STREAM && !sendBufferFull(h.fd) {
-		return
+// after its shutdown (AF_UNIX, kind: the socket type, how: the shutdown's
+// direction). A datagram or seqpacket send can also wait for room in the
+// peer's queue, which the kernel's shutdown does not wake: those are
+// woken only while the socket's own send buffer is full, the wait the
+// shutdown ends.
+//
+// A stream or seqpacket socket's shutdown(SHUT_RD) also shuts the peer's
+// sending side, which epoll does not report to the peer either. Where the
+// peer is the other end of a SocketPair of this process, its parked
+// writes are woken too; a peer in another process, or one connected
+// through a path, is not known to pysock, and its send goes on waiting
+// until this end reads or closes (docs/python-to-go.md).
+func (h *handle) wakeWriters(kind, how int) {
+	if how != unix.SHUT_RD {
+		h.desc.wakeParked(kind)
 	}
+	if how != unix.SHUT_WR && kind != unix.SOCK_DGRAM && h.desc.peer != nil {
+		h.desc.peer.wakeParked(kind)
+	}
+}
+
+// wakeParked wakes the writes parked on d's handles (see wakeWriters).
+func (d *fdesc) wakeParked(kind int) {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
 	d.shutdowns.Add(1)
 	for _, p := range d.parked {
+		if kind != unix.SOCK_STREAM && !sendBufferFull(p.fd) {
+			continue
+		}
 		p.woken = true
 		p.file.SetWriteDeadline(time.Unix(1, 0))
 	}

@@ -28,5 +28,8 @@ func SocketPair(fam AddressFamily, kind SocketKind, proto int) (*Socket, *Socket
 		ha.file.Close()
 		return nil, nil, err
 	}
+	if family == unix.AF_UNIX {
+		ha.desc.peer, hb.desc.peer = hb.desc, ha.desc
+	}
 	return newSocketObject(ha, family, typ, proto, ns), newSocketObject(hb, family, typ, proto, ns), nil
 }

@@ -49,7 +49,7 @@ func (s *Socket) Shutdown(how int) error {
 		return err
 	}
 	if h := s.h.Load(); h != nil && s.family == unix.AF_UNIX {
-		h.wakeWriters(int(s.typ))
+		h.wakeWriters(int(s.typ), how)
 	}
 	return nil
 }

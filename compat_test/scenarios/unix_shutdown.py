@@ -2,7 +2,9 @@
 shutdown(SHUT_WR) comes: in blocking mode the kernel wakes it and it fails
 with BrokenPipeError after sending a part (send, sendall, sendmsg; stream,
 seqpacket and datagram sockets), and SHUT_RD leaves it waiting; in timeout
-mode poll(2) sees no event and the send times out after ≈T. And when the
+mode poll(2) sees no event and the send times out after ≈T. The peer's
+shutdown(SHUT_RD) shuts a stream or seqpacket socket's sending side: it
+wakes the blocking send too (BrokenPipeError), not a datagram one. And when the
 peer closes with data unread: the waiting send reports the socket's
 pending error (ConnectionResetError), not the shutdown (BrokenPipeError)
 that a send which did not wait reports."""
@@ -50,11 +52,15 @@ def blocked_send(kind, mode, how, call, family=socket.AF_UNIX):
     time.sleep(T / 3)
     if how is None:
         b.close()
+    elif isinstance(how, tuple):
+        b.shutdown(how[1])  # ("peer", how): the peer's shutdown
     else:
         a.shutdown(how)
     th.join(3 * T)
     label = "%s %s %s mode=%r %s" % (family.name, kind.name, call, mode,
-                                     "peer close" if how is None else "shutdown(%d)" % how)
+                                     "peer close" if how is None else
+                                     "peer shutdown(%d)" % how[1] if isinstance(how, tuple) else
+                                     "shutdown(%d)" % how)
     if th.is_alive():
         out("%s = still waiting" % label)
         b.close()  # the peer's close ends the wait
@@ -76,6 +82,12 @@ blocked_send(socket.SOCK_DGRAM, None, socket.SHUT_RD, "send")
 blocked_send(socket.SOCK_STREAM, T, socket.SHUT_WR, "send")
 blocked_send(socket.SOCK_STREAM, T, socket.SHUT_WR, "sendall")
 blocked_send(socket.SOCK_SEQPACKET, T, socket.SHUT_WR, "send")
+
+PEER_RD = ("peer", socket.SHUT_RD)
+for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET, socket.SOCK_DGRAM):
+    blocked_send(kind, None, PEER_RD, "send")
+blocked_send(socket.SOCK_STREAM, None, PEER_RD, "sendall")
+blocked_send(socket.SOCK_STREAM, T, PEER_RD, "send")
 
 for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET, socket.SOCK_DGRAM):
     blocked_send(kind, None, None, "send")

@@ -65,9 +65,13 @@ func UnixShutdown(t *Transcript) error {
 		}()
 		time.Sleep(T / 3)
 		what := "peer close"
-		if how == peerClose {
+		switch how {
+		case peerClose:
 			b.Close()
-		} else {
+		case peerShutRD:
+			b.Shutdown(pysock.SHUT_RD)
+			what = fmt.Sprintf("peer shutdown(%d)", pysock.SHUT_RD)
+		default:
 			a.Shutdown(how)
 			what = fmt.Sprintf("shutdown(%d)", how)
 		}
@@ -103,6 +107,11 @@ func UnixShutdown(t *Transcript) error {
 		{unix, stream, t3, pysock.SHUT_WR, "send"},
 		{unix, stream, t3, pysock.SHUT_WR, "sendall"},
 		{unix, seqpacket, t3, pysock.SHUT_WR, "send"},
+		{unix, stream, nil, peerShutRD, "send"},
+		{unix, seqpacket, nil, peerShutRD, "send"},
+		{unix, dgram, nil, peerShutRD, "send"},
+		{unix, stream, nil, peerShutRD, "sendall"},
+		{unix, stream, t3, peerShutRD, "send"},
 		{unix, stream, nil, peerClose, "send"},
 		{unix, seqpacket, nil, peerClose, "send"},
 		{unix, dgram, nil, peerClose, "send"},
@@ -134,8 +143,12 @@ func UnixShutdown(t *Transcript) error {
 	return nil
 }
 
-// peerClose in place of a shutdown's how: the peer closes instead.
-const peerClose = -1
+// peerClose in place of a shutdown's how: the peer closes instead;
+// peerShutRD: the peer shuts its reading side down.
+const (
+	peerClose  = -1
+	peerShutRD = -2
+)
 
 // errnoValue is e.errno of an OSError, -1 when it has none (None).
 func errnoValue(err error) int {
