@@ -69,6 +69,9 @@ func (s *Socket) orClosed() *Socket {
 
 // handle returns the open handle, or OSError(9) if the socket is closed.
 func (s *Socket) handle() (*handle, error) {
+	if s == nil {
+		return nil, errClosed() // see closedNil
+	}
 	if h := s.h.Load(); h != nil {
 		return h, nil
 	}
