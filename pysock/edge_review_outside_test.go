@@ -1,6 +1,7 @@
 package pysock_test
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -295,5 +296,73 @@ func TestEdgeOutsideStaleNoWaitAfterOutsidePositiveTimeout(t *testing.T) {
 	}), "recv")
 	if errnoOf(r.err) != 11 || r.took < 250*time.Millisecond {
 		t.Errorf("Recv = %q, %v after %v; want BlockingIOError(11) after about 0.3 s (SO_RCVTIMEO set through the number)", r.data, r.err, r.took)
+	}
+}
+
+// A blocking-mode receive that finds another goroutine's receive on its
+// side, on a socket whose number is out, reads the flag (lookBehind,
+// e8caeca): set through the number, the call makes its one attempt on a
+// private state. With SO_RCVTIMEO set, the mode it started with is the
+// option's (timed, kt) and lookBehind keeps that deadline on the private
+// state. A MSG_WAITALL receive there that finds part of its data arms that
+// deadline (doRead's gather: st.arm, rdlPush) and returns; nothing disarms
+// a private state (end, runOther), so when the option's time passes the
+// heap sets the read deadline of the socket's File: the other goroutine's
+// receive, which CPython's kernel leaves waiting, is woken with an error.
+//
+// python3 (TCP loopback, a and b connected, blocking):
+//
+//	t1: a.recv(1000, socket.MSG_PEEK | socket.MSG_WAITALL)          # in a thread; waits
+//	b.send(b'x' * 10)
+//	a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 0, 300000))
+//	os.set_blocking(a.fileno(), False)
+//	a.recv(100, socket.MSG_WAITALL)                                  -> b'xxxxxxxxxx'
+//	t1 after 1.5 s                                                   -> still waiting
+//	b.close()                                                        -> t1 returns b'xxxxxxxxxx'
+func TestEdgeOutsidePrivateCallArmsNoDeadline(t *testing.T) {
+	b, a := tcpPair(t)
+	defer a.Close()
+	defer b.Close()
+	fd := a.Fileno()
+	ch := goCall(func() result {
+		data, err := a.Recv(1000, pysock.MSG_PEEK|pysock.MSG_WAITALL)
+		return result{data: data, err: err}
+	})
+	waitParked(t, "pysock.(*Socket).recvNew")
+	if _, err := b.Send(bytes.Repeat([]byte("x"), 10)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the holder peeks the 10 bytes and parks again
+	select {
+	case r := <-ch:
+		t.Fatalf("the MSG_PEEK|MSG_WAITALL receive returned early: %q, %v (TCP waits for the 1000)", r.data, r.err)
+	default:
+	}
+	setKernelTimeo(t, a, pysock.SO_RCVTIMEO, 300*time.Millisecond)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		t.Fatal(err)
+	}
+	ch2 := goCall(func() result {
+		data, err := a.Recv(100, pysock.MSG_WAITALL)
+		return result{data: data, err: err}
+	})
+	select {
+	case r := <-ch2:
+		if r.err != nil || string(r.data) != "xxxxxxxxxx" {
+			t.Errorf("recv(100, MSG_WAITALL) with the flag set through the number = %q, %v; want b'xxxxxxxxxx'", r.data, r.err)
+		}
+	case <-time.After(3 * time.Second):
+		b.Close()
+		a.Close()
+		<-ch2
+		<-ch
+		t.Fatal("recv(100, MSG_WAITALL) with the flag set through the number waited for the other receive; CPython's returns b'xxxxxxxxxx' at once")
+	}
+	select {
+	case r := <-ch:
+		t.Errorf("the other goroutine's blocking receive ended after %v with %q, %v; CPython's goes on waiting (the private call's SO_RCVTIMEO deadline was left on the socket's File)", r.took, r.data, r.err)
+	case <-time.After(1500 * time.Millisecond):
+		b.Close()
+		await(t, ch, "the holder after the peer's close")
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"runtime"
 	"testing"
 	"time"
+	"weak"
+
+	"golang.org/x/sys/unix"
 )
 
 // descCount is the number of registered descriptions.
@@ -45,6 +48,55 @@ func TestDescRegistryForgets(t *testing.T) {
 	for descCount() != base {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d descriptions registered after their sockets were collected, want %d", descCount(), base)
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond) // cleanups run on their own goroutine; bounded
+	}
+}
+
+// A leaked SocketPair end whose number was given out is collected as any
+// leaked socket is: its File's cleanup closes the fd, and its description
+// record (fdesc) and the registry's entry for it go (see
+// TestDescRegistryForgets). Since 53ee140 the other end's record holds it
+// (fdesc.peer): while the other end lives, the leaked end's record stays
+// reachable, and so does its registry entry, for an fd long closed. A
+// process that makes pairs, gives one end's number out and drops that end
+// (socket.socketpair() + a subprocess's pass_fds, say) keeps one entry
+// and one record per pair for as long as the other ends live.
+func TestDescPeerKeepsNoLeakedEnd(t *testing.T) {
+	base := descCount()
+	var kept []*Socket
+	var leaked []weak.Pointer[fdesc]
+	func() {
+		for range 20 {
+			a, b, err := SocketPair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Fileno() // exposes a's description: registered
+			leaked = append(leaked, weak.Make(a.h.Load().desc))
+			kept = append(kept, b) // a is leaked, b is kept
+		}
+	}()
+	defer func() {
+		for _, b := range kept {
+			b.Close()
+		}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	alive := func() int {
+		n := 0
+		for _, w := range leaked {
+			if w.Value() != nil {
+				n++
+			}
+		}
+		return n
+	}
+	for descCount() != base || alive() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("5 s after 20 SocketPair ends were leaked (their peers kept): %d registry entries over the %d before, %d of their records alive; want 0, 0 (the peer's fdesc.peer keeps them)",
+				descCount()-base, base, alive())
 		}
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond) // cleanups run on their own goroutine; bounded

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pysock/pysock/pysock"
 )
@@ -86,5 +88,44 @@ func TestNilAdapters(t *testing.T) {
 				t.Errorf("(%T).%s = %v, want EINVAL as Go's net", v, m.Name, err)
 			}
 		}
+	}
+}
+
+// Every exported method of a nil *Socket, called from many goroutines at
+// once, shares closedNil: the race detector must see no race and the
+// shared stand-in must not change (a later nil call behaves the same).
+func TestNilSocketConcurrent(t *testing.T) {
+	var s *pysock.Socket
+	typ := reflect.TypeFor[*pysock.Socket]()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range typ.NumMethod() {
+				name := typ.Method((i + g) % typ.NumMethod()).Name
+				callZero(reflect.ValueOf(s), name)
+			}
+			s.SetTimeout(1.5)
+			s.SetBlocking(false)
+			if f, err := s.MakeFile("rb"); err == nil {
+				f.Close()
+			}
+			s.Close()
+			s.Detach()
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("hang")
+	}
+	if got := s.GetTimeout(); !got.IsNone() {
+		t.Errorf("nil.GetTimeout() = %v, want None", got)
+	}
+	if got := s.Repr(); got != "<socket.socket [closed] fd=-1, family=0, type=0, proto=0>" {
+		t.Logf("nil.Repr() = %q", got)
 	}
 }

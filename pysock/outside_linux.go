@@ -110,7 +110,9 @@ func (m *callMode) lookBehind(h *handle) {
 	switch {
 	case fl < 0: // closed: the call fails as it would have
 	case fl&unix.O_NONBLOCK != 0:
-		m.wait = false
+		// One attempt on a private state, which no deadline may
+		// follow: nothing disarms one (SO_RCVTIMEO's, if read, is moot).
+		m.wait, m.timed, m.kt = false, false, false
 	default:
 		m.wait, m.emu = true, true
 	}

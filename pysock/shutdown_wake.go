@@ -86,8 +86,11 @@ func (h *handle) wakeWriters(kind, how int) {
 	if how != unix.SHUT_RD {
 		h.desc.wakeParked(kind)
 	}
-	if how != unix.SHUT_WR && kind != unix.SOCK_DGRAM && h.desc.peer != nil {
-		h.desc.peer.wakeParked(kind)
+	if how == unix.SHUT_WR || kind == unix.SOCK_DGRAM {
+		return
+	}
+	if peer := h.desc.peer.Value(); peer != nil {
+		peer.wakeParked(kind)
 	}
 }
 

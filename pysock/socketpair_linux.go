@@ -1,6 +1,8 @@
 package pysock
 
 import (
+	"weak"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -29,7 +31,7 @@ func SocketPair(fam AddressFamily, kind SocketKind, proto int) (*Socket, *Socket
 		return nil, nil, err
 	}
 	if family == unix.AF_UNIX {
-		ha.desc.peer, hb.desc.peer = hb.desc, ha.desc
+		ha.desc.peer, hb.desc.peer = weak.Make(hb.desc), weak.Make(ha.desc)
 	}
 	return newSocketObject(ha, family, typ, proto, ns), newSocketObject(hb, family, typ, proto, ns), nil
 }
