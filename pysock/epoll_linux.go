@@ -113,6 +113,9 @@ func errEpollClosed() error { return pyerr.NewValueError("I/O operation on close
 // Close is epoll.close(): closes the epoll fd; later calls are ValueError.
 // Closing twice is allowed. A Poll waiting in another goroutine returns.
 func (e *EpollObject) Close() error {
+	if e == nil {
+		return nil // a nil *EpollObject is a closed one
+	}
 	if e.closed.Swap(true) {
 		return nil
 	}
@@ -123,12 +126,20 @@ func (e *EpollObject) Close() error {
 }
 
 // Closed is the epoll.closed attribute.
-func (e *EpollObject) Closed() bool { return e.closed.Load() }
+func (e *EpollObject) Closed() bool {
+	if e == nil {
+		return true // a nil *EpollObject is a closed one
+	}
+	return e.closed.Load()
+}
 
 // Fileno is epoll.fileno(); after Close, -1 and ValueError('I/O operation
 // on closed epoll object'), which Select and the selectors pass on as
 // CPython's do.
 func (e *EpollObject) Fileno() (int, error) {
+	if e == nil {
+		return -1, errEpollClosed() // a nil *EpollObject is a closed one
+	}
 	if e.closed.Load() {
 		return -1, errEpollClosed()
 	}
@@ -176,18 +187,27 @@ func (e *EpollObject) ctl(op int, fdArg any, mask []any) error {
 // Register is epoll.register(fd[, eventmask]): eventmask defaults to
 // EPOLLIN|EPOLLPRI|EPOLLOUT. Registering twice is FileExistsError(17).
 func (e *EpollObject) Register(fd any, eventmask ...any) error {
+	if e == nil {
+		return errEpollClosed() // a nil *EpollObject is a closed one
+	}
 	return e.ctl(unix.EPOLL_CTL_ADD, fd, eventmask)
 }
 
 // Modify is epoll.modify(fd, eventmask): FileNotFoundError(2) when fd is
 // not registered.
 func (e *EpollObject) Modify(fd any, eventmask any) error {
+	if e == nil {
+		return errEpollClosed() // a nil *EpollObject is a closed one
+	}
 	return e.ctl(unix.EPOLL_CTL_MOD, fd, []any{eventmask})
 }
 
 // Unregister is epoll.unregister(fd): FileNotFoundError(2) when fd is not
 // registered.
 func (e *EpollObject) Unregister(fd any) error {
+	if e == nil {
+		return errEpollClosed() // a nil *EpollObject is a closed one
+	}
 	return e.ctl(unix.EPOLL_CTL_DEL, fd, nil)
 }
 
@@ -198,6 +218,9 @@ func (e *EpollObject) Unregister(fd any) error {
 // ValueError. The wait parks the goroutine on Go's runtime poller;
 // concurrent Polls on one object take turns.
 func (e *EpollObject) Poll(args ...any) ([]PollEvent, error) {
+	if e == nil {
+		return nil, errEpollClosed() // a nil *EpollObject is a closed one
+	}
 	if e.closed.Load() {
 		return nil, errEpollClosed()
 	}

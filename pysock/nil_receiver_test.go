@@ -129,3 +129,42 @@ func TestNilSocketConcurrent(t *testing.T) {
 		t.Logf("nil.Repr() = %q", got)
 	}
 }
+
+// A nil *SocketFile behaves as a closed file, and a nil *EpollObject as
+// a closed epoll object: every method returns, those with an error
+// return CPython's ValueError for the closed object (Close does nothing).
+func TestNilFileAndEpoll(t *testing.T) {
+	for _, tc := range []struct {
+		v   any
+		msg string
+	}{
+		{(*pysock.SocketFile)(nil), "I/O operation on closed file."},
+		{(*pysock.EpollObject)(nil), "I/O operation on closed epoll object"},
+	} {
+		rv := reflect.ValueOf(tc.v)
+		for i := range rv.Type().NumMethod() {
+			m := rv.Type().Method(i)
+			err, p := callZero(rv, m.Name)
+			returnsErr := m.Type.NumOut() > 0 && m.Type.Out(m.Type.NumOut()-1) == reflect.TypeFor[error]()
+			switch {
+			case p != nil:
+				t.Errorf("(%T).%s panics: %v", tc.v, m.Name, p)
+			case m.Name == "Close":
+				if err != nil {
+					t.Errorf("(%T).Close = %v, want nil", tc.v, err)
+				}
+			case returnsErr && (err == nil || err.Error() != tc.msg):
+				t.Errorf("(%T).%s = %v, want ValueError(%q)", tc.v, m.Name, err, tc.msg)
+			}
+		}
+	}
+	var f *pysock.SocketFile
+	for _, err := range f.Lines() {
+		if err == nil || err.Error() != "I/O operation on closed file." {
+			t.Errorf("nil.Lines() yields %v", err)
+		}
+	}
+	if !f.Closed() || !(*pysock.EpollObject)(nil).Closed() {
+		t.Error("a nil file or epoll object is not closed")
+	}
+}

@@ -51,6 +51,9 @@ type binaryIO interface {
 // ClassName is type(f).__name__: 'SocketIO', 'BufferedReader',
 // 'BufferedWriter', 'BufferedRWPair' or 'TextIOWrapper'.
 func (f *SocketFile) ClassName() string {
+	if f == nil {
+		return ""
+	}
 	if f.text != nil {
 		return f.text.ClassName()
 	}
@@ -61,6 +64,9 @@ func (f *SocketFile) ClassName() string {
 // mode='r' encoding='UTF-8'>, <_io.BufferedWriter name=5>,
 // <_io.BufferedRWPair object at 0x...>, <socket.SocketIO object at 0x...>.
 func (f *SocketFile) Repr() string {
+	if f == nil {
+		return "<nil>"
+	}
 	if f.text != nil {
 		return f.text.Repr()
 	}
@@ -74,6 +80,9 @@ func (f *SocketFile) String() string { return f.Repr() }
 // state (what the text layer has read ahead is no longer in it). nil for a
 // binary file, which has no buffer attribute.
 func (f *SocketFile) Buffer() *SocketFile {
+	if f == nil {
+		return nil
+	}
 	if f.text == nil {
 		return nil
 	}
@@ -83,6 +92,9 @@ func (f *SocketFile) Buffer() *SocketFile {
 // Raw is f.raw of a BufferedReader or BufferedWriter: the SocketIO. nil
 // for the others, which have no raw attribute.
 func (f *SocketFile) Raw() *SocketFile {
+	if f == nil {
+		return nil
+	}
 	switch f.bin.(type) {
 	case *pyio.BufferedReader, *pyio.BufferedWriter:
 		if f.text == nil {
@@ -94,12 +106,20 @@ func (f *SocketFile) Raw() *SocketFile {
 
 // Name is f.name: the fd, or -1 once closed. (A BufferedRWPair, and a
 // text file over one, has no name in Python; this gives the raw stream's.)
-func (f *SocketFile) Name() int { return f.raw.Name() }
+func (f *SocketFile) Name() int {
+	if f == nil {
+		return -1
+	}
+	return f.raw.Name()
+}
 
 // Mode is f.mode and whether f has one: the raw SocketIO and the
 // buffered reader or writer report 'rb', 'wb' or 'rwb', a text file the
 // mode makefile was given; a BufferedRWPair has no mode (false).
 func (f *SocketFile) Mode() (string, bool) {
+	if f == nil {
+		return "", false
+	}
 	if f.text != nil {
 		return f.text.Mode(), true
 	}
@@ -110,31 +130,61 @@ func (f *SocketFile) Mode() (string, bool) {
 }
 
 // Closed is f.closed.
-func (f *SocketFile) Closed() bool { return f.bin.Closed() }
+func (f *SocketFile) Closed() bool {
+	if f == nil {
+		return true
+	}
+	return f.bin.Closed()
+}
 
 // Readable is f.readable(). Once the file is closed it is ValueError('I/O
 // operation on closed socket.'), as CPython's, except where CPython
 // answers false without looking (a BufferedWriter, or a text file over
 // one).
-func (f *SocketFile) Readable() (bool, error) { return f.top().Readable() }
+func (f *SocketFile) Readable() (bool, error) {
+	if f == nil {
+		return false, errNilFile()
+	}
+	return f.top().Readable()
+}
 
 // Writable is f.writable(), with Readable's rules (false without an
 // error for a closed BufferedReader).
-func (f *SocketFile) Writable() (bool, error) { return f.top().Writable() }
+func (f *SocketFile) Writable() (bool, error) {
+	if f == nil {
+		return false, errNilFile()
+	}
+	return f.top().Writable()
+}
 
 // Seekable is f.seekable(): false, and Readable's ValueError once closed
 // (a BufferedRWPair answers false even then).
-func (f *SocketFile) Seekable() (bool, error) { return f.top().Seekable() }
+func (f *SocketFile) Seekable() (bool, error) {
+	if f == nil {
+		return false, errNilFile()
+	}
+	return f.top().Seekable()
+}
 
 // Isatty is f.isatty(): false; ValueError('I/O operation on closed file.')
 // once closed.
-func (f *SocketFile) Isatty() (bool, error) { return f.top().Isatty() }
+func (f *SocketFile) Isatty() (bool, error) {
+	if f == nil {
+		return false, errNilFile()
+	}
+	return f.top().Isatty()
+}
 
 // Fileno is f.fileno(): the socket's fd. Once the file is closed it is -1
 // with ValueError('I/O operation on closed file.'); a BufferedRWPair (mode
 // 'rwb' or 'rw' with buffering) has no fileno: -1 with
 // UnsupportedOperation('fileno'), as in CPython.
-func (f *SocketFile) Fileno() (int, error) { return f.top().Fileno() }
+func (f *SocketFile) Fileno() (int, error) {
+	if f == nil {
+		return -1, errNilFile()
+	}
+	return f.top().Fileno()
+}
 
 // top is the outermost layer: the text wrapper or the binary file.
 func (f *SocketFile) top() interface {
@@ -152,6 +202,9 @@ func (f *SocketFile) top() interface {
 
 // Encoding is f.encoding for a text file ("" for binary ones).
 func (f *SocketFile) Encoding() string {
+	if f == nil {
+		return ""
+	}
 	if f.text == nil {
 		return ""
 	}
@@ -163,6 +216,9 @@ func (f *SocketFile) Encoding() string {
 // UnicodeEncodeError, the default), 'replace' (U+FFFD, '?') or 'ignore';
 // other handlers act as 'strict'. "" for binary files.
 func (f *SocketFile) Errors() string {
+	if f == nil {
+		return ""
+	}
 	if f.text == nil {
 		return ""
 	}
@@ -173,6 +229,9 @@ func (f *SocketFile) Errors() string {
 // everything to the end for a negative size; on a raw (buffering=0) file
 // one recv. On a text file, the UTF-8 of f.read(size) (size characters).
 func (f *SocketFile) ReadN(size ...int) ([]byte, error) {
+	if f == nil {
+		return nil, errNilFile()
+	}
 	if f.text != nil {
 		s, err := f.text.ReadText(size...)
 		return textBytes(s, err)
@@ -190,6 +249,9 @@ func textBytes(s string, err error) ([]byte, error) {
 // Read1 is f.read1(size=-1): buffered bytes, or at most one read from the
 // socket. SocketIO and TextIOWrapper have no read1; there it is ReadN.
 func (f *SocketFile) Read1(size ...int) ([]byte, error) {
+	if f == nil {
+		return nil, errNilFile()
+	}
 	if r1, ok := f.bin.(interface{ Read1(...int) ([]byte, error) }); ok && f.text == nil {
 		return r1.Read1(size...)
 	}
@@ -199,6 +261,9 @@ func (f *SocketFile) Read1(size ...int) ([]byte, error) {
 // Peek is f.peek(size=0) of a BufferedReader or BufferedRWPair;
 // UnsupportedOperation('peek') for the others, which have none.
 func (f *SocketFile) Peek(size ...int) ([]byte, error) {
+	if f == nil {
+		return nil, errNilFile()
+	}
 	if p, ok := f.bin.(interface{ Peek(...int) ([]byte, error) }); ok && f.text == nil {
 		return p.Peek(size...)
 	}
@@ -210,6 +275,9 @@ func (f *SocketFile) Peek(size ...int) ([]byte, error) {
 // readinto: on a text file it is Read's count of decoded UTF-8, 0 at the
 // end of the stream.
 func (f *SocketFile) ReadInto(b []byte) (int, error) {
+	if f == nil {
+		return 0, errNilFile()
+	}
 	if f.text != nil {
 		n, err := f.text.Read(b)
 		if err == io.EOF {
@@ -224,6 +292,9 @@ func (f *SocketFile) ReadInto(b []byte) (int, error) {
 // bytes, or what is left at the end of the stream. On a text file, the
 // UTF-8 of f.readline(size): decoded, newline-translated, size characters.
 func (f *SocketFile) ReadLine(size ...int) ([]byte, error) {
+	if f == nil {
+		return nil, errNilFile()
+	}
 	if f.text != nil {
 		s, err := f.text.ReadLineText(size...)
 		return textBytes(s, err)
@@ -234,6 +305,9 @@ func (f *SocketFile) ReadLine(size ...int) ([]byte, error) {
 // ReadLines is f.readlines(): every line to the end of the stream (text
 // files: each line as ReadLine gives it).
 func (f *SocketFile) ReadLines() ([][]byte, error) {
+	if f == nil {
+		return nil, errNilFile()
+	}
 	return pyio.ReadLinesOf(f.Closed, func() ([]byte, error) { return f.ReadLine() })
 }
 
@@ -241,18 +315,27 @@ func (f *SocketFile) ReadLines() ([][]byte, error) {
 // of the stream; an error is yielded once, with a nil line, and ends the
 // sequence. Closed: ValueError('I/O operation on closed file.').
 func (f *SocketFile) Lines() iter.Seq2[[]byte, error] {
+	if f == nil {
+		return func(yield func([]byte, error) bool) { yield(nil, errNilFile()) }
+	}
 	return pyio.LinesOf(f.Closed, func() ([]byte, error) { return f.ReadLine() })
 }
 
 // LinesText is `for line in f` on a text file: each line as str (binary
 // files: the line's bytes as a string), as Lines.
 func (f *SocketFile) LinesText() iter.Seq2[string, error] {
+	if f == nil {
+		return func(yield func(string, error) bool) { yield("", errNilFile()) }
+	}
 	return pyio.LinesOf(f.Closed, func() (string, error) { return f.ReadLineText() })
 }
 
 // ReadLinesText is f.readlines() on a text file: every line as str,
 // decoded and newline-translated.
 func (f *SocketFile) ReadLinesText() ([]string, error) {
+	if f == nil {
+		return nil, errNilFile()
+	}
 	return pyio.ReadLinesOf(f.Closed, func() (string, error) { return f.ReadLineText() })
 }
 
@@ -261,6 +344,9 @@ func (f *SocketFile) ReadLinesText() ([]string, error) {
 // mode when nothing is available. On a text file, the UTF-8 of the
 // decoded text.
 func (f *SocketFile) Read(p []byte) (int, error) {
+	if f == nil {
+		return 0, errNilFile()
+	}
 	if f.text != nil {
 		return f.text.Read(p)
 	}
@@ -274,6 +360,9 @@ func (f *SocketFile) Read(p []byte) (int, error) {
 // a non-blocking socket takes no more. For a text file, b is taken as
 // UTF-8 text (see WriteText).
 func (f *SocketFile) Write(b []byte) (int, error) {
+	if f == nil {
+		return 0, errNilFile()
+	}
 	if f.text != nil {
 		return f.text.Write(b)
 	}
@@ -285,6 +374,9 @@ func (f *SocketFile) Write(b []byte) (int, error) {
 // short, and -1 for Python's None (a non-blocking socket that took
 // nothing). On the other files it is Write.
 func (f *SocketFile) WriteSome(b []byte) (int, error) {
+	if f == nil {
+		return 0, errNilFile()
+	}
 	if f.text == nil && f.bin == binaryIO(f.raw) {
 		return f.raw.WriteSome(b)
 	}
@@ -293,6 +385,9 @@ func (f *SocketFile) WriteSome(b []byte) (int, error) {
 
 // Flush is f.flush(): sends what the write buffer holds.
 func (f *SocketFile) Flush() error {
+	if f == nil {
+		return errNilFile()
+	}
 	if f.text != nil {
 		return f.text.Flush()
 	}
@@ -302,6 +397,9 @@ func (f *SocketFile) Flush() error {
 // Close is f.close(): flushes, then releases the socket (closing it if
 // the socket itself was closed and this was its last file).
 func (f *SocketFile) Close() error {
+	if f == nil {
+		return nil
+	}
 	if f.text != nil {
 		return f.text.Close()
 	}
@@ -312,6 +410,9 @@ func (f *SocketFile) Close() error {
 // the end of the stream for a negative size), decoded, with universal
 // newlines unless newline was given. On a binary file, ReadN's bytes.
 func (f *SocketFile) ReadText(size ...int) (string, error) {
+	if f == nil {
+		return "", errNilFile()
+	}
 	if f.text != nil {
 		return f.text.ReadText(size...)
 	}
@@ -322,6 +423,9 @@ func (f *SocketFile) ReadText(size ...int) (string, error) {
 // ReadLineText is f.readline(size=-1) for a text file. On a binary file,
 // ReadLine's bytes.
 func (f *SocketFile) ReadLineText(size ...int) (string, error) {
+	if f == nil {
+		return "", errNilFile()
+	}
 	if f.text != nil {
 		return f.text.ReadLineText(size...)
 	}
@@ -335,8 +439,16 @@ func (f *SocketFile) ReadLineText(size ...int) (string, error) {
 // The data waits in the buffer until Flush or Close. A binary file's
 // write takes bytes: TypeError, as in CPython.
 func (f *SocketFile) WriteText(s string) (int, error) {
+	if f == nil {
+		return 0, errNilFile()
+	}
 	if f.text != nil {
 		return f.text.WriteText(s)
 	}
 	return 0, pyerr.NewTypeError("a bytes-like object is required, not 'str'")
 }
+
+// errNilFile is what a nil *SocketFile's calls return: a closed file's
+// ValueError (a nil *SocketFile behaves as a closed file, as a nil
+// *Socket behaves as a closed socket; Close does nothing).
+func errNilFile() error { return pyerr.NewValueError("I/O operation on closed file.") }
