@@ -3,12 +3,6 @@ package pysock_test
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
-	"os"
-	"os/exec"
-	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +27,18 @@ func setFlagOutside(t *testing.T, s *pysock.Socket, on bool) {
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// clearedPair is a socketpair whose a is in non-blocking mode with its
+// O_NONBLOCK flag cleared through the number.
+func clearedPair(t *testing.T) (a, b *pysock.Socket) {
+	t.Helper()
+	a, b = pair(t)
+	if err := a.SetBlocking(false); err != nil {
+		t.Fatal(err)
+	}
+	setFlagOutside(t, a, false)
+	return a, b
 }
 
 // A blocking-mode recv made while another goroutine's blocking recv waits
@@ -106,13 +112,9 @@ func TestEdgeOutsideBlockingCallBehindWaiterSeesOutsideFlag(t *testing.T) {
 func TestEdgeOutsideNonblockingWaitAllOnClearedFlag(t *testing.T) {
 	for _, name := range []string{"recv", "recvfrom", "recv_into"} {
 		t.Run(name, func(t *testing.T) {
-			a, b := pair(t)
+			a, b := clearedPair(t)
 			defer a.Close()
 			defer b.Close()
-			if err := a.SetBlocking(false); err != nil {
-				t.Fatal(err)
-			}
-			setFlagOutside(t, a, false)
 			ch := goCall(func() result {
 				switch name {
 				case "recv":
@@ -128,6 +130,8 @@ func TestEdgeOutsideNonblockingWaitAllOnClearedFlag(t *testing.T) {
 			})
 			waitParked(t, "pysock.(*side).pollIO") // the call waits: it looked and found the flag clear
 			b.Send([]byte("abc"))
+			// Not synchronization: any timing gives b'abcdefg'; the pause
+			// lets a call that stopped gathering return the first part.
 			time.Sleep(100 * time.Millisecond)
 			b.Send([]byte("defg"))
 			r := await(t, ch, name)
@@ -152,113 +156,21 @@ func TestEdgeOutsideNonblockingWaitAllOnClearedFlag(t *testing.T) {
 //	b.send(b'abc'); threading.Timer(0.3, lambda: b.send(b'defg')).start()
 //	a.recv(7, socket.MSG_WAITALL)      -> b'abcdefg'   (after 0.3 s)
 func TestEdgeOutsideNonblockingWaitAllPartOnClearedFlag(t *testing.T) {
-	a, b := pair(t)
+	a, b := clearedPair(t)
 	defer a.Close()
 	defer b.Close()
-	if err := a.SetBlocking(false); err != nil {
-		t.Fatal(err)
-	}
-	setFlagOutside(t, a, false)
 	b.Send([]byte("abc"))
 	ch := goCall(func() result {
 		buf := make([]byte, 7)
 		n, err := a.RecvInto(buf, 7, pysock.MSG_WAITALL)
 		return result{data: buf[:n], err: err}
 	})
-	time.Sleep(200 * time.Millisecond)
+	waitParked(t, "pysock.(*side).pollIO") // the call waits for the rest
 	b.Send([]byte("defg"))
 	r := await(t, ch, "recv_into")
 	if r.err != nil || string(r.data) != "abcdefg" {
 		t.Errorf("recv_into(buf, 7, MSG_WAITALL) = %q, %v after %v; want b'abcdefg' (the kernel's blocking call waits for all)", r.data, r.err, r.took)
 	}
-}
-
-// TestParkedStackSize's blocking-mode measurement on sockets whose number
-// has been given out (x.Fileno(), as any server that logs or selects on
-// its fds does): each receive now meets its first EAGAIN with a look
-// (lookOutside: the description's mutex, RawConn.Control, fcntl and
-// getsockopt), called from pollIO under the handler's frames. A stack
-// grown there stays grown while the goroutine parks. Same limit as
-// TestParkedStackSize (2 KiB + 256).
-func TestEdgeOutsideParkedStackSizeExposed(t *testing.T) {
-	if raceOn {
-		t.Skip("the race detector's instrumentation makes every frame larger")
-	}
-	if os.Getenv("PYSOCK_OUTSIDE_STACK_CHILD") != "" {
-		nl := stackNest
-		if v, err := strconv.Atoi(os.Getenv("PYSOCK_STACK_NEST")); err == nil {
-			nl = v
-		}
-		fmt.Printf("STACK %d\n", parkedStackExposed(t, nl))
-		return
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestEdgeOutsideParkedStackSizeExposed$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "PYSOCK_OUTSIDE_STACK_CHILD=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
-	_, rest, ok := strings.Cut(string(out), "STACK ")
-	if !ok {
-		t.Fatalf("child printed no figure:\n%s", out)
-	}
-	per, err := strconv.Atoi(strings.Fields(rest)[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("exposed blocking: %d bytes of stack per parked receive", per)
-	if per > 2048+256 {
-		t.Errorf("a goroutine parked %d frames above a blocking receive on an exposed socket holds %d bytes of stack, want 2 KiB", stackNest, per)
-	}
-}
-
-func parkedStackExposed(t *testing.T, nestLevel int) uint64 {
-	const n, rounds = 1000, 16
-	var receivers []receiver
-	var senders []func() error
-	for range n {
-		x, y, err := pysock.SocketPair(-1, -1, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		x.Fileno() // the number is out
-		receivers = append(receivers, handler{x})
-		senders = append(senders, func() error { return y.SendAll([]byte{1}) })
-	}
-	bufs := make([][]byte, n)
-	for i := range bufs {
-		bufs[i] = make([]byte, 64<<10)
-	}
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	for i, r := range receivers {
-		go nest(nestLevel, func() { serveLoop(r, bufs[i]) })
-	}
-	for r := 1; r <= rounds; r++ {
-		for _, send := range senders {
-			if err := send(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		deadline := time.Now().Add(20 * time.Second)
-		for received.Load() < int64(r*n) {
-			if time.Now().After(deadline) {
-				t.Fatalf("round %d: %d messages received, want %d", r, received.Load(), r*n)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}
-	var last uint64
-	for range 50 {
-		time.Sleep(20 * time.Millisecond)
-		runtime.ReadMemStats(&after)
-		if after.StackInuse == last {
-			break
-		}
-		last = after.StackInuse
-	}
-	return (after.StackInuse - before.StackInuse) / n
 }
 
 // A negative SO_RCVTIMEO set with SetSockOpt (recorded in fdesc.noWaitR),

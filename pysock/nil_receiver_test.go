@@ -32,6 +32,31 @@ func callZero(v reflect.Value, name string) (err error, panicked any) {
 	return err, nil
 }
 
+// nilCall is the outcome of calling method m of a nil pointer.
+type nilCall struct {
+	m        reflect.Method
+	err      error
+	panicked any
+}
+
+// nilMethods calls each method of v, a nil pointer, as callZero does.
+func nilMethods(v any) []nilCall {
+	rv := reflect.ValueOf(v)
+	var calls []nilCall
+	for i := range rv.Type().NumMethod() {
+		m := rv.Type().Method(i)
+		err, p := callZero(rv, m.Name)
+		calls = append(calls, nilCall{m, err, p})
+	}
+	return calls
+}
+
+// returnsErr reports whether m's last result is an error.
+func returnsErr(m reflect.Method) bool {
+	n := m.Type.NumOut()
+	return n > 0 && m.Type.Out(n-1) == reflect.TypeFor[error]()
+}
+
 // Every exported method of a nil *Socket behaves as on a closed socket
 // (Go's os and net return an error from a nil file's or connection's
 // methods rather than panic; a closed socket is pysock's nearest state):
@@ -76,15 +101,12 @@ func TestNilSocketIsClosed(t *testing.T) {
 // connection or listener: syscall.EINVAL, or a nil address.
 func TestNilAdapters(t *testing.T) {
 	for _, v := range []any{(*pysock.Conn)(nil), (*pysock.PacketConn)(nil), (*pysock.Listener)(nil)} {
-		rv := reflect.ValueOf(v)
-		for i := range rv.Type().NumMethod() {
-			m := rv.Type().Method(i)
-			err, p := callZero(rv, m.Name)
-			returnsErr := m.Type.NumOut() > 0 && m.Type.Out(m.Type.NumOut()-1) == reflect.TypeFor[error]()
+		for _, c := range nilMethods(v) {
+			m, err, p := c.m, c.err, c.panicked
 			switch {
 			case p != nil:
 				t.Errorf("(%T).%s panics: %v", v, m.Name, p)
-			case returnsErr && !errors.Is(err, syscall.EINVAL):
+			case returnsErr(m) && !errors.Is(err, syscall.EINVAL):
 				t.Errorf("(%T).%s = %v, want EINVAL as Go's net", v, m.Name, err)
 			}
 		}
@@ -141,11 +163,8 @@ func TestNilFileAndEpoll(t *testing.T) {
 		{(*pysock.SocketFile)(nil), "I/O operation on closed file."},
 		{(*pysock.EpollObject)(nil), "I/O operation on closed epoll object"},
 	} {
-		rv := reflect.ValueOf(tc.v)
-		for i := range rv.Type().NumMethod() {
-			m := rv.Type().Method(i)
-			err, p := callZero(rv, m.Name)
-			returnsErr := m.Type.NumOut() > 0 && m.Type.Out(m.Type.NumOut()-1) == reflect.TypeFor[error]()
+		for _, c := range nilMethods(tc.v) {
+			m, err, p := c.m, c.err, c.panicked
 			switch {
 			case p != nil:
 				t.Errorf("(%T).%s panics: %v", tc.v, m.Name, p)
@@ -153,7 +172,7 @@ func TestNilFileAndEpoll(t *testing.T) {
 				if err != nil {
 					t.Errorf("(%T).Close = %v, want nil", tc.v, err)
 				}
-			case returnsErr && (err == nil || err.Error() != tc.msg):
+			case returnsErr(m) && (err == nil || err.Error() != tc.msg):
 				t.Errorf("(%T).%s = %v, want ValueError(%q)", tc.v, m.Name, err, tc.msg)
 			}
 		}
