@@ -2,6 +2,7 @@ package pyerr_test
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"strings"
@@ -186,5 +187,30 @@ func TestErrnoStrerrorAttrs(t *testing.T) {
 		if !errors.As(c.err, &oe) || oe.ErrnoAttr() != c.errno || oe.StrerrorAttr() != c.strerror {
 			t.Errorf("%v: errno %#v strerror %#v", c.err, oe.ErrnoAttr(), oe.StrerrorAttr())
 		}
+	}
+}
+
+// errors.AsType (Go 1.26) walks the same hierarchy as errors.As, through
+// wrapping: a ConnectionRefusedError is found as each of its bases and
+// not as a sibling class (pysock/doc.go shows it for TimeoutError).
+func TestHierarchyWithErrorsAsType(t *testing.T) {
+	refused := fmt.Errorf("dial: %w", pyerr.FromErrno(syscall.ECONNREFUSED))
+	if _, ok := errors.AsType[*pyerr.ConnectionRefusedError](refused); !ok {
+		t.Error("AsType[*ConnectionRefusedError] failed")
+	}
+	if _, ok := errors.AsType[*pyerr.ConnectionError](refused); !ok {
+		t.Error("AsType[*ConnectionError] failed")
+	}
+	if e, ok := errors.AsType[*pyerr.OSError](refused); !ok || e.Errno != 111 || e.ClassName() != "ConnectionRefusedError" {
+		t.Errorf("AsType[*OSError] = %v, %v; want errno 111 of class ConnectionRefusedError", e, ok)
+	}
+	if _, ok := errors.AsType[*pyerr.Exception](refused); !ok {
+		t.Error("AsType[*Exception] failed")
+	}
+	if _, ok := errors.AsType[*pyerr.BlockingIOError](refused); ok {
+		t.Error("AsType[*BlockingIOError] found a ConnectionRefusedError")
+	}
+	if e, ok := errors.AsType[*pyerr.TimeoutError](pyerr.NewSocketTimeout()); !ok || e.Error() != "timed out" {
+		t.Errorf("AsType[*TimeoutError] of socket.timeout = %v, %v", e, ok)
 	}
 }

@@ -22,7 +22,8 @@ import (
 //   - no spin failed recently: a spin that finds nothing within the window
 //     makes the next 2^k-1 waits park at once (k failures in a row, at most
 //     spinBackoffMax), so a socket whose peer answers a little too slowly
-//     spins on one wait in 64;
+//     spins on one wait in 256 (with both ends in one process, every spin
+//     fails: see docs/performance.md);
 //   - another P is idle and no goroutine is runnable (runtime/metrics,
 //     read when the spin starts and every spinCheckEvery retries): a spin
 //     never holds a P that other goroutines could use, and with
@@ -37,7 +38,7 @@ import (
 const (
 	spinWindowNs   = 50_000
 	spinHotNs      = 200_000
-	spinBackoffMax = 6
+	spinBackoffMax = 8 // skip is a uint8: 2^8-1 waits at most
 	spinCheckEvery = 8
 )
 
@@ -92,7 +93,7 @@ func (s *spinner) retry() {
 		s.park = true // other goroutines need the Ps: no failure
 	case s.turns == math.MaxUint8 || monoNow()-s.start > spinWindowNs:
 		s.fails = min(s.fails+1, spinBackoffMax)
-		s.skip = 1<<s.fails - 1
+		s.skip = uint8(1<<int(s.fails) - 1) // in int: 1<<8 would wrap in uint8
 		s.park = true
 	default:
 		s.turns++
