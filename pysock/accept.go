@@ -11,9 +11,7 @@ import (
 // unless a default timeout is set. Blocking mode waits on the runtime
 // poller; on a socket that is not listening it fails at once, as the
 // kernel's blocking accept does.
-func (s *Socket) Accept() (*Socket, Address, error) {
-	return s.accept(nil)
-}
+func (s *Socket) Accept() (*Socket, Address, error) { return s.accept(nil) }
 
 // AcceptContext is Accept that ctx can cancel.
 func (s *Socket) AcceptContext(ctx context.Context) (*Socket, Address, error) {

@@ -51,9 +51,10 @@ func (s *Socket) modeOf(h *handle, userNB bool, o *callOpts, read bool) callMode
 	// CPython, which reads the kernel's flag and options when it would
 	// wait: where they may have been changed behind pysock's back, the
 	// call reads them there too (sendfile waits whatever they say).
-	look := !userNB && h.desc.out.Load() && (o == nil || !o.untimed)
+	untimed := o != nil && o.untimed
+	look := !userNB && !untimed && h.desc.out.Load()
 	if ns < 0 && !userNB && !h.nbFast() {
-		if kernelTimeouts.Load() && (o == nil || !o.untimed) {
+		if kernelTimeouts.Load() && !untimed {
 			m := kernelTimedMode(h, read)
 			m.look = look
 			return m

@@ -148,18 +148,15 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 		return 0, false, err
 	}
 	defer s.end(sd, st)
-	if st.look && !st.timed {
-		// SO_SNDTIMEO may have been set through the number
-		// (outside_linux.go); the flag was read above.
-		var ns int64
-		h.control(func(fd int) error { ns = kernelTimeout(fd, false); return nil })
-		if ns > 0 {
-			st.timed, st.deadline = true, monoAfter(ns)
-		}
+	st.op = opConnectFinish // before the look: a write-side call reads SO_SNDTIMEO
+	if st.look {
+		// SO_SNDTIMEO may have been set through the number. (The flag,
+		// which the look also reads, was read above: the wait is set
+		// below whatever it says now.)
+		st.lookOutside()
 	}
-	st.wait, st.look = true, false
+	st.wait = true
 	*st.sockaddr() = ra
-	st.op = opConnectFinish
 	if st.timed && !st.ktimeo() {
 		st.op = opConnectWait
 	}

@@ -55,14 +55,10 @@ func (s *Socket) Shutdown(how int) error {
 }
 
 // GetSockName is socket.getsockname().
-func (s *Socket) GetSockName() (Address, error) {
-	return s.name(unix.SYS_GETSOCKNAME)
-}
+func (s *Socket) GetSockName() (Address, error) { return s.name(unix.SYS_GETSOCKNAME) }
 
 // GetPeerName is socket.getpeername().
-func (s *Socket) GetPeerName() (Address, error) {
-	return s.name(unix.SYS_GETPEERNAME)
-}
+func (s *Socket) GetPeerName() (Address, error) { return s.name(unix.SYS_GETPEERNAME) }
 
 func (s *Socket) name(trap uintptr) (Address, error) {
 	s = s.orClosed() // for the exported methods that inline into their callers
