@@ -28,9 +28,10 @@
 // another goroutine wakes waiting calls with OSError(9). select.select
 // and poll.poll park the same way. docs/porting.md ("How a waiting call
 // behaves") lists the details. Before it parks, a receive whose recent
-// waits were short may retry for up to 50 µs while another P is idle (an
-// adaptive spin that saves the wake-up of a loopback round trip, and
-// backs off when it finds nothing or other goroutines need the Ps);
+// waits were short may retry for up to 50 µs while no other goroutine
+// waits to run (an adaptive spin that saves the wake-up of a loopback
+// round trip, and backs off when it finds nothing or other goroutines
+// need the Ps);
 // PYSOCK_SPIN=0 in the environment turns it off. docs/performance.md has
 // the figures.
 //

@@ -22,12 +22,16 @@ import (
 //   - no spin failed recently: a spin that finds nothing within the window
 //     makes the next 2^k-1 waits park at once (k failures in a row, at most
 //     spinBackoffMax), so a socket whose peer answers a little too slowly
-//     spins on one wait in 256 (with both ends in one process, every spin
-//     fails: see docs/performance.md);
-//   - another P is idle and no goroutine is runnable (runtime/metrics,
-//     read when the spin starts and every spinCheckEvery retries): a spin
-//     never holds a P that other goroutines could use, and with
-//     GOMAXPROCS=1 there is no spin at all.
+//     spins on one wait in 256;
+//   - no goroutine is runnable and GOMAXPROCS > 1 (runtime/metrics, read
+//     when the spin starts and every spinCheckEvery retries): a spin never
+//     holds a P that another goroutine could use, and with GOMAXPROCS=1
+//     there is no spin at all. The other Ps may be busy: a spin on a P
+//     that has nothing else to run takes nothing from them, and with both
+//     ends of a connection in one process the peer runs on another P
+//     while this end spins. (A check that also wanted another P idle
+//     parked every such wait, and each wake-up then came from the other
+//     CPU: docs/performance.md.)
 //
 // The spin does not yield with runtime.Gosched: every Gosched wakes an
 // idle P's thread (wakep), which on two CPUs took the CPU the peer needed
@@ -89,7 +93,7 @@ func (s *spinner) again() bool {
 // again or parks.
 func (s *spinner) retry() {
 	switch {
-	case s.turns%spinCheckEvery == 0 && !idleP():
+	case s.turns%spinCheckEvery == 0 && !nothingRunnable():
 		s.park = true // other goroutines need the Ps: no failure
 	case s.turns == math.MaxUint8 || monoNow()-s.start > spinWindowNs:
 		s.fails = min(s.fails+1, spinBackoffMax)
@@ -116,11 +120,11 @@ func (s *spinner) done() {
 	}
 }
 
-// idleP reports whether another P is idle and no goroutine waits for one.
-var idleP = func() func() bool {
+// nothingRunnable reports whether no goroutine waits for a P, with more
+// than one P.
+var nothingRunnable = func() func() bool {
 	var mu sync.Mutex
 	sample := []metrics.Sample{
-		{Name: "/sched/goroutines/running:goroutines"},
 		{Name: "/sched/goroutines/runnable:goroutines"},
 		{Name: "/sched/gomaxprocs:threads"},
 	}
@@ -135,6 +139,6 @@ var idleP = func() func() bool {
 				return false // a runtime without these metrics: no spin
 			}
 		}
-		return sample[1].Value.Uint64() == 0 && sample[0].Value.Uint64() < sample[2].Value.Uint64()
+		return sample[0].Value.Uint64() == 0 && sample[1].Value.Uint64() > 1
 	}
 }()

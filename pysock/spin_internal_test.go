@@ -3,6 +3,8 @@ package pysock
 import (
 	"math"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -11,9 +13,9 @@ func TestSpinPolicy(t *testing.T) {
 	if spinOff {
 		t.Skip("PYSOCK_SPIN=0")
 	}
-	defer func(f func() bool) { idleP = f }(idleP)
+	defer func(f func() bool) { nothingRunnable = f }(nothingRunnable)
 	idle := true
-	idleP = func() bool { return idle }
+	nothingRunnable = func() bool { return idle }
 
 	// wait runs one receive that finds no data at first: again is the
 	// callback's question at each EAGAIN, retry pollIO's half of a turn.
@@ -77,7 +79,7 @@ func TestSpinPolicy(t *testing.T) {
 		t.Fatalf("after the backoff: %d retries, fails %d; want 2, 0", n, s.fails)
 	}
 
-	// No idle P: the spin stops at once and fails nothing.
+	// A runnable goroutine: the spin stops at once and fails nothing.
 	idle = false
 	if n := wait(&s, open, -1); n != 0 || !s.parked || s.fails != 0 {
 		t.Fatalf("busy: %d retries, parked %v, fails %d; want 0, true, 0", n, s.parked, s.fails)
@@ -100,11 +102,53 @@ func TestSpinPolicy(t *testing.T) {
 	}
 }
 
-// TestIdleP checks the scheduler reading the spin relies on: with one P,
-// the one this test runs on, no P is idle, so a receive never spins.
-func TestIdleP(t *testing.T) {
+// TestNothingRunnable checks the scheduler reading the spin relies on.
+func TestNothingRunnable(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	if idleP() {
-		t.Fatal("GOMAXPROCS=1: idleP reports an idle P")
+	// One P, the one this test runs on: a receive never spins.
+	if nothingRunnable() {
+		t.Fatal("GOMAXPROCS=1: nothingRunnable reports true")
+	}
+	runtime.GOMAXPROCS(2)
+
+	// busy starts n goroutines that run until stop is called.
+	busy := func(n int) (stop func()) {
+		var quit atomic.Bool
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				for !quit.Load() {
+				}
+			})
+		}
+		return func() { quit.Store(true); wg.Wait() }
+	}
+	// check asks up to 1000 times, yielding between, for the answer want.
+	check := func(want bool) bool {
+		for range 1000 {
+			if nothingRunnable() == want {
+				return true
+			}
+			runtime.Gosched()
+		}
+		return false
+	}
+
+	// The other P busy with one goroutine, none waiting (the peer of an
+	// in-process connection): this P has nothing else to run, so a receive
+	// may spin.
+	stop := busy(1)
+	ok := check(true)
+	stop()
+	if !ok {
+		t.Error("one goroutine running on the other P, none runnable: nothingRunnable never reported true")
+	}
+
+	// Three busy goroutines for two Ps: one of them waits at any time.
+	stop = busy(3)
+	ok = check(false)
+	stop()
+	if !ok {
+		t.Error("three goroutines busy on two Ps: nothingRunnable never reported false")
 	}
 }
