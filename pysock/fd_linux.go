@@ -49,6 +49,9 @@ type handle struct {
 	// stream: SOCK_STREAM, where a blocking send and MSG_WAITALL span
 	// several syscalls (set with the Socket).
 	stream bool
+	// peerShut: AF_UNIX stream or seqpacket, whose sends the peer's
+	// shutdown(SHUT_RD) ends (see wakeWriters; set with the Socket).
+	peerShut bool
 	// rdl is the read side's position in the receive-deadline heap
 	// (deadline_heap.go), plus one; 0 when it is not there. Under the
 	// heap's mu.

@@ -57,12 +57,13 @@ func TestDescRegistryForgets(t *testing.T) {
 // A leaked SocketPair end whose number was given out is collected as any
 // leaked socket is: its File's cleanup closes the fd, and its description
 // record (fdesc) and the registry's entry for it go (see
-// TestDescRegistryForgets). Since 53ee140 the other end's record holds it
-// (fdesc.peer): while the other end lives, the leaked end's record stays
-// reachable, and so does its registry entry, for an fd long closed. A
-// process that makes pairs, gives one end's number out and drops that end
-// (socket.socketpair() + a subprocess's pass_fds, say) keeps one entry
-// and one record per pair for as long as the other ends live.
+// TestDescRegistryForgets), though the other end lives. (From 53ee140
+// to d07fc0a the other end's record held it strongly: the leaked end's
+// record stayed reachable, and so did its registry entry, for an fd long
+// closed. A process that makes pairs, gives one end's number out and
+// drops that end, as socket.socketpair() + a subprocess's pass_fds does,
+// kept one entry and one record per pair for as long as the other ends
+// lived.)
 func TestDescPeerKeepsNoLeakedEnd(t *testing.T) {
 	base := descCount()
 	var kept []*Socket
@@ -95,7 +96,7 @@ func TestDescPeerKeepsNoLeakedEnd(t *testing.T) {
 	}
 	for descCount() != base || alive() != 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("5 s after 20 SocketPair ends were leaked (their peers kept): %d registry entries over the %d before, %d of their records alive; want 0, 0 (the peer's fdesc.peer keeps them)",
+			t.Fatalf("5 s after 20 SocketPair ends were leaked (their peers kept): %d registry entries over the %d before, %d of their records alive; want 0, 0",
 				descCount()-base, base, alive())
 		}
 		runtime.GC()

@@ -40,11 +40,6 @@ type fdesc struct {
 	noWaitR, noWaitS atomic.Bool
 	// shutdowns counts the shutdowns that ended waits (see wakeWriters).
 	shutdowns atomic.Uint32
-	// peer is the other end's record, for the two ends of an AF_UNIX
-	// SocketPair: its shutdown(SHUT_RD) ends this end's sends
-	// (shutdown_wake.go). Set once, before either end is returned; weak,
-	// so that a leaked end's record goes as any leaked socket's does.
-	peer weak.Pointer[fdesc]
 	// registered: the registry has this record, under ino (see expose).
 	registered atomic.Bool
 	// out: a number of the description has been given out, through which

@@ -254,7 +254,7 @@ func (st *ioState) doWrite(fd uintptr) bool {
 			// attempt, which then returns the part below.
 			return true
 		}
-		shutdowns := st.h.desc.shutdowns.Load()
+		shutdowns := st.h.shutdownCount()
 		n, e := st.writeOnce(fd, gather)
 		if e == syscall.EINTR {
 			continue

@@ -1,6 +1,8 @@
 package pysock
 
 import (
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -29,12 +31,45 @@ func (st *ioState) parkWrite(shutdowns uint32) bool {
 	d := h.desc
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
-	if d.shutdowns.Load() != shutdowns {
+	if !h.peerShut {
+		if d.shutdowns.Load() != shutdowns {
+			return false
+		}
+		d.parked = append(d.parked, h)
+		return true
+	}
+	// Listed where a peer's shutdown finds it, under the list's lock: a
+	// peer's shutdown either counts before (the call tries again) or finds
+	// d listed (and wakes the call).
+	peerWaits.mu.Lock()
+	defer peerWaits.mu.Unlock()
+	if d.shutdowns.Load()+peerWaits.shutdowns.Load() != shutdowns {
 		return false
 	}
 	d.parked = append(d.parked, h)
+	peerWaits.descs[d] = struct{}{}
 	return true
 }
+
+// shutdownCount is what parkWrite compares: the shutdowns of h's
+// description, plus the peer shutdowns in the process for a socket whose
+// peer's shutdown ends its sends. Read before an attempt.
+func (h *handle) shutdownCount() uint32 {
+	n := h.desc.shutdowns.Load()
+	if h.peerShut {
+		n += peerWaits.shutdowns.Load()
+	}
+	return n
+}
+
+// peerWaits lists the descriptions of AF_UNIX stream and seqpacket
+// sockets with a blocking-mode write parked, for the shutdown(SHUT_RD) of
+// a peer (see wakeWriters).
+var peerWaits = struct {
+	mu        sync.Mutex
+	shutdowns atomic.Uint32 // the peer shutdowns so far (changed under mu)
+	descs     map[*fdesc]struct{}
+}{descs: map[*fdesc]struct{}{}}
 
 // unpark ends st's parked write: the handle leaves the list, and if a
 // shutdown woke the call, the call's own deadline goes back on the
@@ -52,6 +87,11 @@ func (st *ioState) unpark() bool {
 			d.parked = d.parked[:last]
 			break
 		}
+	}
+	if h.peerShut && len(d.parked) == 0 {
+		peerWaits.mu.Lock()
+		delete(peerWaits.descs, d)
+		peerWaits.mu.Unlock()
 	}
 	if !h.woken {
 		return false
@@ -77,30 +117,41 @@ func (st *ioState) unpark() bool {
 // shutdown ends.
 //
 // A stream or seqpacket socket's shutdown(SHUT_RD) also shuts the peer's
-// sending side, which epoll does not report to the peer either. Where the
-// peer is the other end of a SocketPair of this process, its parked
-// writes are woken too; a peer in another process, or one connected
-// through a path, is not known to pysock, and its send goes on waiting
-// until this end reads or closes (docs/python-to-go.md).
+// sending side, which epoll does not report to the peer either. pysock
+// does not know which socket is the peer (a socketpair's other end, a
+// connected or accepted end, a dup of either), so the writes parked on
+// every AF_UNIX stream or seqpacket socket of the process are woken: each
+// tries again, and one whose peer did not shut down parks again. A peer
+// in another process is not known to pysock, and its send goes on
+// waiting until this end reads or closes (docs/python-to-go.md).
 func (h *handle) wakeWriters(kind, how int) {
 	if how != unix.SHUT_RD {
-		h.desc.wakeParked(kind)
+		h.desc.wakeParked()
 	}
 	if how == unix.SHUT_WR || kind == unix.SOCK_DGRAM {
 		return
 	}
-	if peer := h.desc.peer.Value(); peer != nil {
-		peer.wakeParked(kind)
+	peerWaits.mu.Lock()
+	peerWaits.shutdowns.Add(1)
+	descs := make([]*fdesc, 0, len(peerWaits.descs))
+	for d := range peerWaits.descs {
+		descs = append(descs, d)
+	}
+	peerWaits.mu.Unlock()
+	for _, d := range descs {
+		if d != h.desc {
+			d.wakeParked()
+		}
 	}
 }
 
 // wakeParked wakes the writes parked on d's handles (see wakeWriters).
-func (d *fdesc) wakeParked(kind int) {
+func (d *fdesc) wakeParked() {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
 	d.shutdowns.Add(1)
 	for _, p := range d.parked {
-		if kind != unix.SOCK_STREAM && !sendBufferFull(p.fd) {
+		if !p.stream && !sendBufferFull(p.fd) {
 			continue
 		}
 		p.woken = true

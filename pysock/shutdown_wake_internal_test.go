@@ -41,13 +41,66 @@ func stackHas(subs ...string) bool {
 //
 //	thread: a.send(b'y'*100); main: a.shutdown(SHUT_WR) at any moment
 //	-> BrokenPipeError(32, 'Broken pipe') at once (0.0 s after the shutdown)
+//	the same with the peer's b.shutdown(SHUT_RD) (b a socketpair's other
+//	end, or connected to a through a path) -> BrokenPipeError(32) at once
 func TestShutdownBeforeParkWrite(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		pair func(t *testing.T) (a, b *Socket)
+		shut func(a, b *Socket) error
+	}{
+		{"own SHUT_WR", socketPair, func(a, b *Socket) error { return a.Shutdown(SHUT_WR) }},
+		{"peer SHUT_RD", socketPair, func(a, b *Socket) error { return b.Shutdown(SHUT_RD) }},
+		{"path peer SHUT_RD", pathPair, func(a, b *Socket) error { return b.Shutdown(SHUT_RD) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := tc.pair(t)
+			defer a.Close()
+			defer b.Close()
+			shutdownBeforeParkWrite(t, a, func() error { return tc.shut(a, b) })
+		})
+	}
+}
+
+func socketPair(t *testing.T) (a, b *Socket) {
 	a, b, err := SocketPair(AF_UNIX, SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
-	defer b.Close()
+	return a, b
+}
+
+// pathPair is a connected AF_UNIX stream pair made through a path.
+func pathPair(t *testing.T) (a, b *Socket) {
+	path := t.TempDir() + "/s"
+	srv, err := NewSocket(AF_UNIX, SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.Bind(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	if a, err = NewSocket(AF_UNIX, SOCK_STREAM, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Connect(path); err != nil {
+		a.Close()
+		t.Fatal(err)
+	}
+	if b, _, err = srv.Accept(); err != nil {
+		a.Close()
+		t.Fatal(err)
+	}
+	return a, b
+}
+
+// shutdownBeforeParkWrite fills a and starts a blocking send on it, holds
+// it between its EAGAIN and its listing, and calls shut there.
+func shutdownBeforeParkWrite(t *testing.T, a *Socket, shut func() error) {
 	tv := make([]byte, 16)
 	binary.NativeEndian.PutUint64(tv, 5)
 	if err := a.SetSockOpt(SOL_SOCKET, SO_SNDTIMEO, tv); err != nil {
@@ -87,10 +140,10 @@ func TestShutdownBeforeParkWrite(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	// The send has had EAGAIN and waits to arm; shutdown now.
-	if err := a.Shutdown(SHUT_WR); err != nil {
+	if err := shut(); err != nil {
 		t.Fatal(err)
 	}
-	shut := time.Now()
+	shutAt := time.Now()
 	st.dlmu.Unlock()
 	locked = false
 	select {
@@ -100,10 +153,10 @@ func TestShutdownBeforeParkWrite(t *testing.T) {
 			e = syscall.Errno(oe.Errno)
 		}
 		if e != syscall.EPIPE {
-			t.Fatalf("send = %d, %v (%v after the shutdown); want BrokenPipeError(32) at once", r.n, r.err, r.at.Sub(shut))
+			t.Fatalf("send = %d, %v (%v after the shutdown); want BrokenPipeError(32) at once", r.n, r.err, r.at.Sub(shutAt))
 		}
 	case <-time.After(2 * time.Second):
 		r := <-ch // SO_SNDTIMEO (5 s) ends it
-		t.Fatalf("send still parked 2 s after shutdown(SHUT_WR) (ended by SO_SNDTIMEO: %d, %v, %v after the shutdown); CPython: BrokenPipeError(32) at once", r.n, r.err, r.at.Sub(shut).Round(time.Millisecond))
+		t.Fatalf("send still parked 2 s after the shutdown (ended by SO_SNDTIMEO: %d, %v, %v after the shutdown); CPython: BrokenPipeError(32) at once", r.n, r.err, r.at.Sub(shutAt).Round(time.Millisecond))
 	}
 }

@@ -82,6 +82,7 @@ func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket
 	s := &Socket{family: int32(family), typ: int32(typ &^ (unix.SOCK_NONBLOCK | unix.SOCK_CLOEXEC)), proto: int32(proto)}
 	s.timeout.Store(timeoutNs)
 	h.stream = s.typ == unix.SOCK_STREAM
+	h.peerShut = family == unix.AF_UNIX && (h.stream || s.typ == unix.SOCK_SEQPACKET)
 	s.h.Store(h)
 	s.r.fn = s.r.st.do
 	s.w.fn = s.w.st.do

@@ -1,8 +1,6 @@
 package pysock
 
 import (
-	"weak"
-
 	"golang.org/x/sys/unix"
 )
 
@@ -29,9 +27,6 @@ func SocketPair(fam AddressFamily, kind SocketKind, proto int) (*Socket, *Socket
 	if err != nil {
 		ha.file.Close()
 		return nil, nil, err
-	}
-	if family == unix.AF_UNIX {
-		ha.desc.peer, hb.desc.peer = weak.Make(hb.desc), weak.Make(ha.desc)
 	}
 	return newSocketObject(ha, family, typ, proto, ns), newSocketObject(hb, family, typ, proto, ns), nil
 }

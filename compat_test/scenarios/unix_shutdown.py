@@ -7,17 +7,35 @@ shutdown(SHUT_RD) shuts a stream or seqpacket socket's sending side: it
 wakes the blocking send too (BrokenPipeError), not a datagram one. And when the
 peer closes with data unread: the waiting send reports the socket's
 pending error (ConnectionResetError), not the shutdown (BrokenPipeError)
-that a send which did not wait reports."""
+that a send which did not wait reports. The peer need not be the other end
+of a socketpair: an end connected through a path and its accepted end
+behave the same."""
+import os
 import socket
+import tempfile
 import threading
 import time
 
 from _transcript import T, out, show
 
 
+PATH = "AF_UNIX(path)"
+
+
 def pair(family, kind):
     if family == socket.AF_UNIX:
         return socket.socketpair(family, kind)
+    if family == PATH:
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "s")
+            srv = socket.socket(socket.AF_UNIX, kind)
+            srv.bind(path)
+            srv.listen()
+            a = socket.socket(socket.AF_UNIX, kind)
+            a.connect(path)
+            b, _ = srv.accept()
+            srv.close()
+            return a, b
     srv = socket.create_server(("127.0.0.1", 0))
     a = socket.create_connection(srv.getsockname())
     b, _ = srv.accept()
@@ -57,7 +75,7 @@ def blocked_send(kind, mode, how, call, family=socket.AF_UNIX):
     else:
         a.shutdown(how)
     th.join(3 * T)
-    label = "%s %s %s mode=%r %s" % (family.name, kind.name, call, mode,
+    label = "%s %s %s mode=%r %s" % (family if family == PATH else family.name, kind.name, call, mode,
                                      "peer close" if how is None else
                                      "peer shutdown(%d)" % how[1] if isinstance(how, tuple) else
                                      "shutdown(%d)" % how)
@@ -88,6 +106,9 @@ for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET, socket.SOCK_DGRAM):
     blocked_send(kind, None, PEER_RD, "send")
 blocked_send(socket.SOCK_STREAM, None, PEER_RD, "sendall")
 blocked_send(socket.SOCK_STREAM, T, PEER_RD, "send")
+blocked_send(socket.SOCK_STREAM, None, PEER_RD, "send", PATH)
+blocked_send(socket.SOCK_SEQPACKET, None, PEER_RD, "send", PATH)
+blocked_send(socket.SOCK_STREAM, None, PEER_RD, "sendall", PATH)
 
 for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET, socket.SOCK_DGRAM):
     blocked_send(kind, None, None, "send")

@@ -3,6 +3,8 @@ package ports
 import (
 	"bytes"
 	"encoding/binary"
+	"os"
+	"path/filepath"
 
 	"github.com/pysock/pysock/pysock"
 )
@@ -17,6 +19,41 @@ func tcpPair() (c, s *pysock.Socket, err error) {
 	defer srv.Close()
 	addr, _ := srv.GetSockName()
 	if c, err = pysock.CreateConnection(addr); err != nil {
+		return nil, nil, err
+	}
+	if s, _, err = srv.Accept(); err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	return c, s, nil
+}
+
+// unixPathPair is a connected AF_UNIX pair of the kind given, made as
+// Python makes one through a path: a listening socket bound in a temporary
+// directory, a connect to it, the accepted end.
+func unixPathPair(kind pysock.SocketKind) (c, s *pysock.Socket, err error) {
+	dir, err := os.MkdirTemp("", "pysock-pair")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "s")
+	srv, err := pysock.NewSocket(pysock.AF_UNIX, kind, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer srv.Close()
+	if err = srv.Bind(path); err != nil {
+		return nil, nil, err
+	}
+	if err = srv.Listen(); err != nil {
+		return nil, nil, err
+	}
+	if c, err = pysock.NewSocket(pysock.AF_UNIX, kind, 0); err != nil {
+		return nil, nil, err
+	}
+	if err = c.Connect(path); err != nil {
+		c.Close()
 		return nil, nil, err
 	}
 	if s, _, err = srv.Accept(); err != nil {

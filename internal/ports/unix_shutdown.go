@@ -17,9 +17,12 @@ func UnixShutdown(t *Transcript) error {
 	blockedSend := func(family pysock.AddressFamily, kind pysock.SocketKind, mode any, how int, call string) error {
 		var a, b *pysock.Socket
 		var err error
-		if family == pysock.AF_UNIX {
+		switch family {
+		case pysock.AF_UNIX:
 			a, b, err = pysock.SocketPair(family, kind, 0)
-		} else {
+		case unixPath:
+			a, b, err = unixPathPair(kind)
+		default:
 			a, b, err = tcpPair()
 		}
 		if err != nil {
@@ -75,7 +78,11 @@ func UnixShutdown(t *Transcript) error {
 			a.Shutdown(how)
 			what = fmt.Sprintf("shutdown(%d)", how)
 		}
-		label := fmt.Sprintf("%s %s %s mode=%s %s", family.Name(), kind.Name(), call, modeRepr(mode), what)
+		name := family.Name()
+		if family == unixPath {
+			name = "AF_UNIX(path)"
+		}
+		label := fmt.Sprintf("%s %s %s mode=%s %s", name, kind.Name(), call, modeRepr(mode), what)
 		select {
 		case r := <-result:
 			t.Out("%s = %s", label, r)
@@ -112,6 +119,9 @@ func UnixShutdown(t *Transcript) error {
 		{unix, dgram, nil, peerShutRD, "send"},
 		{unix, stream, nil, peerShutRD, "sendall"},
 		{unix, stream, t3, peerShutRD, "send"},
+		{unixPath, stream, nil, peerShutRD, "send"},
+		{unixPath, seqpacket, nil, peerShutRD, "send"},
+		{unixPath, stream, nil, peerShutRD, "sendall"},
 		{unix, stream, nil, peerClose, "send"},
 		{unix, seqpacket, nil, peerClose, "send"},
 		{unix, dgram, nil, peerClose, "send"},
@@ -149,6 +159,10 @@ const (
 	peerClose  = -1
 	peerShutRD = -2
 )
+
+// unixPath in place of a family: an AF_UNIX pair connected through a path
+// (unixPathPair) instead of a socketpair.
+const unixPath pysock.AddressFamily = -1
 
 // errnoValue is e.errno of an OSError, -1 when it has none (None).
 func errnoValue(err error) int {
