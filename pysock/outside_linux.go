@@ -22,18 +22,18 @@ import (
 // non-blocking mode, without MSG_DONTWAIT, reads the kernel's flag and
 // options where it would park (look; lookOutside): at its first EAGAIN, or
 // for a receive that spins (spin.go), once the spin is over (data the spin
-// finds is data that came a moment earlier). It reads them once, and goes
+// finds is data that came a moment earlier), or for a non-blocking-mode
+// stream send that sent a part at once (doWrite), since the kernel's call
+// on a cleared flag would go on sending. It reads them once, and goes
 // on as the kernel's call would. A call that does not park reads nothing,
 // and one whose number was never given out pays one atomic load.
 //
 // Not covered: timeout mode, where CPython polls before each call and the
 // flag does not decide whether it waits; a net.Conn call, which keeps Go's
 // semantics; sendfile, which waits whatever the flag says in CPython too
-// (Lib/socket.py waits for writability on BlockingIOError); a negative
-// SO_RCVTIMEO or SO_SNDTIMEO set through the number, which the kernel
-// reports as 0; and a non-blocking-mode stream send that sends part of
-// its data at once on a flag cleared through the number (the kernel's
-// call would go on sending).
+// (Lib/socket.py waits for writability on BlockingIOError); and a
+// negative SO_RCVTIMEO or SO_SNDTIMEO set through the number, which the
+// kernel reports as 0.
 
 // lookOutside is the look of a call that found EAGAIN: it reads the
 // kernel's flag, and the option if the call has no deadline yet, and sets

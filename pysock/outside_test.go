@@ -1,12 +1,14 @@
 package pysock_test
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/pysock/pysock/pysock"
 	"golang.org/x/sys/unix"
 )
 
@@ -150,5 +152,55 @@ func TestOutsideLookIgnoresPysocksOwnMoment(t *testing.T) {
 		if r := await(t, sent, "send"); r.err != nil {
 			t.Fatal(r.err)
 		}
+	}
+}
+
+// A non-blocking-mode stream send on an exposed socket that sends a part
+// at once reads the flag (the kernel's call on a cleared flag would go on
+// sending); with the flag still set it returns the part, and the peer has
+// exactly that part, once.
+//
+// python3 (a.setblocking(False); a.fileno(); nobody reading b):
+//
+//	n = a.send(bytes(range(256)) * 40960)   -> 0 < n < 10 MiB; b then reads those n bytes
+//	n = a.sendmsg([x[:4 MiB], x[4 MiB:]])   -> the same
+func TestOutsidePartSendFlagSet(t *testing.T) {
+	for _, msg := range []bool{false, true} {
+		a, b, err := pysock.SocketPair(-1, -1, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.SetBlocking(false)
+		a.Fileno() // exposed: the part makes the call read the flag
+		data := bytes.Repeat(func() []byte {
+			p := make([]byte, 251)
+			for i := range p {
+				p[i] = byte(i)
+			}
+			return p
+		}(), (10<<20)/251)
+		var n int
+		if msg {
+			n, err = a.SendMsg([][]byte{data[:4<<20], data[4<<20:]})
+		} else {
+			n, err = a.Send(data)
+		}
+		if err != nil || n <= 0 || n >= len(data) {
+			t.Fatalf("sendmsg %v: %d, %v; want 0 < n < %d, nil", msg, n, err, len(data))
+		}
+		b.SetBlocking(false)
+		var got []byte
+		for {
+			d, err := b.Recv(1 << 20)
+			if err != nil || len(d) == 0 {
+				break
+			}
+			got = append(got, d...)
+		}
+		if !bytes.Equal(got, data[:n]) {
+			t.Fatalf("sendmsg %v: sent %d, the peer has %d bytes, equal to the part: %v", msg, n, len(got), len(got) == n && bytes.Equal(got, data[:len(got)]))
+		}
+		a.Close()
+		b.Close()
 	}
 }

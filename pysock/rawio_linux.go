@@ -244,6 +244,9 @@ func (st *ioState) doWrite(fd uintptr) bool {
 	}
 	for {
 		gather := st.gathers()
+		if !gather && st.n > 0 && st.op != opSendFile {
+			return true // a part sent, and the look found the flag set (below)
+		}
 		if gather && st.op != opSendAll && st.n > 0 && pollRevents(fd, 0)&unix.POLLHUP != 0 {
 			// Part sent, then the connection ended: the kernel returns the
 			// part and leaves the error for the next call. POLLERR alone
@@ -296,6 +299,14 @@ func (st *ioState) doWrite(fd uintptr) bool {
 		}
 		if !gather {
 			st.n = int(n)
+			if st.look && st.h.stream && st.n < st.want() {
+				// A part sent at once: the kernel's call on a flag
+				// cleared through the number would go on sending.
+				// pollIO reads the flag; the next call goes on from the
+				// part (gathering) or returns it.
+				st.advance(st.n)
+				st.errno = errnoLook
+			}
 			return true
 		}
 		st.n += int(n)

@@ -89,6 +89,55 @@ timed("recv waits", lambda: x.recv(10))
 setopt(x, socket.SO_RCVTIMEO)
 timed("recv with SO_RCVTIMEO set through the number", lambda: x.recv(10))
 
+# A non-blocking-mode stream send on a cleared flag sends everything, as
+# a blocking one does (the peer reads in a thread), unless SO_SNDTIMEO ends it.
+def reader(s, n, got):
+    k = 0
+    while k < n:
+        d = s.recv(1 << 16)
+        if not d:
+            break
+        k += len(d)
+    got.append(k)
+
+
+def send_read(label, u, v, call):
+    got = []
+    th = threading.Thread(target=reader, args=(v, len(big), got))
+    th.start()
+    show(label, call)
+    th.join()
+    show("the peer got", lambda: got[0])
+
+
+u, v = socket.socketpair()
+u.setblocking(False)
+setflag(u, False)
+send_read("non-blocking mode, flag cleared: send 10 MiB", u, v, lambda: u.send(big))
+send_read("sendmsg 10 MiB", u, v, lambda: u.sendmsg([big[:4 << 20], big[4 << 20:]]))
+setopt(u, socket.SO_SNDTIMEO)
+timed("send 10 MiB with SO_SNDTIMEO, nobody reading: 0 < n < 10 MiB", lambda: 0 < u.send(big) < len(big))
+setflag(u, True)
+v.setblocking(False)
+while True:
+    try:
+        if not v.recv(1 << 20):
+            break
+    except BlockingIOError:
+        break
+show("flag set again: send 10 MiB: 0 < n < 10 MiB", lambda: 0 < u.send(big) < len(big))
+u.close()
+v.close()
+lsn = socket.create_server(("127.0.0.1", 0))
+u = socket.create_connection(lsn.getsockname())
+v, _ = lsn.accept()
+lsn.close()
+u.setblocking(False)
+setflag(u, False)
+send_read("TCP: send 10 MiB", u, v, lambda: u.send(big))
+u.close()
+v.close()
+
 # Blocking mode, the options set through the number.
 p, q = socket.socketpair()
 setopt(p, socket.SO_RCVTIMEO)

@@ -126,6 +126,68 @@ func OutsideFlags(t *Transcript) error {
 	setOpt(x, unix.SO_RCVTIMEO)
 	t.Timed("recv with SO_RCVTIMEO set through the number", func() (any, error) { return bytesOf(x.Recv(10)) })
 
+	// sendRead shows u's send call while v reads in a goroutine, then what
+	// v got. A send that returned short leaves the reader waiting: after
+	// 10 T u's shutdown(SHUT_WR) ends it.
+	sendRead := func(label string, u, v *pysock.Socket, call func() (any, error)) {
+		got := make(chan int, 1)
+		go func() {
+			k := 0
+			for k < len(big) {
+				d, err := v.Recv(1 << 16)
+				if err != nil || len(d) == 0 {
+					break
+				}
+				k += len(d)
+			}
+			got <- k
+		}()
+		t.Show(label, call)
+		t.Show("the peer got", func() (any, error) {
+			select {
+			case k := <-got:
+				return k, nil
+			case <-time.After(10 * T):
+				u.Shutdown(pysock.SHUT_WR)
+				return <-got, nil
+			}
+		})
+	}
+	u, v, err := pysock.SocketPair(-1, -1, -1)
+	if err != nil {
+		return err
+	}
+	u.SetBlocking(false)
+	setFlag(u, false)
+	sendRead("non-blocking mode, flag cleared: send 10 MiB", u, v, func() (any, error) { return u.Send(big) })
+	sendRead("sendmsg 10 MiB", u, v, func() (any, error) { return u.SendMsg([][]byte{big[:4<<20], big[4<<20:]}) })
+	setOpt(u, unix.SO_SNDTIMEO)
+	t.Timed("send 10 MiB with SO_SNDTIMEO, nobody reading: 0 < n < 10 MiB", func() (any, error) {
+		n, err := u.Send(big)
+		return 0 < n && n < len(big), err
+	})
+	setFlag(u, true)
+	v.SetBlocking(false)
+	for {
+		if d, err := v.Recv(1 << 20); err != nil || len(d) == 0 {
+			break
+		}
+	}
+	t.Show("flag set again: send 10 MiB: 0 < n < 10 MiB", func() (any, error) {
+		n, err := u.Send(big)
+		return 0 < n && n < len(big), err
+	})
+	u.Close()
+	v.Close()
+	if u, v, err = tcpPair(); err != nil {
+		return err
+	}
+	u.SetBlocking(false)
+	setFlag(u, false)
+	sendRead("TCP: send 10 MiB", u, v, func() (any, error) { return u.Send(big) })
+	u.Close()
+	v.Close()
+
 	p, q, err := pysock.SocketPair(-1, -1, -1)
 	if err != nil {
 		return err
