@@ -40,6 +40,9 @@ type fdesc struct {
 	noWaitR, noWaitS atomic.Bool
 	// shutdowns counts the shutdowns that ended waits (see wakeWriters).
 	shutdowns atomic.Uint32
+	// wakeIno is the socket's inode number, which a peer's shutdown finds
+	// it by, read when an AF_UNIX write first parks; under wmu.
+	wakeIno uint64
 	// registered: the registry has this record, under ino (see expose).
 	registered atomic.Bool
 	// out: a number of the description has been given out, through which

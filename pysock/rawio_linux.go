@@ -272,7 +272,7 @@ func (st *ioState) doWrite(fd uintptr) bool {
 				// After arm: a wake-up must not be overwritten. A shutdown
 				// since the attempt, before the listing, is not lost:
 				// the call tries again.
-				if !st.adapter && !st.parkWrite(shutdowns) {
+				if !st.adapter && !st.parkWrite(fd, shutdowns) {
 					continue
 				}
 				st.errno = errnoParked

@@ -26,7 +26,7 @@ import (
 // unless the description's shutdowns have moved on from the count read
 // before the call's last attempt: then it reports false, and the call
 // tries again (the shutdown may have ended its wait).
-func (st *ioState) parkWrite(shutdowns uint32) bool {
+func (st *ioState) parkWrite(fd uintptr, shutdowns uint32) bool {
 	h := st.h
 	d := h.desc
 	d.wmu.Lock()
@@ -38,6 +38,9 @@ func (st *ioState) parkWrite(shutdowns uint32) bool {
 		d.parked = append(d.parked, h)
 		return true
 	}
+	if d.wakeIno == 0 {
+		d.wakeIno = sockInode(int(fd))
+	}
 	// Listed where a peer's shutdown finds it, under the list's lock: a
 	// peer's shutdown either counts before (the call tries again) or finds
 	// d listed (and wakes the call).
@@ -47,7 +50,7 @@ func (st *ioState) parkWrite(shutdowns uint32) bool {
 		return false
 	}
 	d.parked = append(d.parked, h)
-	peerWaits.descs[d] = struct{}{}
+	peerWaits.descs[d] = d.wakeIno
 	return true
 }
 
@@ -63,13 +66,13 @@ func (h *handle) shutdownCount() uint32 {
 }
 
 // peerWaits lists the descriptions of AF_UNIX stream and seqpacket
-// sockets with a blocking-mode write parked, for the shutdown(SHUT_RD) of
-// a peer (see wakeWriters).
+// sockets with a blocking-mode write parked, with their sockets' inode
+// numbers, for the shutdown(SHUT_RD) of a peer (see wakeWriters).
 var peerWaits = struct {
 	mu        sync.Mutex
 	shutdowns atomic.Uint32 // the peer shutdowns so far (changed under mu)
-	descs     map[*fdesc]struct{}
-}{descs: map[*fdesc]struct{}{}}
+	descs     map[*fdesc]uint64
+}{descs: map[*fdesc]uint64{}}
 
 // unpark ends st's parked write: the handle leaves the list, and if a
 // shutdown woke the call, the call's own deadline goes back on the
@@ -111,19 +114,17 @@ func (st *ioState) unpark() bool {
 
 // wakeWriters wakes the blocking-mode writes parked on h's description
 // after its shutdown (AF_UNIX, kind: the socket type, how: the shutdown's
-// direction). A datagram or seqpacket send can also wait for room in the
-// peer's queue, which the kernel's shutdown does not wake: those are
-// woken only while the socket's own send buffer is full, the wait the
-// shutdown ends.
+// direction).
 //
 // A stream or seqpacket socket's shutdown(SHUT_RD) also shuts the peer's
-// sending side, which epoll does not report to the peer either. pysock
-// does not know which socket is the peer (a socketpair's other end, a
-// connected or accepted end, a dup of either), so the writes parked on
-// every AF_UNIX stream or seqpacket socket of the process are woken: each
-// tries again, and one whose peer did not shut down parks again. A peer
-// in another process is not known to pysock, and its send goes on
-// waiting until this end reads or closes (docs/python-to-go.md).
+// sending side, which epoll does not report to the peer either. The
+// kernel names the peer (unixPeerIno), and the writes parked on it, if it
+// is a socket of this process, are woken; if the kernel cannot be asked,
+// the writes parked on every AF_UNIX stream or seqpacket socket of the
+// process are, and each tries again (one whose peer did not shut down
+// parks again). A peer in another process is not known to pysock, and its
+// send goes on waiting until this end reads or closes
+// (docs/python-to-go.md).
 func (h *handle) wakeWriters(kind, how int) {
 	if how != unix.SHUT_RD {
 		h.desc.wakeParked()
@@ -132,10 +133,30 @@ func (h *handle) wakeWriters(kind, how int) {
 		return
 	}
 	peerWaits.mu.Lock()
-	peerWaits.shutdowns.Add(1)
-	descs := make([]*fdesc, 0, len(peerWaits.descs))
-	for d := range peerWaits.descs {
-		descs = append(descs, d)
+	peerWaits.shutdowns.Add(1) // a write listed from now on tries again first
+	none := len(peerWaits.descs) == 0
+	peerWaits.mu.Unlock()
+	if none {
+		return
+	}
+	var peer uint64
+	ok := h.control(func(fd int) error {
+		var known bool
+		peer, known = unixPeerIno(sockInode(fd))
+		if !known {
+			return unix.ENOENT
+		}
+		return nil
+	}) == nil
+	if ok && peer == 0 {
+		return // no peer
+	}
+	var descs []*fdesc
+	peerWaits.mu.Lock()
+	for d, ino := range peerWaits.descs {
+		if !ok || ino == peer {
+			descs = append(descs, d)
+		}
 	}
 	peerWaits.mu.Unlock()
 	for _, d := range descs {
@@ -145,13 +166,18 @@ func (h *handle) wakeWriters(kind, how int) {
 	}
 }
 
-// wakeParked wakes the writes parked on d's handles (see wakeWriters).
+// wakeParked wakes the writes parked on d's handles (see wakeWriters). A
+// connected datagram send can also wait for room in a receiver's queue (one
+// bound, not connected back), which the kernel's shutdown does not wake:
+// a datagram send is woken only while its own send buffer is not
+// writable, the wait the shutdown ends. (A stream or seqpacket send, and a
+// datagram socketpair's, only ever wait for their own buffer.)
 func (d *fdesc) wakeParked() {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
 	d.shutdowns.Add(1)
 	for _, p := range d.parked {
-		if !p.stream && !sendBufferFull(p.fd) {
+		if !p.peerShut && sendBufferWritable(p.fd) {
 			continue
 		}
 		p.woken = true
@@ -159,13 +185,14 @@ func (d *fdesc) wakeParked() {
 	}
 }
 
-// sendBufferFull reports whether fd's queued output has reached its
-// SO_SNDBUF (a failure to read either counts as full).
-func sendBufferFull(fd int) bool {
+// sendBufferWritable reports whether fd's queued output is at most a
+// quarter of its SO_SNDBUF, where poll reports an AF_UNIX socket writable
+// (unix_writable); a failure to read either counts as not writable.
+func sendBufferWritable(fd int) bool {
 	out, err := unix.IoctlGetInt(fd, unix.SIOCOUTQ)
 	if err != nil {
-		return true
+		return false
 	}
 	buf, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
-	return err != nil || out >= buf
+	return err == nil && out*4 <= buf
 }
