@@ -11,23 +11,6 @@ import (
 // no longer full. Bounded: a send still waiting is ended by closing its
 // peer.
 
-// seqpacketSendLoop starts a blocking loop of 1000-byte sends on a (an
-// AF_UNIX SOCK_SEQPACKET socket) until one fails, and waits for it to
-// park on the full send buffer.
-func seqpacketSendLoop(t *testing.T, a *pysock.Socket) <-chan result {
-	t.Helper()
-	ch := goCall(func() result {
-		for {
-			n, err := a.Send(make([]byte, 1000))
-			if err != nil {
-				return result{n: n, err: err}
-			}
-		}
-	})
-	waitParked(t, "pysock.(*Socket).Send")
-	return ch
-}
-
 // A blocking SOCK_SEQPACKET send parks on a full send buffer; the peer
 // then reads a few messages, which frees room below SO_SNDBUF but not
 // enough for the socket to poll writable (unix_writable wants the queued
@@ -68,7 +51,7 @@ func TestShutdownWakesPartlyDrainedSend(t *testing.T) {
 		shut func(a, b *pysock.Socket) error
 	}{
 		{"seqpacket socketpair peer SHUT_RD", socketPair(pysock.SOCK_SEQPACKET), peerShutRD},
-		{"seqpacket path peer SHUT_RD", func(t *testing.T) (a, b *pysock.Socket) { return unixPathPair(t, pysock.SOCK_SEQPACKET) }, peerShutRD},
+		{"seqpacket path peer SHUT_RD", func(t *testing.T) (a, b *pysock.Socket) { return pysock.UnixPathPair(t, pysock.SOCK_SEQPACKET) }, peerShutRD},
 		{"seqpacket own SHUT_WR", socketPair(pysock.SOCK_SEQPACKET), ownShutWR},
 		{"dgram socketpair own SHUT_WR", socketPair(pysock.SOCK_DGRAM), ownShutWR},
 	} {
@@ -76,7 +59,7 @@ func TestShutdownWakesPartlyDrainedSend(t *testing.T) {
 			a, b := tc.pair(t)
 			defer a.Close()
 			defer b.Close()
-			ch := seqpacketSendLoop(t, a)
+			ch := sendLoopParked(t, a)
 			for range 3 {
 				if _, err := b.Recv(2000); err != nil {
 					t.Fatal(err)

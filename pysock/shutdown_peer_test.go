@@ -1,8 +1,6 @@
 package pysock_test
 
 import (
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -36,15 +34,7 @@ func TestPeerShutdownReadWakesSend(t *testing.T) {
 			}
 			defer a.Close()
 			defer b.Close()
-			ch := goCall(func() result {
-				for {
-					n, err := a.Send(make([]byte, 1000))
-					if err != nil {
-						return result{n: n, err: err}
-					}
-				}
-			})
-			waitParked(t, "pysock.(*Socket).Send")
+			ch := sendLoopParked(t, a)
 			if err := b.Shutdown(tc.how); err != nil {
 				t.Fatal(err)
 			}
@@ -56,35 +46,20 @@ func TestPeerShutdownReadWakesSend(t *testing.T) {
 	}
 }
 
-// unixPathPair connects two AF_UNIX sockets of the kind given through a
-// path: c connected, s accepted.
-func unixPathPair(t *testing.T, kind pysock.SocketKind) (c, s *pysock.Socket) {
+// sendLoopParked starts a blocking loop of 1000-byte sends on a until
+// one fails, and waits for it to park on the full send buffer.
+func sendLoopParked(t *testing.T, a *pysock.Socket) <-chan result {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "s")
-	srv, err := pysock.NewSocket(pysock.AF_UNIX, kind, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	if err := srv.Bind(path); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Remove(path)
-	if err := srv.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	if c, err = pysock.NewSocket(pysock.AF_UNIX, kind, 0); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Connect(path); err != nil {
-		c.Close()
-		t.Fatal(err)
-	}
-	if s, _, err = srv.Accept(); err != nil {
-		c.Close()
-		t.Fatal(err)
-	}
-	return c, s
+	ch := goCall(func() result {
+		for {
+			n, err := a.Send(make([]byte, 1000))
+			if err != nil {
+				return result{n: n, err: err}
+			}
+		}
+	})
+	waitParked(t, "pysock.(*Socket).Send")
+	return ch
 }
 
 // The peer need not be a SocketPair end: an end connected through a path
@@ -108,21 +83,13 @@ func TestPeerShutdownReadWakesSendAnyPeer(t *testing.T) {
 		{"seqpacket", pysock.SOCK_SEQPACKET, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b := unixPathPair(t, tc.kind)
+			a, b := pysock.UnixPathPair(t, tc.kind)
 			defer a.Close()
 			defer b.Close()
 			if tc.accepted {
 				a, b = b, a
 			}
-			ch := goCall(func() result {
-				for {
-					n, err := a.Send(make([]byte, 1000))
-					if err != nil {
-						return result{n: n, err: err}
-					}
-				}
-			})
-			waitParked(t, "pysock.(*Socket).Send")
+			ch := sendLoopParked(t, a)
 			shutter := b
 			if tc.dup {
 				d, err := b.Dup()
@@ -140,8 +107,9 @@ func TestPeerShutdownReadWakesSendAnyPeer(t *testing.T) {
 	}
 }
 
-// Another pair's shutdown(SHUT_RD) leaves a parked send waiting (pysock
-// wakes it, and it parks again); the send goes on once there is room.
+// Another pair's shutdown(SHUT_RD) leaves a parked send waiting (the
+// kernel names another peer; where it cannot be asked, pysock wakes the
+// send and it parks again); the send goes on once there is room.
 //
 // python3 (a blocking a.send loop on one socketpair, then):
 //

@@ -71,32 +71,7 @@ func socketPair(t *testing.T) (a, b *Socket) {
 }
 
 // pathPair is a connected AF_UNIX stream pair made through a path.
-func pathPair(t *testing.T) (a, b *Socket) {
-	path := t.TempDir() + "/s"
-	srv, err := NewSocket(AF_UNIX, SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	if err := srv.Bind(path); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	if a, err = NewSocket(AF_UNIX, SOCK_STREAM, 0); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Connect(path); err != nil {
-		a.Close()
-		t.Fatal(err)
-	}
-	if b, _, err = srv.Accept(); err != nil {
-		a.Close()
-		t.Fatal(err)
-	}
-	return a, b
-}
+func pathPair(t *testing.T) (a, b *Socket) { return UnixPathPair(t, SOCK_STREAM) }
 
 // shutdownBeforeParkWrite fills a and starts a blocking send on it, holds
 // it between its EAGAIN and its listing, and calls shut there.

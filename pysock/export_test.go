@@ -1,0 +1,38 @@
+package pysock
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// Test helpers shared with the external tests (package pysock_test).
+
+// UnixPathPair connects two AF_UNIX sockets of the kind given through a
+// path in a temporary directory: c connected, s accepted.
+func UnixPathPair(t *testing.T, kind SocketKind) (c, s *Socket) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s")
+	srv, err := NewSocket(AF_UNIX, kind, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.Bind(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = NewSocket(AF_UNIX, kind, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Connect(path); err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	if s, _, err = srv.Accept(); err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	return c, s
+}
