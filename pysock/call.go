@@ -1,6 +1,8 @@
 package pysock
 
 import (
+	"errors"
+	"os"
 	"syscall"
 	"time"
 
@@ -181,6 +183,12 @@ func (sd *side) writeAgain(st *ioState, err error) error {
 		}
 		st.lookOutside()
 		if err = st.h.rc.Write(sd.fn); err == nil {
+			return nil
+		}
+		if st.n > 0 && st.op != opSendAll && (st.h.closed.Load() || errors.Is(err, os.ErrClosed)) {
+			// A part was sent before the look (doWrite), and a Close came
+			// since: the part is the call's result, as it is the
+			// kernel's when its call ends after sending some.
 			return nil
 		}
 	}

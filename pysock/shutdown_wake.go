@@ -166,18 +166,16 @@ func (h *handle) wakeWriters(kind, how int) {
 	}
 }
 
-// wakeParked wakes the writes parked on d's handles (see wakeWriters). A
-// connected datagram send can also wait for room in a receiver's queue (one
-// bound, not connected back), which the kernel's shutdown does not wake:
-// a datagram send is woken only while its own send buffer is not
-// writable, the wait the shutdown ends. (A stream or seqpacket send, and a
-// datagram socketpair's, only ever wait for their own buffer.)
+// wakeParked wakes the writes parked on d's handles (see wakeWriters).
+// A stream or seqpacket send only ever waits for room in its own send
+// buffer, which the kernel's shutdown wakes; a datagram send may wait for
+// room in a receiver's queue instead, which it does not (dgramOwnWait).
 func (d *fdesc) wakeParked() {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
 	d.shutdowns.Add(1)
 	for _, p := range d.parked {
-		if !p.peerShut && sendBufferWritable(p.fd) {
+		if !p.peerShut && !dgramOwnWait(p.fd) {
 			continue
 		}
 		p.woken = true
@@ -185,14 +183,32 @@ func (d *fdesc) wakeParked() {
 	}
 }
 
-// sendBufferWritable reports whether fd's queued output is at most a
-// quarter of its SO_SNDBUF, where poll reports an AF_UNIX socket writable
-// (unix_writable); a failure to read either counts as not writable.
-func sendBufferWritable(fd int) bool {
+// dgramOwnWait reports whether the kernel's blocking send on the AF_UNIX
+// datagram socket fd, parked, would be waiting for room in its own send
+// buffer. Its first wait is for its own buffer, while that is full; a
+// send to a receiver that is not connected back then waits for room in
+// the receiver's queue (unix_wait_for_peer). A socket connected back (a
+// socketpair's end) never waits for the receiver's queue, and its own
+// wait lasts until the buffer is writable again (a quarter of SO_SNDBUF),
+// so it may be partly drained. Whether it is connected back is asked of
+// the kernel (unixPeerIno); if it cannot be asked, the buffer must be full.
+func dgramOwnWait(fd int) bool {
 	out, err := unix.IoctlGetInt(fd, unix.SIOCOUTQ)
 	if err != nil {
-		return false
+		return true
 	}
 	buf, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
-	return err == nil && out*4 <= buf
+	if err != nil || out >= buf {
+		return true
+	}
+	if out*4 <= buf {
+		return false // writable: a parked send waits for the receiver
+	}
+	ino := sockInode(fd)
+	peer, ok := unixPeerIno(ino)
+	if !ok || peer == 0 {
+		return false
+	}
+	back, ok := unixPeerIno(peer)
+	return ok && back == ino
 }
