@@ -185,10 +185,12 @@ func (sd *side) writeAgain(st *ioState, err error) error {
 		if err = st.h.rc.Write(sd.fn); err == nil {
 			return nil
 		}
-		if st.n > 0 && st.op != opSendAll && (st.h.closed.Load() || errors.Is(err, os.ErrClosed)) {
-			// A part was sent before the look (doWrite), and a Close came
-			// since: the part is the call's result, as it is the
-			// kernel's when its call ends after sending some.
+		if st.n > 0 && !st.gathers() && (st.h.closed.Load() || errors.Is(err, os.ErrClosed)) {
+			// A part was sent at once (doWrite), and a Close came before
+			// the call could go on: the call ends with the part, as the
+			// kernel's non-blocking call did. (A call that went on, as a
+			// blocking one, ends as a blocking call closed meanwhile:
+			// below.)
 			return nil
 		}
 	}

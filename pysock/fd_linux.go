@@ -52,6 +52,10 @@ type handle struct {
 	// peerShut: AF_UNIX stream or seqpacket, whose sends the peer's
 	// shutdown(SHUT_RD) ends (see wakeWriters; set with the Socket).
 	peerShut bool
+	// unixDgram: AF_UNIX datagram (set with the Socket); ownWait: its
+	// parked write waits for room in its own send buffer, not in a
+	// receiver's queue (see wakeParked; under desc.wmu).
+	unixDgram, ownWait bool
 	// rdl is the read side's position in the receive-deadline heap
 	// (deadline_heap.go), plus one; 0 when it is not there. Under the
 	// heap's mu.

@@ -35,6 +35,9 @@ func (st *ioState) parkWrite(fd uintptr, shutdowns uint32) bool {
 		if d.shutdowns.Load() != shutdowns {
 			return false
 		}
+		if h.unixDgram {
+			h.ownWait = sendBufferFull(int(fd))
+		}
 		d.parked = append(d.parked, h)
 		return true
 	}
@@ -168,14 +171,19 @@ func (h *handle) wakeWriters(kind, how int) {
 
 // wakeParked wakes the writes parked on d's handles (see wakeWriters).
 // A stream or seqpacket send only ever waits for room in its own send
-// buffer, which the kernel's shutdown wakes; a datagram send may wait for
-// room in a receiver's queue instead, which it does not (dgramOwnWait).
+// buffer, which the kernel's shutdown wakes. A datagram send waits for
+// its own buffer while that is full, and the kernel's send stays in that
+// wait until the buffer is writable again (a quarter of SO_SNDBUF), so a
+// partly drained buffer does not end it; otherwise it waits for room in a
+// receiver's queue (one not connected back: unix_wait_for_peer), which
+// the shutdown does not end. Which wait it is, is read when the send
+// parks (parkWrite), as the kernel's call chose it when it began to wait.
 func (d *fdesc) wakeParked() {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
 	d.shutdowns.Add(1)
 	for _, p := range d.parked {
-		if !p.peerShut && !dgramOwnWait(p.fd) {
+		if p.unixDgram && !p.ownWait {
 			continue
 		}
 		p.woken = true
@@ -183,32 +191,14 @@ func (d *fdesc) wakeParked() {
 	}
 }
 
-// dgramOwnWait reports whether the kernel's blocking send on the AF_UNIX
-// datagram socket fd, parked, would be waiting for room in its own send
-// buffer. Its first wait is for its own buffer, while that is full; a
-// send to a receiver that is not connected back then waits for room in
-// the receiver's queue (unix_wait_for_peer). A socket connected back (a
-// socketpair's end) never waits for the receiver's queue, and its own
-// wait lasts until the buffer is writable again (a quarter of SO_SNDBUF),
-// so it may be partly drained. Whether it is connected back is asked of
-// the kernel (unixPeerIno); if it cannot be asked, the buffer must be full.
-func dgramOwnWait(fd int) bool {
+// sendBufferFull reports whether fd's queued output has reached its
+// SO_SNDBUF (sock_alloc_send_pskb's wait; a failure to read either counts
+// as full).
+func sendBufferFull(fd int) bool {
 	out, err := unix.IoctlGetInt(fd, unix.SIOCOUTQ)
 	if err != nil {
 		return true
 	}
 	buf, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
-	if err != nil || out >= buf {
-		return true
-	}
-	if out*4 <= buf {
-		return false // writable: a parked send waits for the receiver
-	}
-	ino := sockInode(fd)
-	peer, ok := unixPeerIno(ino)
-	if !ok || peer == 0 {
-		return false
-	}
-	back, ok := unixPeerIno(peer)
-	return ok && back == ino
+	return err != nil || out >= buf
 }

@@ -83,6 +83,7 @@ func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket
 	s.timeout.Store(timeoutNs)
 	h.stream = s.typ == unix.SOCK_STREAM
 	h.peerShut = family == unix.AF_UNIX && (h.stream || s.typ == unix.SOCK_SEQPACKET)
+	h.unixDgram = family == unix.AF_UNIX && s.typ == unix.SOCK_DGRAM
 	s.h.Store(h)
 	s.r.fn = s.r.st.do
 	s.w.fn = s.w.st.do
