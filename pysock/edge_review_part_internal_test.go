@@ -42,10 +42,13 @@ func TestCloseParkedContinuationStaysListed(t *testing.T) {
 		}
 		b.Close()
 		d.wmu.Lock()
-		n := len(d.parked)
+		n := 0
+		for p := d.parked; p != nil; p = p.nextParked {
+			n++
+		}
 		d.wmu.Unlock()
 		peerWaits.mu.Lock()
-		_, listed := peerWaits.descs[d]
+		listed := d.waitListed
 		peerWaits.mu.Unlock()
 		if n != 0 || listed {
 			t.Errorf("exposed %v: send -> %v; after it returned, the closed socket's description has %d parked handle(s), listed in peerWaits: %v (not exposed: 0, false)", expose, err, n, listed)

@@ -56,6 +56,9 @@ type handle struct {
 	// parked write waits for room in its own send buffer, not in a
 	// receiver's queue (see wakeParked; under desc.wmu).
 	unixDgram, ownWait bool
+	// nextParked links the handles of a description with a blocking-mode
+	// write parked (fdesc.parked; under desc.wmu).
+	nextParked *handle
 	// rdl is the read side's position in the receive-deadline heap
 	// (deadline_heap.go), plus one; 0 when it is not there. Under the
 	// heap's mu.

@@ -34,15 +34,19 @@ type fdesc struct {
 	mu     sync.Mutex  // serializes changes of the flag, by any handle of the description
 	nb     atomic.Bool // the flag as pysock last set it
 	wmu    sync.Mutex
-	parked []*handle // handles with a blocking-mode write parked on the poller (under wmu)
+	parked *handle // handles with a blocking-mode write parked on the poller, linked through nextParked (under wmu)
 	// noWaitR and noWaitS: SO_RCVTIMEO, SO_SNDTIMEO were set negative
 	// (see noteTimeval).
 	noWaitR, noWaitS atomic.Bool
 	// shutdowns counts the shutdowns that ended waits (see wakeWriters).
 	shutdowns atomic.Uint32
 	// wakeIno is the socket's inode number, which a peer's shutdown finds
-	// it by, read when an AF_UNIX write first parks; under wmu.
-	wakeIno uint64
+	// it by, read when a shutdown first asks (fdesc.inode).
+	wakeIno atomic.Uint64
+	// prevWait, nextWait, waitListed: the record's place in peerWaits
+	// (shutdown_wake.go), under peerWaits.mu.
+	prevWait, nextWait *fdesc
+	waitListed         bool
 	// registered: the registry has this record, under ino (see expose).
 	registered atomic.Bool
 	// out: a number of the description has been given out, through which

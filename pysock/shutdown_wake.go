@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -26,6 +27,11 @@ import (
 // unless the description's shutdowns have moved on from the count read
 // before the call's last attempt: then it reports false, and the call
 // tries again (the shutdown may have ended its wait).
+//
+// The lists are intrusive (handle.nextParked, fdesc.prevWait/nextWait):
+// this runs in the RawConn callback, under every parked write, and an
+// append or a map insert that allocates would double the goroutine's
+// stack for as long as it stays parked.
 func (st *ioState) parkWrite(fd uintptr, shutdowns uint32) bool {
 	h := st.h
 	d := h.desc
@@ -38,11 +44,8 @@ func (st *ioState) parkWrite(fd uintptr, shutdowns uint32) bool {
 		if h.unixDgram {
 			h.ownWait = sendBufferFull(int(fd))
 		}
-		d.parked = append(d.parked, h)
+		h.nextParked, d.parked = d.parked, h
 		return true
-	}
-	if d.wakeIno == 0 {
-		d.wakeIno = sockInode(int(fd))
 	}
 	// Listed where a peer's shutdown finds it, under the list's lock: a
 	// peer's shutdown either counts before (the call tries again) or finds
@@ -52,8 +55,8 @@ func (st *ioState) parkWrite(fd uintptr, shutdowns uint32) bool {
 	if d.shutdowns.Load()+peerWaits.shutdowns.Load() != shutdowns {
 		return false
 	}
-	d.parked = append(d.parked, h)
-	peerWaits.descs[d] = d.wakeIno
+	h.nextParked, d.parked = d.parked, h
+	peerWaits.add(d)
 	return true
 }
 
@@ -69,13 +72,46 @@ func (h *handle) shutdownCount() uint32 {
 }
 
 // peerWaits lists the descriptions of AF_UNIX stream and seqpacket
-// sockets with a blocking-mode write parked, with their sockets' inode
-// numbers, for the shutdown(SHUT_RD) of a peer (see wakeWriters).
-var peerWaits = struct {
+// sockets with a blocking-mode write parked (fdesc.wakeIno: their
+// sockets' inode numbers), for the shutdown(SHUT_RD) of a peer (see
+// wakeWriters).
+var peerWaits waitList
+
+// waitList is a list of descriptions, linked through their prevWait and
+// nextWait (under mu).
+type waitList struct {
 	mu        sync.Mutex
 	shutdowns atomic.Uint32 // the peer shutdowns so far (changed under mu)
-	descs     map[*fdesc]uint64
-}{descs: map[*fdesc]uint64{}}
+	head      *fdesc
+}
+
+// add lists d, unless it is listed (under mu).
+func (w *waitList) add(d *fdesc) {
+	if d.waitListed {
+		return
+	}
+	d.waitListed, d.prevWait, d.nextWait = true, nil, w.head
+	if w.head != nil {
+		w.head.prevWait = d
+	}
+	w.head = d
+}
+
+// remove unlists d, if it is listed (under mu).
+func (w *waitList) remove(d *fdesc) {
+	if !d.waitListed {
+		return
+	}
+	if d.prevWait != nil {
+		d.prevWait.nextWait = d.nextWait
+	} else {
+		w.head = d.nextWait
+	}
+	if d.nextWait != nil {
+		d.nextWait.prevWait = d.prevWait
+	}
+	d.waitListed, d.prevWait, d.nextWait = false, nil, nil
+}
 
 // unpark ends st's parked write: the handle leaves the list, and if a
 // shutdown woke the call, the call's own deadline goes back on the
@@ -85,18 +121,15 @@ func (st *ioState) unpark() bool {
 	d := h.desc
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
-	for i, p := range d.parked {
-		if p == h {
-			last := len(d.parked) - 1
-			d.parked[i] = d.parked[last]
-			d.parked[last] = nil
-			d.parked = d.parked[:last]
+	for pp := &d.parked; *pp != nil; pp = &(*pp).nextParked {
+		if *pp == h {
+			*pp, h.nextParked = h.nextParked, nil
 			break
 		}
 	}
-	if h.peerShut && len(d.parked) == 0 {
+	if h.peerShut && d.parked == nil {
 		peerWaits.mu.Lock()
-		delete(peerWaits.descs, d)
+		peerWaits.remove(d)
 		peerWaits.mu.Unlock()
 	}
 	if !h.woken {
@@ -137,7 +170,7 @@ func (h *handle) wakeWriters(kind, how int) {
 	}
 	peerWaits.mu.Lock()
 	peerWaits.shutdowns.Add(1) // a write listed from now on tries again first
-	none := len(peerWaits.descs) == 0
+	none := peerWaits.head == nil
 	peerWaits.mu.Unlock()
 	if none {
 		return
@@ -156,17 +189,36 @@ func (h *handle) wakeWriters(kind, how int) {
 	}
 	var descs []*fdesc
 	peerWaits.mu.Lock()
-	for d, ino := range peerWaits.descs {
-		if !ok || ino == peer {
+	for d := peerWaits.head; d != nil; d = d.nextWait {
+		if d != h.desc {
 			descs = append(descs, d)
 		}
 	}
 	peerWaits.mu.Unlock()
 	for _, d := range descs {
-		if d != h.desc {
+		if !ok || d.inode() == peer {
 			d.wakeParked()
 		}
 	}
+}
+
+// inode is the inode number of d's socket, read through a handle with a
+// write parked the first time it is asked (0 if none is parked now): the
+// read is kept out of parkWrite, whose frames are under the parked write.
+func (d *fdesc) inode() uint64 {
+	if ino := d.wakeIno.Load(); ino != 0 {
+		return ino
+	}
+	d.wmu.Lock()
+	p := d.parked
+	d.wmu.Unlock()
+	if p == nil {
+		return 0
+	}
+	var ino uint64
+	p.control(func(fd int) error { ino = sockInode(fd); return nil })
+	d.wakeIno.Store(ino)
+	return ino
 }
 
 // wakeParked wakes the writes parked on d's handles (see wakeWriters).
@@ -182,7 +234,7 @@ func (d *fdesc) wakeParked() {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
 	d.shutdowns.Add(1)
-	for _, p := range d.parked {
+	for p := d.parked; p != nil; p = p.nextParked {
 		if p.unixDgram && !p.ownWait {
 			continue
 		}
@@ -193,12 +245,17 @@ func (d *fdesc) wakeParked() {
 
 // sendBufferFull reports whether fd's queued output has reached its
 // SO_SNDBUF (sock_alloc_send_pskb's wait; a failure to read either counts
-// as full).
+// as full). It runs in parkWrite, under the parked write: raw syscalls,
+// which add no frames of the runtime's.
 func sendBufferFull(fd int) bool {
-	out, err := unix.IoctlGetInt(fd, unix.SIOCOUTQ)
-	if err != nil {
+	var out, buf int32
+	l := uint32(unsafe.Sizeof(buf))
+	if _, _, e := unix.RawSyscall(unix.SYS_IOCTL, uintptr(fd), unix.SIOCOUTQ, uintptr(unsafe.Pointer(&out))); e != 0 {
 		return true
 	}
-	buf, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
-	return err != nil || out >= buf
+	if _, _, e := unix.RawSyscall6(unix.SYS_GETSOCKOPT, uintptr(fd), unix.SOL_SOCKET, unix.SO_SNDBUF,
+		uintptr(unsafe.Pointer(&buf)), uintptr(unsafe.Pointer(&l)), 0); e != 0 {
+		return true
+	}
+	return out >= buf
 }

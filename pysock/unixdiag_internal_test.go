@@ -79,7 +79,7 @@ func TestPeerShutdownWakesOnlyThePeer(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		peerWaits.mu.Lock()
-		_, listed := peerWaits.descs[d]
+		listed := d.waitListed
 		peerWaits.mu.Unlock()
 		if listed {
 			break
