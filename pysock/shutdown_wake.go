@@ -203,22 +203,24 @@ func (h *handle) wakeWriters(kind, how int) {
 }
 
 // inode is the inode number of d's socket, read through a handle with a
-// write parked the first time it is asked (0 if none is parked now): the
-// read is kept out of parkWrite, whose frames are under the parked write.
+// write parked the first time it is asked (0 if none can be read now):
+// the read is kept out of parkWrite, whose frames are under the parked
+// write.
 func (d *fdesc) inode() uint64 {
 	if ino := d.wakeIno.Load(); ino != 0 {
 		return ino
 	}
 	d.wmu.Lock()
-	p := d.parked
-	d.wmu.Unlock()
-	if p == nil {
-		return 0
+	defer d.wmu.Unlock()
+	for p := d.parked; p != nil; p = p.nextParked {
+		var ino uint64
+		p.control(func(fd int) error { ino = sockInode(fd); return nil })
+		if ino != 0 { // a handle being closed answers nothing: the next
+			d.wakeIno.Store(ino)
+			return ino
+		}
 	}
-	var ino uint64
-	p.control(func(fd int) error { ino = sockInode(fd); return nil })
-	d.wakeIno.Store(ino)
-	return ino
+	return 0
 }
 
 // wakeParked wakes the writes parked on d's handles (see wakeWriters).
