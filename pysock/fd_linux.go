@@ -57,8 +57,10 @@ type handle struct {
 	// receiver's queue (see wakeParked; under desc.wmu).
 	unixDgram, ownWait bool
 	// nextParked links the handles of a description with a blocking-mode
-	// write parked (fdesc.parked; under desc.wmu).
+	// write parked (fdesc.parked), onParked says h is on that list; under
+	// desc.wmu.
 	nextParked *handle
+	onParked   bool
 	// rdl is the read side's position in the receive-deadline heap
 	// (deadline_heap.go), plus one; 0 when it is not there. Under the
 	// heap's mu.

@@ -44,7 +44,7 @@ func (st *ioState) parkWrite(fd uintptr, shutdowns uint32) bool {
 		if h.unixDgram {
 			h.ownWait = sendBufferFull(int(fd))
 		}
-		h.nextParked, d.parked = d.parked, h
+		d.push(h)
 		return true
 	}
 	// Listed where a peer's shutdown finds it, under the list's lock: a
@@ -55,7 +55,7 @@ func (st *ioState) parkWrite(fd uintptr, shutdowns uint32) bool {
 	if d.shutdowns.Load()+peerWaits.shutdowns.Load() != shutdowns {
 		return false
 	}
-	h.nextParked, d.parked = d.parked, h
+	d.push(h)
 	peerWaits.add(d)
 	return true
 }
@@ -69,6 +69,27 @@ func (h *handle) shutdownCount() uint32 {
 		n += peerWaits.shutdowns.Load()
 	}
 	return n
+}
+
+// push lists h on d.parked, unless it is listed (under d.wmu).
+func (d *fdesc) push(h *handle) {
+	if !h.onParked {
+		h.nextParked, d.parked, h.onParked = d.parked, h, true
+	}
+}
+
+// unlink takes h off d.parked, if it is listed (under d.wmu).
+func (d *fdesc) unlink(h *handle) {
+	if !h.onParked {
+		return
+	}
+	for pp := &d.parked; *pp != nil; pp = &(*pp).nextParked {
+		if *pp == h {
+			*pp = h.nextParked
+			break
+		}
+	}
+	h.nextParked, h.onParked = nil, false
 }
 
 // peerWaits lists the descriptions of AF_UNIX stream and seqpacket
@@ -121,12 +142,7 @@ func (st *ioState) unpark() bool {
 	d := h.desc
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
-	for pp := &d.parked; *pp != nil; pp = &(*pp).nextParked {
-		if *pp == h {
-			*pp, h.nextParked = h.nextParked, nil
-			break
-		}
-	}
+	d.unlink(h)
 	if h.peerShut && d.parked == nil {
 		peerWaits.mu.Lock()
 		peerWaits.remove(d)
