@@ -14,20 +14,6 @@ import (
 // running is ended by closing its sockets (deferred), and every wait on a
 // goroutine's result is a select with time.After.
 
-// drainCount reads everything queued on b (non-blocking) and returns the
-// byte count.
-func drainCount(b *pysock.Socket) int {
-	b.SetBlocking(false)
-	k := 0
-	for {
-		d, err := b.Recv(1 << 20)
-		if err != nil || len(d) == 0 {
-			return k
-		}
-		k += len(d)
-	}
-}
-
 // closeDuringSend starts a 4 MiB send on a socketpair's a (the peer b
 // never reads), waits until it is parked, closes a and returns the result
 // and the bytes b received.
@@ -51,7 +37,7 @@ func closeDuringSend(t *testing.T, expose, nonblockCleared bool, send func(a *py
 	waitParked(t, "pysock.(*Socket).")
 	a.Close()
 	r := await(t, ch, "send after Close")
-	return r, drainCount(b)
+	return r, pysock.DrainCount(b)
 }
 
 // Finding 1. abd8b61's new return in writeAgain (st.n > 0 and a Close:

@@ -36,3 +36,17 @@ func UnixPathPair(t *testing.T, kind SocketKind) (c, s *Socket) {
 	}
 	return c, s
 }
+
+// DrainCount reads everything queued on s, switching it to non-blocking
+// mode, and returns the byte count.
+func DrainCount(s *Socket) int {
+	s.SetBlocking(false)
+	k := 0
+	for {
+		d, err := s.Recv(1 << 20)
+		if err != nil || len(d) == 0 {
+			return k
+		}
+		k += len(d)
+	}
+}

@@ -3,6 +3,8 @@ package pysock_test
 import (
 	"testing"
 	"time"
+
+	"github.com/pysock/pysock/pysock"
 )
 
 // From the outside review of dff5caa. Bounded: a call still running is
@@ -43,15 +45,7 @@ func TestCloseRacingPartSend(t *testing.T) {
 		}
 		a.Close()
 		r := await(t, ch, "send")
-		b.SetBlocking(false)
-		k := 0
-		for {
-			d, err := b.Recv(1 << 20)
-			if err != nil || len(d) == 0 {
-				break
-			}
-			k += len(d)
-		}
+		k := pysock.DrainCount(b)
 		b.Close()
 		switch {
 		case r.err != nil && k > 0:
