@@ -3,7 +3,6 @@ package pysock
 import (
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -299,36 +298,3 @@ func (st *ioState) expire() {
 	defer st.dlmu.Unlock()
 	st.setDeadline(time.Unix(1, 0))
 }
-
-// spinLock is a heap's lock. It is held for a heap operation, a few
-// hundred nanoseconds, and taken at the bottom of a receive's call chain,
-// where a call that needs more stack doubles the goroutine's for as long
-// as it lives. So Lock makes no call while it spins: 1000 receives
-// waiting and waking at once, 16 times, parked at 2.1 KiB each with it,
-// at 2.7 to 3.8 KiB with a sync.Mutex. Only a lock still taken after
-// spinLockSpins tries (its holder was preempted) yields, in lockSlow.
-type spinLock struct{ held atomic.Int32 }
-
-const spinLockSpins = 4096
-
-//go:nosplit
-func (l *spinLock) Lock() {
-	for i := 0; ; i++ {
-		if l.held.Load() == 0 && l.held.CompareAndSwap(0, 1) {
-			return
-		}
-		if i == spinLockSpins {
-			l.lockSlow()
-			return
-		}
-	}
-}
-
-//go:noinline
-func (l *spinLock) lockSlow() {
-	for !l.held.CompareAndSwap(0, 1) {
-		runtime.Gosched()
-	}
-}
-
-func (l *spinLock) Unlock() { l.held.Store(0) }

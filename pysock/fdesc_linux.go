@@ -33,8 +33,8 @@ import (
 type fdesc struct {
 	mu     sync.Mutex  // serializes changes of the flag, by any handle of the description
 	nb     atomic.Bool // the flag as pysock last set it
-	wmu    sync.Mutex
-	parked *handle // handles with a blocking-mode write parked on the poller, linked through nextParked (under wmu)
+	wmu    spinLock    // held briefly, under a parked write: see spinLock
+	parked *handle     // handles with a blocking-mode write parked on the poller, linked through nextParked (under wmu)
 	// noWaitR and noWaitS: SO_RCVTIMEO, SO_SNDTIMEO were set negative
 	// (see noteTimeval).
 	noWaitR, noWaitS atomic.Bool

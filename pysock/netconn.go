@@ -29,8 +29,7 @@ func (s *Socket) Read(p []byte) (int, error) {
 // Write implements io.Writer: SendAll in the socket's mode. n is the
 // bytes sent, also when an error (a timeout, a reset) cut the call short.
 func (s *Socket) Write(p []byte) (int, error) {
-	s = s.orClosed()
-	return s.send(opSendAll, p, 0, nil)
+	return s.sendData(opSendAll, p, nil, nil, nil)
 }
 
 // ReadFrom implements io.ReaderFrom, so io.Copy(sock, r) uses the fast
@@ -54,7 +53,7 @@ func (s *Socket) ReadFrom(r io.Reader) (int64, error) {
 	for {
 		n, rerr := r.Read(buf)
 		if n > 0 {
-			m, err := s.send(opSendAll, buf[:n], 0, nil)
+			m, err := s.sendData(opSendAll, buf[:n], nil, nil, nil)
 			total += int64(m)
 			if err != nil {
 				return total, err
@@ -211,7 +210,7 @@ func (c *Conn) Write(p []byte) (int, error) {
 	if c == nil {
 		return 0, syscall.EINVAL // as Go's net, for a nil connection
 	}
-	n, err := c.s.send(opSendAll, p, 0, c.dl.opts())
+	n, err := c.s.sendData(opSendAll, p, nil, nil, c.dl.opts())
 	return n, c.opError("write", err)
 }
 

@@ -18,22 +18,12 @@ import (
 // nothing and never raises SIGPIPE: a broken connection is
 // BrokenPipeError(32).
 func (s *Socket) Send(data []byte, flags ...MsgFlag) (int, error) {
-	s = s.orClosed()
-	fl, err := optFlags("send", 1, flags)
-	if err != nil {
-		return 0, err
-	}
-	return s.send(opSend, data, fl, nil)
+	return s.sendData(opSend, data, flags, nil, nil)
 }
 
 // SendContext is Send that ctx can cancel.
 func (s *Socket) SendContext(ctx context.Context, data []byte, flags ...MsgFlag) (int, error) {
-	s = s.orClosed()
-	fl, err := optFlags("send", 1, flags)
-	if err != nil {
-		return 0, err
-	}
-	return s.send(opSend, data, fl, &callOpts{ctx: ctx})
+	return s.sendData(opSend, data, flags, nil, &callOpts{ctx: ctx})
 }
 
 // SendAll is socket.sendall(data[, flags]): it sends everything or returns
@@ -41,49 +31,68 @@ func (s *Socket) SendContext(ctx context.Context, data []byte, flags ...MsgFlag)
 // much was sent before an error is not reported, as in CPython (Write, the
 // io.Writer, reports it).
 func (s *Socket) SendAll(data []byte, flags ...MsgFlag) error {
-	s = s.orClosed()
-	fl, err := optFlags("sendall", 1, flags)
-	if err != nil {
-		return err
-	}
-	_, err = s.send(opSendAll, data, fl, nil)
+	_, err := s.sendData(opSendAll, data, flags, nil, nil)
 	return err
 }
 
 // SendAllContext is SendAll that ctx can cancel.
 func (s *Socket) SendAllContext(ctx context.Context, data []byte, flags ...MsgFlag) error {
-	s = s.orClosed()
-	fl, err := optFlags("sendall", 1, flags)
-	if err != nil {
-		return err
-	}
-	_, err = s.send(opSendAll, data, fl, &callOpts{ctx: ctx})
+	_, err := s.sendData(opSendAll, data, flags, nil, &callOpts{ctx: ctx})
 	return err
 }
 
-// send runs send / sendall; n is the bytes sent, also with an error.
-func (s *Socket) send(op uint8, data []byte, flags int, o *callOpts) (int, error) {
-	return s.sendData(op, data, flags, nil, o)
+// sendToArgs is what sendto adds to a send: the encoded address, and the
+// flags already converted.
+type sendToArgs struct {
+	addr  rawAddr
+	flags int
 }
 
-// sendData runs a send operation; to, for sendto, is the encoded address.
-func (s *Socket) sendData(op uint8, data []byte, flags int, to *rawAddr, o *callOpts) (int, error) {
+// sendData runs a send operation: send and sendall with flags, the
+// optional MsgFlag argument; sendto with to. n is the bytes sent, also
+// with an error. Send and SendAll inline into their callers and call it
+// directly, and it ends the call on each path rather than with a deferred
+// call (run does not panic): a goroutine parked in a blocking send holds
+// its stack, and every frame and deferred record here counts towards the
+// 2 KiB a goroutine starts with (TestParkedStackSize). A nil s fails in
+// handle, as a closed socket's call does, after the argument check.
+func (s *Socket) sendData(op uint8, data []byte, flags []MsgFlag, to *sendToArgs, o *callOpts) (int, error) {
+	fl := 0
+	if to != nil {
+		fl = to.flags
+	} else if len(flags) > 0 {
+		var err error
+		if fl, err = sendFlagsOf(op, flags); err != nil {
+			return 0, err
+		}
+	}
 	h, err := s.handle()
 	if err != nil {
 		return 0, err
 	}
 	sd := &s.w
-	st, err := s.begin(sd, h, flags&unix.MSG_DONTWAIT != 0, o)
+	st, err := s.begin(sd, h, fl&unix.MSG_DONTWAIT != 0, o)
 	if err != nil {
 		return 0, err
 	}
-	defer s.end(sd, st)
 	if to != nil {
-		*st.sockaddr() = *to
+		*st.sockaddr() = to.addr
 	}
-	st.op, st.buf, st.flags = op, data, int32(flags)
+	st.op, st.buf, st.flags = op, data, int32(fl)
 	err = s.run(sd, st, o)
-	return st.n, err
+	n := st.n
+	s.end(sd, st)
+	return n, err
+}
+
+// sendFlagsOf converts send's or sendall's optional flags argument.
+//
+//go:noinline
+func sendFlagsOf(op uint8, flags []MsgFlag) (int, error) {
+	if op == opSendAll {
+		return optFlags("sendall", 1, flags)
+	}
+	return optFlags("send", 1, flags)
 }
 
 // SendTo is socket.sendto(data, address) / sendto(data, flags, address).
@@ -118,9 +127,9 @@ func (s *Socket) sendTo(o *callOpts, data []byte, args []any) (int, error) {
 }
 
 func (s *Socket) sendToAddr(data []byte, flags int, addr any, o *callOpts) (int, error) {
-	var ra rawAddr
-	if err := encodeAddr(int(s.family), addr, "sendto", &ra); err != nil {
+	to := sendToArgs{flags: flags}
+	if err := encodeAddr(int(s.family), addr, "sendto", &to.addr); err != nil {
 		return 0, err
 	}
-	return s.sendData(opSendTo, data, flags, &ra, o)
+	return s.sendData(opSendTo, data, nil, &to, o)
 }

@@ -1,7 +1,6 @@
 package pysock
 
 import (
-	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -35,29 +34,32 @@ import (
 func (st *ioState) parkWrite(fd uintptr, shutdowns uint32) bool {
 	h := st.h
 	d := h.desc
+	// The locks are released on each path rather than by deferred calls,
+	// whose records would be in this frame, under the parked write.
 	d.wmu.Lock()
-	defer d.wmu.Unlock()
 	if !h.peerShut {
-		if d.shutdowns.Load() != shutdowns {
-			return false
+		ok := d.shutdowns.Load() == shutdowns
+		if ok {
+			if h.unixDgram {
+				h.ownWait = sendBufferFull(int(fd))
+			}
+			d.push(h)
 		}
-		if h.unixDgram {
-			h.ownWait = sendBufferFull(int(fd))
-		}
-		d.push(h)
-		return true
+		d.wmu.Unlock()
+		return ok
 	}
 	// Listed where a peer's shutdown finds it, under the list's lock: a
 	// peer's shutdown either counts before (the call tries again) or finds
 	// d listed (and wakes the call).
 	peerWaits.mu.Lock()
-	defer peerWaits.mu.Unlock()
-	if d.shutdowns.Load()+peerWaits.shutdowns.Load() != shutdowns {
-		return false
+	ok := d.shutdowns.Load()+peerWaits.shutdowns.Load() == shutdowns
+	if ok {
+		d.push(h)
+		peerWaits.add(d)
 	}
-	d.push(h)
-	peerWaits.add(d)
-	return true
+	peerWaits.mu.Unlock()
+	d.wmu.Unlock()
+	return ok
 }
 
 // shutdownCount is what parkWrite compares: the shutdowns of h's
@@ -101,7 +103,7 @@ var peerWaits waitList
 // waitList is a list of descriptions, linked through their prevWait and
 // nextWait (under mu).
 type waitList struct {
-	mu        sync.Mutex
+	mu        spinLock      // held briefly, under a parked write: see spinLock
 	shutdowns atomic.Uint32 // the peer shutdowns so far (changed under mu)
 	head      *fdesc
 }

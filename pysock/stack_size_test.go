@@ -222,10 +222,13 @@ func parkedStack(t *testing.T, mode string, nestLevel int) uint64 {
 }
 
 // sendStackNest is the headroom above a parked blocking send: a goroutine
-// that calls Send directly parks in 2 KiB (it doubled to 4 KiB until the
-// lists a parked write joins stopped allocating: shutdown_wake.go); with
-// two frames above it, it doubles (Go net's Write: eight).
-const sendStackNest = 0
+// parks in 2 KiB with 12 frames of a caller's above Send, and doubles with
+// 13. It doubled to 4 KiB with none until the lists a parked write joins
+// stopped allocating (shutdown_wake.go), and with four until Send inlined
+// into its caller and the lists' locks became spin locks (1000 sends
+// parking at once found the process-wide list's sync.Mutex taken, and
+// parked on it through the runtime's semaphore code).
+const sendStackNest = 12
 
 // parkedSendStack parks 1000 blocking-mode sends, each nestLevel frames
 // above its goroutine, on full AF_UNIX stream socketpairs (each send's
