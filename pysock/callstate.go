@@ -183,22 +183,22 @@ func (st *ioState) armNow() {
 		st.dlmu.Unlock()
 		return
 	}
-	if !st.isRead() || st.adapter {
-		// A send, or a net.Conn call, whose Go deadline SetDeadline may
-		// move while it waits (applyAdapterDeadline): on the poller.
+	if st.adapter {
+		// A net.Conn call, whose Go deadline SetDeadline may move while
+		// it waits (applyAdapterDeadline): on the poller.
 		st.setDeadline(monoTime(st.deadline))
 		st.dlmu.Unlock()
 		return
 	}
 	st.dlmu.Unlock()
-	rdlPush(st) // outside dlmu: the lock order is the heap's mu, then dlmu
+	dlPush(st) // outside dlmu: the lock order is the heap's mu, then dlmu
 }
 
 func (st *ioState) disarm() {
 	if !st.armed.Load() {
 		return
 	}
-	inHeap := st.isRead() && rdlRemove(st)
+	inHeap := dlRemove(st)
 	st.dlmu.Lock()
 	defer st.dlmu.Unlock()
 	st.armed.Store(false)

@@ -17,11 +17,11 @@ func TestDeadlineHeap(t *testing.T) {
 	states := make([]*ioState, n)
 	base := monoNow() + 3600e9
 	for i := range states {
-		fd := 1<<20 + i*len(rdlHeaps)
+		fd := 1<<20 + i*len(dlHeaps)
 		states[i] = &ioState{h: &handle{fd: fd}, deadline: base + rand.Int64N(1e9)}
 	}
-	q := rdlOf(states[0])
-	rdlStart(states[0])
+	q := dlOf(states[0])
+	dlStart(states[0])
 	check := func(step string) {
 		t.Helper()
 		q.mu.Lock()
@@ -31,10 +31,10 @@ func TestDeadlineHeap(t *testing.T) {
 		}
 	}
 	for i, st := range states {
-		if rdlOf(st) != q {
+		if dlOf(st) != q {
 			t.Fatalf("fd %d is on another heap", st.h.fd)
 		}
-		rdlPush(st)
+		dlPush(st)
 		if i%97 == 0 {
 			check("push")
 		}
@@ -43,7 +43,7 @@ func TestDeadlineHeap(t *testing.T) {
 	// The pushes asked the heap's goroutine to make room as they went
 	// (it may not have run yet: that is makeRoom's own test below).
 	for i, k := range rand.Perm(n) {
-		if !rdlRemove(states[k]) {
+		if !dlRemove(states[k]) {
 			t.Fatalf("remove %d: entry not found", k)
 		}
 		if states[k].h.rdl != 0 {
@@ -54,7 +54,7 @@ func TestDeadlineHeap(t *testing.T) {
 		}
 	}
 	check("removes")
-	if rdlRemove(states[0]) {
+	if dlRemove(states[0]) {
 		t.Fatal("a removed entry was removed again")
 	}
 }
@@ -62,7 +62,7 @@ func TestDeadlineHeap(t *testing.T) {
 // check reports what is wrong with q (under q.mu): the heap's order, an
 // entry whose slot or socket records another position, a slot that is
 // neither in use nor on the free list, a capacity of one slice only.
-func (q *rdlHeap) check() error {
+func (q *dlHeap) check() error {
 	if cap(q.heap) != cap(q.slots) || len(q.heap) > len(q.slots) {
 		return fmt.Errorf("heap %d/%d, slots %d/%d", len(q.heap), cap(q.heap), len(q.slots), cap(q.slots))
 	}
@@ -100,11 +100,11 @@ func (q *rdlHeap) check() error {
 // its capacity four times what it holds, and only when asked. (A heap of
 // the test's own: the shared ones have goroutines that make room too.)
 func TestDeadlineHeapMakeRoom(t *testing.T) {
-	q := &rdlHeap{heap: make([]rdlEntry, 0, 3), slots: make([]rdlSlot, 0, 3)}
+	q := &dlHeap{heap: make([]dlEntry, 0, 3), slots: make([]dlSlot, 0, 3)}
 	for i := range int32(3) {
 		st := &ioState{h: &handle{rdl: i + 1}, deadline: int64(i)}
-		q.heap = append(q.heap, rdlEntry{deadline: st.deadline, slot: i})
-		q.slots = append(q.slots, rdlSlot{st: st, pos: i})
+		q.heap = append(q.heap, dlEntry{deadline: st.deadline, slot: i})
+		q.slots = append(q.slots, dlSlot{st: st, pos: i})
 	}
 	q.makeRoom()
 	if c := cap(q.heap); c != 3 {
@@ -132,25 +132,25 @@ func BenchmarkDeadlineHeapFIFO(b *testing.B) {
 			states := make([]*ioState, n)
 			base := monoNow() + 3600e9
 			for i := range states {
-				fd := 1<<21 + i*len(rdlHeaps)
+				fd := 1<<21 + i*len(dlHeaps)
 				states[i] = &ioState{h: &handle{fd: fd}, deadline: base + int64(i)}
 			}
-			rdlStart(states[0])
+			dlStart(states[0])
 			for _, st := range states {
-				rdlPush(st)
+				dlPush(st)
 			}
 			b.ResetTimer()
 			for i := range b.N {
 				st := states[i%n]
-				if !rdlRemove(st) {
+				if !dlRemove(st) {
 					b.Fatal("entry not found")
 				}
 				st.deadline = base + int64(n+i)
-				rdlPush(st)
+				dlPush(st)
 			}
 			b.StopTimer()
 			for _, st := range states {
-				rdlRemove(st)
+				dlRemove(st)
 			}
 		})
 	}

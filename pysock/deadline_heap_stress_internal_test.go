@@ -215,14 +215,14 @@ func TestDeadlineHeapMixed(t *testing.T) {
 func TestDeadlineHeapConcurrentExpiry(t *testing.T) {
 	defer heapWatchdog(t, 120*time.Second)()
 	const workers, iters = 16, 3000
-	shard := 3 % len(rdlHeaps)
-	q := &rdlHeaps[shard]
+	shard := 3 % len(dlHeaps)
+	q := &dlHeaps[shard]
 	errs := make(chan error, workers)
 	for w := 0; w < workers; w++ {
 		go func() {
 			rng := rand.New(rand.NewPCG(uint64(w), 7))
-			st := &ioState{h: &handle{fd: 1<<20 + shard + w*len(rdlHeaps)}, op: opRecv, timed: true}
-			rdlStart(st)
+			st := &ioState{h: &handle{fd: 1<<20 + shard + w*len(dlHeaps)}, op: opRecv, timed: true}
+			dlStart(st)
 			for i := 0; i < iters; i++ {
 				st.deadline = monoNow() + rng.Int64N(300_000)
 				st.arm()

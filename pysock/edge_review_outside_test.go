@@ -217,7 +217,7 @@ func TestEdgeOutsideStaleNoWaitAfterOutsidePositiveTimeout(t *testing.T) {
 // private state. With SO_RCVTIMEO set, the mode it started with is the
 // option's (timed, kt) and lookBehind keeps that deadline on the private
 // state. A MSG_WAITALL receive there that finds part of its data arms that
-// deadline (doRead's gather: st.arm, rdlPush) and returns; nothing disarms
+// deadline (doRead's gather: st.arm, dlPush) and returns; nothing disarms
 // a private state (end, runOther), so when the option's time passes the
 // heap sets the read deadline of the socket's File: the other goroutine's
 // receive, which CPython's kernel leaves waiting, is woken with an error.

@@ -61,10 +61,10 @@ type handle struct {
 	// desc.wmu.
 	nextParked *handle
 	onParked   bool
-	// rdl is the read side's position in the receive-deadline heap
-	// (deadline_heap.go), plus one; 0 when it is not there. Under the
-	// heap's mu.
-	rdl int32
+	// rdl and wdl are the read and the write side's positions in their
+	// deadline heap (deadline_heap.go), plus one; 0 when not there.
+	// Under the heap's mu.
+	rdl, wdl int32
 	// waiters are the calls waiting for a side's lock (see lockSlow);
 	// allocated on first contention.
 	waiters atomic.Pointer[lockWaiters]

@@ -72,7 +72,7 @@ func (st *ioState) lookOutside() {
 			// a negative one.
 			noWait.Store(false)
 			st.timed, st.deadline = true, monoAfter(x.lookNs)
-			rdlStart(st)
+			dlStart(st)
 		case noWait.Load():
 			st.wait = false // a negative time, which the kernel reports as 0
 			return

@@ -154,15 +154,15 @@ func (st *ioState) unpark() bool {
 		return false
 	}
 	h.woken = false
+	if st.timed {
+		st.restoreAfterWake() // the call's deadline is in its heap, or has passed
+		return true
+	}
 	st.dlmu.Lock()
-	defer st.dlmu.Unlock()
-	switch {
-	case st.cancel: // a context's past deadline stays
-	case st.timed:
-		st.setDeadline(monoTime(st.deadline))
-	default:
+	if !st.cancel { // a context's past deadline stays
 		st.setDeadline(time.Time{})
 	}
+	st.dlmu.Unlock()
 	return true
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"golang.org/x/sys/unix"
 )
 
 // stackHas reports whether some goroutine's stack contains all of subs.
@@ -133,5 +134,63 @@ func shutdownBeforeParkWrite(t *testing.T, a *Socket, shut func() error) {
 	case <-time.After(2 * time.Second):
 		r := <-ch // SO_SNDTIMEO (5 s) ends it
 		t.Fatalf("send still parked 2 s after the shutdown (ended by SO_SNDTIMEO: %d, %v, %v after the shutdown); CPython: BrokenPipeError(32) at once", r.n, r.err, r.at.Sub(shutAt).Round(time.Millisecond))
+	}
+}
+
+// TestTimedSendWokenKeepsItsDeadline: a blocking send with SO_SNDTIMEO
+// (its deadline in the deadline heap), woken by a shutdown that did not
+// concern it (the wake-all of a process whose kernel cannot name a
+// shutdown's peer), parks again and still times out when its own time
+// ends: neither earlier (the wake-up's past deadline left on the poller)
+// nor never (its deadline lost).
+//
+// python3 3.11: a.setsockopt(SOL_SOCKET, SO_SNDTIMEO, 0.5 s); a.send(b'y'*100)
+// on a full socketpair, another pair's peer shut down after 0.15 s ->
+// BlockingIOError(11, 'Resource temporarily unavailable') after 0.51 s.
+func TestTimedSendWokenKeepsItsDeadline(t *testing.T) {
+	was := diagBroken.Swap(true) // every peer shutdown wakes every parked send
+	defer diagBroken.Store(was)
+	a, b := socketPair(t)
+	defer b.Close()
+	defer a.Close()
+	fillSendBuffer(t, a)
+	const timeout = 500 * time.Millisecond
+	tv := make([]byte, 16)
+	binary.NativeEndian.PutUint64(tv[8:], uint64(timeout/time.Microsecond))
+	if err := a.SetSockOpt(SOL_SOCKET, SO_SNDTIMEO, tv); err != nil {
+		t.Fatal(err)
+	}
+	d := a.h.Load().desc
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.Send(make([]byte, 100))
+		done <- err
+	}()
+	waitParkedCount(t, d, 1)
+	before := d.shutdowns.Load()
+	x, y := socketPair(t)
+	if err := y.Shutdown(unix.SHUT_RD); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	y.Close()
+	if d.shutdowns.Load() == before {
+		t.Fatal("the other pair's shutdown did not wake the send: the test needs the wake-all")
+	}
+	select {
+	case err := <-done:
+		took := time.Since(start)
+		var oe *pyerr.OSError
+		if !errors.As(err, &oe) || oe.Errno != int(unix.EAGAIN) {
+			t.Fatalf("send = %v after %v, want BlockingIOError(11)", err, took)
+		}
+		if took < timeout {
+			t.Fatalf("send timed out after %v, before its SO_SNDTIMEO (%v)", took, timeout)
+		}
+	case <-time.After(timeout + 5*time.Second):
+		b.Close()
+		<-done
+		t.Fatal("the send did not time out 5 s after its SO_SNDTIMEO")
 	}
 }

@@ -79,7 +79,7 @@ const stackNest = 8
 // under the poller doubles each stack: 20 MB more. (Blocking mode did,
 // until the spin's clock and the context wrapper moved out of the
 // callback's chain; timeout mode did, until receive deadlines moved off
-// the poller's timers into deadline_heap.go, and again until rdlPush was
+// the poller's timers into deadline_heap.go, and again until dlPush was
 // made nosplit.) The handler sits stackNest frames above
 // serveLoop, as a ported server's does. Go net's Read is measured the same
 // way as the reference: if it no longer fits, the runtime's own frames
@@ -95,17 +95,18 @@ func TestParkedStackSize(t *testing.T) {
 		if v, err := strconv.Atoi(os.Getenv("PYSOCK_STACK_NEST")); err == nil {
 			nestLevel = v // for finding the edge by hand
 		}
-		if mode == "send" {
-			fmt.Printf("STACK %d\n", parkedSendStack(t, nestLevel))
+		if mode == "send" || mode == "send-timeout" {
+			fmt.Printf("STACK %d\n", parkedSendStack(t, nestLevel, mode == "send-timeout"))
 			return
 		}
 		fmt.Printf("STACK %d\n", parkedStack(t, mode, nestLevel))
 		return
 	}
-	for _, mode := range []string{"blocking", "timeout", "gonet", "exposed", "send"} {
+	for _, mode := range []string{"blocking", "timeout", "gonet", "exposed", "send", "send-timeout"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestParkedStackSize$", "-test.count=1")
 		cmd.Env = append(os.Environ(), "PYSOCK_STACK_CHILD="+mode)
-		if mode == "send" {
+		isSend := strings.HasPrefix(mode, "send")
+		if isSend {
 			cmd.Env = append(cmd.Env, "PYSOCK_STACK_NEST="+strconv.Itoa(sendStackNest))
 		}
 		out, err := cmd.CombinedOutput()
@@ -126,11 +127,11 @@ func TestParkedStackSize(t *testing.T) {
 		// than the common one (a push that finds its heap full grows it,
 		// one that brings an earlier deadline wakes the heap's goroutine).
 		limit := 2048 + 256
-		if mode == "timeout" {
+		if mode == "timeout" || mode == "send-timeout" {
 			limit = 2048 + 1024
 		}
-		if per > limit && mode == "send" {
-			t.Errorf("a goroutine parked %d frames above a blocking send holds %d bytes of stack, want 2 KiB", sendStackNest, per)
+		if per > limit && isSend {
+			t.Errorf("a goroutine parked %d frames above a %s holds %d bytes of stack, want 2 KiB", sendStackNest, mode, per)
 		} else if per > limit {
 			t.Errorf("a goroutine parked %d frames above a %s receive holds %d bytes of stack, want 2 KiB", stackNest, mode, per)
 		}
@@ -227,14 +228,17 @@ func parkedStack(t *testing.T, mode string, nestLevel int) uint64 {
 // stopped allocating (shutdown_wake.go), and with four until Send inlined
 // into its caller and the lists' locks became spin locks (1000 sends
 // parking at once found the process-wide list's sync.Mutex taken, and
-// parked on it through the runtime's semaphore code).
+// parked on it through the runtime's semaphore code). A timeout-mode send
+// held 4 KiB with none until its deadline moved off the poller's timers
+// into deadline_heap.go, as a receive's had.
 const sendStackNest = 12
 
-// parkedSendStack parks 1000 blocking-mode sends, each nestLevel frames
-// above its goroutine, on full AF_UNIX stream socketpairs (each send's
-// first park on its socket, which lists the socket for its peer's
-// shutdown), and returns the stack bytes per parked send.
-func parkedSendStack(t *testing.T, nestLevel int) uint64 {
+// parkedSendStack parks 1000 blocking-mode sends (timeout-mode if timed),
+// each nestLevel frames above its goroutine, on full AF_UNIX stream
+// socketpairs (each send's first park on its socket, which lists the
+// socket for its peer's shutdown), and returns the stack bytes per parked
+// send.
+func parkedSendStack(t *testing.T, nestLevel int, timed bool) uint64 {
 	const n = 1000
 	var sockets []*pysock.Socket
 	defer func() {
@@ -256,6 +260,11 @@ func parkedSendStack(t *testing.T, nestLevel int) uint64 {
 			}
 		}
 		a.SetBlocking(true)
+		if timed {
+			if err := a.SetTimeout(60.0); err != nil {
+				t.Fatal(err)
+			}
+		}
 		msg := make([]byte, 100)
 		sends = append(sends, func() { a.Send(msg) })
 	}

@@ -25,7 +25,7 @@ func FDs() int {
 // os/signal loop after signal.Notify, the goroutines of pysock's
 // receive-deadline heaps):
 // they are not leaks.
-var permanent = []string{"os/signal.signal_recv", "os/signal.loop", "pysock/pysock.(*rdlHeap).loop"}
+var permanent = []string{"os/signal.signal_recv", "os/signal.loop", "pysock/pysock.(*dlHeap).loop"}
 
 // Goroutines counts the goroutines that could be leaks.
 func Goroutines() int {
