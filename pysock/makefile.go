@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyio"
 )
 
@@ -93,18 +94,31 @@ func (s *Socket) MakeFile(mode string, opts ...MakeFileOptions) (*SocketFile, er
 // negative value. The io classes take a Py_ssize_t and allocate the buffer
 // at once: MemoryError here for a size the machine cannot hold.
 func bufferSize(v any) (int, error) {
-	if v == nil {
+	if pyarg.IsNone(v) {
 		return pyio.DefaultBufferSize, nil
+	}
+	// socket.makefile compares first: "if buffering < 0" (the default
+	// size), "if buffering == 0" (the raw SocketIO); only then does the
+	// buffered layer ask for an integer. A float passes the comparisons,
+	// anything else that is not a number fails the first.
+	if f, isFloat := pyarg.Float(v); isFloat {
+		switch {
+		case f < 0:
+			return pyio.DefaultBufferSize, nil
+		case f == 0:
+			return 0, nil
+		}
+		return 0, errNotInteger(v)
 	}
 	n, ok, over := asIndex(v)
 	if !ok {
-		return 0, errNotInteger(v)
+		return 0, pyerr.NewTypeError(fmt.Sprintf("'<' not supported between instances of '%s' and 'int'", pyTypeName(v)))
+	}
+	if n < 0 {
+		return pyio.DefaultBufferSize, nil // a huge negative one too
 	}
 	if over {
 		return 0, pyerr.NewOverflowError("Python int too large to convert to C ssize_t")
-	}
-	if n < 0 {
-		return pyio.DefaultBufferSize, nil
 	}
 	if err := checkAlloc(int(n)); err != nil {
 		return 0, err

@@ -22,6 +22,16 @@ for mode, buffering in [("r", None), ("rb", None), ("rb", 1), ("w", None), ("wb"
     show("makefile(%r, %r)" % (mode, buffering), mk)
 for mode, buffering in [("r+", None), ("a", None), ("rt", None), ("r", 0), ("rb", 2**62), ("r", 2**62), ("rb", 2**63)]:
     show("makefile(%r, %r)" % (mode, buffering), lambda: b.makefile(mode, buffering))
+# Buffering that is not a plain int: makefile compares it with 0 before
+# the io layer asks for an integer.
+for mode, buffering in [("rb", 0.0), ("r", 0.0), ("rb", -1.0), ("r", -1.0), ("rb", 1.5), ("rb", float("nan")),
+                        ("rb", True), ("rb", False), ("r", False), ("rb", "a"), ("r", "a"), ("rb", b""),
+                        ("rb", 2**70), ("rb", -2**70)]:
+    def kind():
+        f = b.makefile(mode, buffering)
+        f.close()
+        return type(f).__name__
+    show("makefile(%r, %r) layer" % (mode, buffering), kind)
 show("encoding nosuch", lambda: b.makefile("r", encoding="nosuch"))
 show("newline 'x'", lambda: b.makefile("r", newline="x"))
 show("encoding nosuch errors 5", lambda: b.makefile("r", encoding="nosuch", errors=5))

@@ -2,6 +2,7 @@ package ports
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"strings"
@@ -74,6 +75,23 @@ func MakeFile(t *Transcript) error {
 				f.Close()
 			}
 			return f, err
+		})
+	}
+	// Buffering that is not a plain int.
+	huge := new(big.Int).Lsh(big.NewInt(1), 70)
+	for _, tc := range []struct {
+		mode      string
+		buffering any
+	}{{"rb", 0.0}, {"r", 0.0}, {"rb", -1.0}, {"r", -1.0}, {"rb", 1.5}, {"rb", math.NaN()},
+		{"rb", true}, {"rb", false}, {"r", false}, {"rb", "a"}, {"r", "a"}, {"rb", []byte{}},
+		{"rb", huge}, {"rb", new(big.Int).Neg(huge)}} {
+		t.Show(fmt.Sprintf("makefile(%s, %s) layer", R(tc.mode), R(tc.buffering)), func() (any, error) {
+			f, err := b.MakeFile(tc.mode, opt(tc.buffering))
+			if err != nil {
+				return nil, err
+			}
+			f.Close()
+			return f.ClassName(), nil
 		})
 	}
 	t.Show("encoding nosuch", func() (any, error) { return b.MakeFile("r", pysock.MakeFileOptions{Encoding: "nosuch"}) })
