@@ -16,6 +16,7 @@ var (
 	clsKeyError        = &class{name: "KeyError", base: clsLookupError}
 	clsMemoryError     = &class{name: "MemoryError", base: clsException}
 	clsRuntimeError    = &class{name: "RuntimeError", base: clsException}
+	clsAttributeError  = &class{name: "AttributeError", base: clsException}
 )
 
 // As lets errors.As find any error of this package as an *Exception
@@ -96,6 +97,11 @@ type MemoryError struct{ Exception }
 // closed') from a closed selector's GetKey.
 type RuntimeError struct{ Exception }
 
+// AttributeError is Python's AttributeError, e.g. socketserver's
+// handle_request on a server without a socket: 'MyServer' object has no
+// attribute 'socket'.
+type AttributeError struct{ Exception }
+
 func exc(c *class, args []any) Exception { return Exception{Args: args, cls: c} }
 
 // NewException is Python's Exception(*args).
@@ -135,6 +141,11 @@ func NewMemoryError(args ...any) *MemoryError { return &MemoryError{exc(clsMemor
 
 // NewRuntimeError is Python's RuntimeError(*args).
 func NewRuntimeError(args ...any) *RuntimeError { return &RuntimeError{exc(clsRuntimeError, args)} }
+
+// NewAttributeError is Python's AttributeError(*args).
+func NewAttributeError(args ...any) *AttributeError {
+	return &AttributeError{exc(clsAttributeError, args)}
+}
 
 var clsUnicodeDecodeError = &class{name: "UnicodeDecodeError", base: clsUnicodeError}
 

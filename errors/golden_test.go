@@ -46,6 +46,7 @@ var ctors = map[string]func(...any) pyerr.PyException{
 	"KeyError":               func(a ...any) pyerr.PyException { return pyerr.NewKeyError(a...) },
 	"MemoryError":            func(a ...any) pyerr.PyException { return pyerr.NewMemoryError(a...) },
 	"RuntimeError":           func(a ...any) pyerr.PyException { return pyerr.NewRuntimeError(a...) },
+	"AttributeError":         func(a ...any) pyerr.PyException { return pyerr.NewAttributeError(a...) },
 	"UnsupportedOperation":   func(a ...any) pyerr.PyException { return pyerr.NewUnsupportedOperation(a...) },
 	"UnicodeError":           func(a ...any) pyerr.PyException { return pyerr.NewUnicodeError(a...) },
 	"Exception":              func(a ...any) pyerr.PyException { return pyerr.NewException(a...) },

@@ -25,7 +25,7 @@ CTORS = {
     "TypeError": TypeError, "ValueError": ValueError, "OverflowError": OverflowError,
     "KeyError": KeyError, "MemoryError": MemoryError, "UnicodeError": UnicodeError,
     "UnicodeEncodeError": UnicodeEncodeError, "UnicodeDecodeError": UnicodeDecodeError,
-    "RuntimeError": RuntimeError, "UnsupportedOperation": __import__("io").UnsupportedOperation,
+    "RuntimeError": RuntimeError, "AttributeError": AttributeError, "UnsupportedOperation": __import__("io").UnsupportedOperation,
     "Exception": Exception,
 }
 
@@ -93,6 +93,8 @@ row("OSError", None, "x", "file")
 row("RuntimeError", "Selector is closed")
 row("UnsupportedOperation", "File or stream is not readable.")
 row("RuntimeError", "concurrent poll() invocation")
+row("RuntimeError", "cannot join current thread")
+row("AttributeError", "'BaseServer' object has no attribute 'socket'")
 row("UnicodeError", "encoding with 'idna' codec failed (UnicodeError: label too long)")
 # What a text-mode makefile raises when it cannot encode or decode.
 row("UnicodeEncodeError", "ascii", "a\u20ac", 1, 2, "ordinal not in range(128)")

@@ -2,11 +2,14 @@ package socketserver
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/pysock"
 )
 
@@ -147,29 +150,52 @@ func (b *BaseServer) Shutdown() {
 // ServeForever; nothing for BaseServer.
 func (b *BaseServer) ServiceActions() error { return nil }
 
-// serverSocket is how BaseServer reads self.socket, which its subclasses
-// define.
-type serverSocket interface{ serverSocket() *pysock.Socket }
+// socketOf is self.socket, which BaseServer's subclasses define: the
+// exported field Socket (a *pysock.Socket) of the struct self points to,
+// promoted ones included (TCPServer's, or a BaseServer subclass's own), as
+// Python finds the attribute on the instance whatever class set it.
+// Without one, AttributeError as in Python.
+func socketOf(self Server) (*pysock.Socket, error) {
+	v := reflect.ValueOf(self)
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Struct {
+		f := v.FieldByName("Socket")
+		if f.IsValid() && f.CanInterface() && f.Type() == reflect.TypeFor[*pysock.Socket]() {
+			if s := f.Interface().(*pysock.Socket); s != nil {
+				return s, nil
+			}
+			return nil, pyerr.NewAttributeError("'NoneType' object has no attribute 'gettimeout'")
+		}
+	}
+	return nil, pyerr.NewAttributeError(fmt.Sprintf("'%s' object has no attribute 'socket'", pyarg.TypeName(self)))
+}
 
 // HandleRequest is handle_request(): it waits for one request and handles
 // it, or calls HandleTimeout when the smaller of the socket's timeout and
 // Timeout passes first (none: wait forever).
 func (b *BaseServer) HandleRequest() error {
 	self := b.outer()
-	timeout, has := 0.0, false
-	if ss, ok := self.(serverSocket); ok && ss.serverSocket() != nil {
-		if t := ss.serverSocket().GetTimeout(); !t.IsNone() {
-			timeout, has = t.Seconds(), true
-		}
-	}
-	own, ownHas, err := seconds(b.Timeout)
+	sock, err := socketOf(self)
 	if err != nil {
 		return err
 	}
-	if !has {
-		timeout, has = own, ownHas
-	} else if ownHas {
-		timeout = min(timeout, own)
+	// timeout = self.socket.gettimeout(); if None, self.timeout; else if
+	// self.timeout is not None, min(timeout, self.timeout), which keeps
+	// the socket's unless self.timeout < it (a NaN is not).
+	timeout, has := 0.0, false
+	if t := sock.GetTimeout(); !t.IsNone() {
+		timeout, has = t.Seconds(), true
+	}
+	if !isNoneTimeout(b.Timeout) {
+		own, err := seconds(b.Timeout, has)
+		if err != nil {
+			return err
+		}
+		if !has || own < timeout {
+			timeout, has = own, true
+		}
 	}
 	var deadline time.Time
 	if has {

@@ -3,6 +3,7 @@ package socketserver
 import (
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"strings"
 	"sync"
@@ -66,8 +67,10 @@ func FormatException(err error) string {
 	if pe, ok := err.(pyerr.PyException); ok {
 		name = pe.ClassName()
 		switch name {
-		case "gaierror", "herror":
+		case "gaierror", "herror": // classes outside builtins print their module
 			name = "socket." + name
+		case "UnsupportedOperation":
+			name = "io." + name
 		}
 	}
 	if msg == "" {
@@ -76,27 +79,40 @@ func FormatException(err error) string {
 	return name + ": " + msg
 }
 
-// seconds reads a timeout attribute: nil is None (ok false); ints, floats,
-// time.Duration and pysock.Timeout are seconds.
-func seconds(v any) (float64, bool, error) {
-	if pyarg.IsNone(v) {
-		return 0, false, nil
+// isNoneTimeout reports whether a timeout attribute is None: nil, or a
+// pysock.Timeout that is None.
+func isNoneTimeout(v any) bool {
+	if t, ok := v.(pysock.Timeout); ok {
+		return t.IsNone()
 	}
+	return pyarg.IsNone(v)
+}
+
+// seconds reads handle_request's timeout attribute, not None: ints,
+// floats, time.Duration and pysock.Timeout are seconds. Anything else
+// fails where Python first uses it: in min() against the socket's timeout
+// (compared, true) or in "time() + timeout".
+func seconds(v any, compared bool) (float64, error) {
 	switch x := v.(type) {
-	case float64:
-		return x, true, nil
-	case float32:
-		return float64(x), true, nil
 	case time.Duration:
-		return x.Seconds(), true, nil
+		return x.Seconds(), nil
 	case pysock.Timeout:
-		return x.Seconds(), !x.IsNone(), nil
+		return x.Seconds(), nil
 	}
-	n, ok, over := pyarg.Index(v)
-	if !ok || over {
-		return 0, false, pyerr.NewTypeError(fmt.Sprintf("'<' not supported between instances of '%s' and 'float'", pyarg.TypeName(v)))
+	if f, ok := pyarg.Float(v); ok {
+		return f, nil
 	}
-	return float64(n), true, nil
+	if n, ok, over := pyarg.Index(v); ok {
+		if over {
+			f, _ := new(big.Float).SetInt(pyarg.BigOf(v)).Float64()
+			return f, nil
+		}
+		return float64(n), nil
+	}
+	if compared {
+		return 0, pyerr.NewTypeError(fmt.Sprintf("'<' not supported between instances of '%s' and 'float'", pyarg.TypeName(v)))
+	}
+	return 0, pyerr.NewTypeError(fmt.Sprintf("unsupported operand type(s) for +: 'float' and '%s'", pyarg.TypeName(v)))
 }
 
 // intAttr reads an int class attribute whose Python default is def (nil

@@ -54,8 +54,10 @@ func (h *BaseRequestHandler) base() *BaseRequestHandler { return h }
 // server), which runs the handler: self.Setup(), then self.Handle(), then
 // self.Finish() even if Handle failed or panicked. The error is Handle's,
 // or Finish's if Finish fails (Python's finally); a failed Setup skips
-// Handle and Finish.
-func (h *BaseRequestHandler) Init(self RequestHandler, request Request, clientAddress pysock.Address, server Server) error {
+// Handle and Finish. Finish's error also replaces a panic of Handle's, as
+// an exception raised in a finally clause replaces a SystemExit in flight:
+// Init then recovers and returns it.
+func (h *BaseRequestHandler) Init(self RequestHandler, request Request, clientAddress pysock.Address, server Server) (err error) {
 	h.Request = request
 	h.ClientAddress = clientAddress
 	h.Server = server
@@ -64,11 +66,14 @@ func (h *BaseRequestHandler) Init(self RequestHandler, request Request, clientAd
 	}
 	returned := false
 	defer func() {
-		if !returned {
-			self.Finish()
+		if !returned { // Handle panicked
+			if ferr := self.Finish(); ferr != nil {
+				recover()
+				err = ferr
+			}
 		}
 	}()
-	err := self.Handle()
+	err = self.Handle()
 	returned = true
 	if ferr := self.Finish(); ferr != nil {
 		return ferr

@@ -34,7 +34,8 @@ type StreamRequestHandler struct {
 }
 
 // WriteFile is what StreamRequestHandler.WFile holds: a *SocketWriter or a
-// *pysock.SocketFile opened for writing.
+// *pysock.SocketFile opened for writing. DatagramRequestHandler's *BytesIO
+// has these methods too.
 type WriteFile interface {
 	Write(b []byte) (int, error)
 	Flush() error

@@ -65,8 +65,6 @@ func (s *TCPServer) Init(self Server, serverAddress any, handler HandlerFactory,
 	return nil
 }
 
-func (s *TCPServer) serverSocket() *pysock.Socket { return s.Socket }
-
 // ServerBind is server_bind(): SO_REUSEADDR and SO_REUSEPORT as the class
 // attributes ask, bind(server_address), then ServerAddress becomes the
 // socket's getsockname().

@@ -1,10 +1,14 @@
 package socketserver
 
 import (
+	"bytes"
 	"fmt"
+	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
+	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/pysock"
 )
@@ -35,6 +39,21 @@ var threadCounter atomic.Int64
 type thread struct {
 	done   chan struct{}
 	daemon bool
+	id     atomic.Uint64 // its goid, set when it starts
+}
+
+// goid is the running goroutine's number, as runtime.Stack prints it: what
+// Python's current_thread() is to Thread.join, which refuses to wait for
+// the thread calling it.
+func goid() uint64 {
+	var buf [64]byte
+	s := buf[:runtime.Stack(buf[:], false)]
+	s = bytes.TrimPrefix(s, []byte("goroutine "))
+	if i := bytes.IndexByte(s, ' '); i > 0 {
+		s = s[:i]
+	}
+	id, _ := strconv.ParseUint(string(s), 10, 64)
+	return id
 }
 
 func (t *thread) alive() bool {
@@ -104,26 +123,43 @@ func (m *ThreadingMixIn) ProcessRequest(self Server, request Request, clientAddr
 	m.mu.Unlock()
 	go func() {
 		defer close(t.done)
+		if !t.daemon {
+			t.id.Store(goid()) // only ServerClose asks, of the ones it joins
+		}
 		m.ProcessRequestThread(self, request, clientAddress)
 	}()
 	return nil
 }
 
 // ServerClose is ThreadingMixIn.server_close(): super is the next class's
-// server_close (Python's super().server_close()); then it waits for the
-// request goroutines it remembered.
+// server_close (Python's super().server_close()); if that succeeds, it
+// takes the request goroutines it remembered off the list and waits for
+// each in turn. Called from one of them (a handler), it stops there, as
+// Thread.join does: RuntimeError('cannot join current thread').
 func (m *ThreadingMixIn) ServerClose(super func() error) error {
-	err := super()
+	if err := super(); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	var all threadList
 	if m.threads != nil {
 		all, *m.threads = *m.threads, nil
 	}
 	m.mu.Unlock()
+	var self uint64
 	for _, t := range all {
+		if !t.alive() {
+			continue
+		}
+		if self == 0 {
+			self = goid()
+		}
+		if t.id.Load() == self {
+			return pyerr.NewRuntimeError("cannot join current thread")
+		}
 		<-t.done
 	}
-	return err
+	return nil
 }
 
 // threadCount is len(self._threads) (0 for _NoThreads).
