@@ -110,8 +110,11 @@ func (s *Socket) begin(sd *side, h *handle, userNB bool, o *callOpts) (*ioState,
 	st.h = h
 	st.wait, st.timed, st.emu, st.deadline = m.wait, m.timed, m.emu, m.deadline
 	st.look = m.look && st == &sd.st // a private state never waits (see lookOutside)
+	if st.look && (st.x == nil || st.x.look == nil) {
+		st.prepareLook()
+	}
 	if st.timed {
-		dlStart(st) // the receive-deadline goroutine, before any callback needs it
+		dlStart(st) // the deadline heap's goroutine, before any callback needs it
 	}
 	st.disarm() // a deadline a previous call left (it should not) never applies to this one
 	st.n, st.errno = 0, 0

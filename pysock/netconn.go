@@ -352,6 +352,7 @@ func (c *Conn) SyscallConn() (syscall.RawConn, error) {
 		return nil, err
 	}
 	h.expose() // the caller reaches the fd: see outside_linux.go
+	c.s.prepareLooks(h)
 	return h.rc, nil
 }
 

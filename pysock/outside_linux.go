@@ -44,10 +44,7 @@ import (
 //go:noinline
 func (st *ioState) lookOutside() {
 	st.look = false
-	x := st.extra()
-	if x.look == nil {
-		x.look = st.readOutside // once per side; only sockets whose number is out
-	}
+	x := st.x // prepareLook made it
 	d := st.h.desc
 	// pysock's own brief changes of the flag (connect, sendfile, Dup,
 	// adoption) are made under d.mu: the flag read is the lasting one.
@@ -79,6 +76,34 @@ func (st *ioState) lookOutside() {
 		}
 	}
 	st.wait, st.emu = true, true
+}
+
+// prepareLook allocates what lookOutside uses, once per side of a socket
+// whose number is out (under the side's lock). An allocation that finds
+// its span full refills it on the goroutine's own stack, deep enough to
+// double the 2 KiB stack of a receive a few frames down (one receive in
+// ten whose number was out, when lookOutside allocated this). So the
+// number's giving out prepares the sides (prepareLooks), in the caller's
+// frame; begin prepares a side that was busy then.
+//
+//go:noinline
+func (st *ioState) prepareLook() {
+	st.extra().look = st.readOutside
+}
+
+// prepareLooks prepares the look of each side of s that no call holds
+// (see prepareLook); s's number has just been given out.
+func (s *Socket) prepareLooks(h *handle) {
+	for _, sd := range [2]*side{&s.r, &s.w} {
+		if !sd.mu.TryLock() {
+			continue // a call holds the side: begin prepares it next time
+		}
+		if sd.st.x == nil || sd.st.x.look == nil {
+			sd.st.prepareLook()
+		}
+		sd.mu.Unlock()
+		h.wakeWaiters()
+	}
 }
 
 // lookWaitAll is the look of a MSG_WAITALL receive that does not start

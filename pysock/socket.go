@@ -87,6 +87,9 @@ func newSocketObject(h *handle, family, typ, proto int, timeoutNs int64) *Socket
 	s.h.Store(h)
 	s.r.fn = s.r.st.do
 	s.w.fn = s.w.st.do
+	if h.desc.out.Load() {
+		s.prepareLooks(h) // a number of its description is out (FromFd, a Dup of such a socket)
+	}
 	return s
 }
 
@@ -229,6 +232,7 @@ func (s *Socket) Fileno() int {
 	s = s.orClosed()
 	if h := s.h.Load(); h != nil {
 		h.expose() // another socket may be made from the number (see fdesc)
+		s.prepareLooks(h)
 		return h.fd
 	}
 	return -1
