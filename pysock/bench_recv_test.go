@@ -9,7 +9,7 @@ import (
 
 // recv(bufsize) with 10 bytes waiting, for bufsizes from 4 KiB to 256 MiB:
 // what one call costs and what its result keeps (B/op is the result: the
-// scratch buffer the data lands in is pooled). CPython 3.11 on the same
+// scratch buffer the data lands in is a spare, scratch.go). CPython 3.11 on the same
 // machine: see docs/performance.md ("recv result sizing").
 //
 //	go test -run '^$' -bench RecvBufsize -benchmem ./pysock/

@@ -54,8 +54,9 @@ type ioState struct {
 	flags    int32 // the caller's MSG_* flags (a C int)
 	h        *handle
 	deadline int64 // monotonic, see monoNow
-	// buf is the call's buffer. opRecvNew / opRecvFromNew allocate it in
-	// the callback, sized by what arrived, at most n bytes.
+	// buf is the call's buffer. opRecvNew / opRecvFromNew receive into a
+	// pooled scratch buffer or one sized by what is queued, at most n
+	// bytes (recvsize.go).
 	buf  []byte
 	n    int
 	x    *ioExtra   // the rarer calls' arguments; see extra

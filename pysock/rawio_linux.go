@@ -185,7 +185,12 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 		// (TestParkedStackSize).
 		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, 0, 0)
 		return n, e
-	case opRecvNew, opRecvFromNew:
+	case opRecvNew:
+		if st.n <= scratchSize {
+			return st.recvScratch(fd, fl) // the common recv(n), one frame less
+		}
+		return st.recvNew(fd, fl)
+	case opRecvFromNew:
 		return st.recvNew(fd, fl)
 	case opRecvMsg:
 		x := st.x

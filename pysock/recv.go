@@ -92,94 +92,127 @@ func intoArgs(caller string, buf []byte, args []int) ([]byte, int, error) {
 // returns what the kernel's blocking recv would (MSG_WAITALL included).
 // The result holds only the bytes received, whatever bufsize was.
 func (s *Socket) Recv(bufsize int, flags ...MsgFlag) ([]byte, error) {
-	return s.recvBytes(nil, bufsize, flags)
+	b, _, err := s.recvNew(opRecvNew, bufsize, flags, nil)
+	return b, err
 }
 
 // RecvContext is Recv that ctx can cancel.
 func (s *Socket) RecvContext(ctx context.Context, bufsize int, flags ...MsgFlag) ([]byte, error) {
-	return s.recvBytes(&callOpts{ctx: ctx}, bufsize, flags)
-}
-
-func (s *Socket) recvBytes(o *callOpts, bufsize int, flags []MsgFlag) ([]byte, error) {
-	s = s.orClosed() // for the exported methods that inline into their callers
-	fl, err := optFlags("recv", 1, flags)
-	if err != nil {
-		return nil, err
-	}
-	if bufsize < 0 {
-		return nil, pyerr.NewValueError("negative buffersize in recv")
-	}
-	if bufsize == 0 {
-		return []byte{}, nil // CPython returns at once, even when closed
-	}
-	b, _, err := s.recvNew(opRecvNew, bufsize, fl, o)
+	b, _, err := s.recvNew(opRecvNew, bufsize, flags, &callOpts{ctx: ctx})
 	return b, err
 }
 
 // RecvFrom is socket.recvfrom(bufsize[, flags]) → (bytes, address). The
 // address is nil (Python's None) where the kernel gives none (TCP).
 func (s *Socket) RecvFrom(bufsize int, flags ...MsgFlag) ([]byte, Address, error) {
-	return s.recvFromBytes(nil, bufsize, flags)
+	return s.recvNew(opRecvFromNew, bufsize, flags, nil)
 }
 
 // RecvFromContext is RecvFrom that ctx can cancel.
 func (s *Socket) RecvFromContext(ctx context.Context, bufsize int, flags ...MsgFlag) ([]byte, Address, error) {
-	return s.recvFromBytes(&callOpts{ctx: ctx}, bufsize, flags)
+	return s.recvNew(opRecvFromNew, bufsize, flags, &callOpts{ctx: ctx})
 }
 
-func (s *Socket) recvFromBytes(o *callOpts, bufsize int, flags []MsgFlag) ([]byte, Address, error) {
-	s = s.orClosed() // for the exported methods that inline into their callers
-	fl, err := optFlags("recvfrom", 1, flags)
-	if err != nil {
-		return nil, nil, err
+// recvNew runs recv (opRecvNew) and recvfrom (opRecvFromNew) into a result
+// sized by what arrived (see recvsize.go). Recv and RecvFrom inline into
+// their callers and call it directly; the rarer parts are calls of their
+// own, and it ends the call on each path rather than with a deferred call
+// (run does not panic): a goroutine parked in it holds its stack, and
+// every byte of this frame counts towards the 2 KiB a goroutine starts
+// with (TestParkedStackSize's recv mode). A nil s fails in handle, as a
+// closed socket's call does, after the same argument checks.
+func (s *Socket) recvNew(op uint8, bufsize int, flags []MsgFlag, o *callOpts) ([]byte, Address, error) {
+	fl := 0
+	if len(flags) > 0 || bufsize <= 0 {
+		b, f, done, err := recvNewArgs(op, bufsize, flags)
+		if done || err != nil {
+			return b, nil, err
+		}
+		fl = f
 	}
-	if bufsize < 0 {
-		return nil, nil, pyerr.NewValueError("negative buffersize in recvfrom")
-	}
-	return s.recvNew(opRecvFromNew, bufsize, fl, o)
-}
-
-// recvNew runs recv / recvfrom into a result sized by what arrived (see
-// recvsize.go).
-func (s *Socket) recvNew(op uint8, bufsize, flags int, o *callOpts) ([]byte, Address, error) {
 	if err := checkAlloc(bufsize); err != nil {
 		return nil, nil, err
 	}
-	flags = s.recvFlags(flags)
+	fl = s.recvFlags(fl)
 	h, err := s.handle()
 	if err != nil {
 		return nil, nil, err
 	}
 	sd := &s.r
-	st, err := s.begin(sd, h, flags&unix.MSG_DONTWAIT != 0, o)
+	st, err := s.begin(sd, h, fl&unix.MSG_DONTWAIT != 0, o)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer s.end(sd, st)
-	st.op, st.flags, st.n = op, int32(flags), bufsize
+	st.op, st.flags, st.n = op, int32(fl), bufsize
 	st.lookWaitAll()
-	if st.emu && st.h.stream && flags&unix.MSG_WAITALL != 0 {
-		// The kernel's blocking call waits for all of bufsize.
-		st.op, st.n, st.buf = opRecv, 0, make([]byte, bufsize)
-		if op == opRecvFromNew {
-			st.op = opRecvFrom
-		}
+	if st.emu && st.h.stream && fl&unix.MSG_WAITALL != 0 {
+		st.waitAllBuffer(bufsize)
 	}
-	var sa *rawAddr
 	if op == opRecvFromNew {
-		sa = st.sockaddr()
+		st.sockaddr()
 	}
 	if err := s.run(sd, st, o); err != nil {
+		st.releaseScratch()
+		s.end(sd, st)
 		return nil, nil, err
 	}
+	b, addr := st.newResult()
+	s.end(sd, st)
+	return b, addr, nil
+}
+
+// recvNewArgs checks recv's and recvfrom's optional flags and bufsize, as
+// CPython does before anything else; done: recv(0) returns b at once, even
+// on a closed socket.
+//
+//go:noinline
+func recvNewArgs(op uint8, bufsize int, flags []MsgFlag) (b []byte, fl int, done bool, err error) {
+	caller := "recv"
+	if op == opRecvFromNew {
+		caller = "recvfrom"
+	}
+	if fl, err = optFlags(caller, 1, flags); err != nil {
+		return nil, 0, false, err
+	}
+	if bufsize < 0 {
+		return nil, 0, false, pyerr.NewValueError("negative buffersize in " + caller)
+	}
+	if bufsize == 0 && op == opRecvNew {
+		return []byte{}, 0, true, nil // CPython returns at once, even when closed
+	}
+	return nil, fl, false, nil
+}
+
+// waitAllBuffer sets a stream recv or recvfrom with MSG_WAITALL in
+// blocking mode up as a receive into a bufsize buffer: the kernel's
+// blocking call waits for all of it.
+//
+//go:noinline
+func (st *ioState) waitAllBuffer(bufsize int) {
+	op := opRecv
+	if st.op == opRecvFromNew {
+		op = opRecvFrom
+	}
+	st.op, st.n, st.buf = op, 0, make([]byte, bufsize)
+}
+
+// newResult is what a recv or recvfrom returns once its syscall is done:
+// the bytes (see recvsize.go) and, for recvfrom, the sender's address.
+//
+//go:noinline
+func (st *ioState) newResult() ([]byte, Address) {
 	b := st.buf
-	if st.op == opRecv || st.op == opRecvFrom {
+	switch {
+	case st.holdsScratch():
+		b = st.takeScratch()
+	case st.op == opRecv || st.op == opRecvFrom:
 		b = exactResult(b, st.n)
 	}
-	if sa == nil {
-		return b, nil, nil
+	if st.op != opRecvFromNew && st.op != opRecvFrom {
+		return b, nil
 	}
-	return b, decodeAddr(&sa.sa, sa.len), nil
+	sa := st.sockaddr()
+	return b, decodeAddr(&sa.sa, sa.len)
 }
 
 // RecvInto is socket.recv_into(buffer[, nbytes[, flags]]): it reads into

@@ -1,8 +1,8 @@
 package pysock
 
 import (
-	"sync"
 	"syscall"
+	"unsafe"
 
 	"github.com/pysock/pysock/internal/pyarg"
 	"golang.org/x/sys/unix"
@@ -15,77 +15,127 @@ import (
 // it alive, and allocating bufsize zeroed bytes per call costs as much as
 // bufsize. So:
 //
-//   - up to scratchSize, the syscall receives into a pooled scratch buffer
-//     held only during the syscall (never while the goroutine waits), and
-//     the result is a new slice of exactly the bytes received;
+//   - up to scratchSize, the syscall receives into a spare scratch buffer
+//     held only from the syscall to the copy (never while the goroutine
+//     waits), and the result is a new slice of exactly the bytes
+//     received, allocated once the call is back in its caller's frame
+//     (takeScratch): an allocation in the callback, under the frames of
+//     a receive that parks, refills its span on the goroutine's stack
+//     often enough to double the stack of every recv(n) loop;
 //   - beyond it, the buffer is sized by what is queued (FIONREAD, which is
 //     the next datagram's length on a datagram socket), at most bufsize;
 //     with less than scratchSize queued, the scratch buffer does;
 //   - MSG_WAITALL in blocking mode, which waits for all of bufsize, gets
 //     the whole buffer.
-const scratchSize = 64 << 10
+const scratchSize = 64 << 10 // the buffers: scratch.go
 
-var scratchPool = sync.Pool{New: func() any { return new([scratchSize]byte) }}
-
-// recvNew is one receive of opRecvNew / opRecvFromNew: into a buffer it
-// allocates, at most st.n bytes (left in st.buf).
+// recvNew is one receive of opRecvNew / opRecvFromNew: into the scratch
+// buffer (recvScratch), or for a bufsize beyond it one sized by what is
+// queued (recvLarge), at most st.n bytes. It runs in the RawConn
+// callback, at the bottom of a receive that may park: the common case
+// allocates nothing here and keeps its frames small (TestParkedStackSize's
+// recv mode).
 func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
+	if st.n > scratchSize {
+		if n, e, done := st.recvLarge(fd, fl); done {
+			return n, e
+		}
+		st.n = scratchSize // little queued: the scratch buffer does
+	}
+	return st.recvScratch(fd, fl)
+}
+
+// recvScratch receives at most st.n bytes into a scratch buffer, which
+// the caller copies out (takeScratch).
+func (st *ioState) recvScratch(fd, fl uintptr) (uintptr, syscall.Errno) {
+	if st.n == 0 {
+		// recvfrom(0): no buffer, so none is held if the call then waits
+		// (timeout mode, when the socket is not readable).
+		return recvfrom(fd, nil, fl, st.x)
+	}
+	sp := getScratch(fd)
+	b := sp[:st.n]
+	var n uintptr
+	var e syscall.Errno
+	if st.op == opRecvFromNew {
+		n, e = recvfrom(fd, b, fl, st.x) // with the sender's address
+	} else {
+		// recv: the syscall from this frame, one less under a parked
+		// goroutine (TestParkedStackSize).
+		n, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, 0, 0)
+	}
+	if e != 0 {
+		putScratch(fd, sp)
+		return n, e
+	}
+	st.buf = b // holdsScratch: the caller copies the bytes out
+	return n, e
+}
+
+// recvLarge is recvNew for a bufsize beyond the scratch buffer: the
+// buffer is sized by what is queued (FIONREAD). done is false when less
+// than the scratch buffer is queued: recvNew receives into that.
+//
+//go:noinline
+func (st *ioState) recvLarge(fd, fl uintptr) (n uintptr, e syscall.Errno, done bool) {
 	limit := st.n
-	var x *ioExtra // the sockaddr buffer of recvfrom
+	k, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	switch {
+	case err != nil:
+		// The queued size cannot be read (a listening socket, some
+		// families): peek one byte first, so that a call that must wait
+		// or fail does not allocate bufsize, and hold it while it waits,
+		// for nothing.
+		var probe [1]byte
+		if _, e := recvfrom(fd, probe[:], fl|unix.MSG_PEEK, nil); e != 0 {
+			return 0, e, true
+		}
+	case k <= scratchSize:
+		return 0, 0, false
+	default:
+		limit = min(limit, k)
+	}
+	var x *ioExtra
 	if st.op == opRecvFromNew {
 		x = st.x
-	}
-	small := limit <= scratchSize
-	if !small {
-		// Sized by what is queued; with nothing queued (the call will
-		// wait, end the stream or fail) the scratch buffer does.
-		k, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ)
-		switch {
-		case err != nil:
-			// The queued size cannot be read (a listening socket, some
-			// families): peek one byte first, so that a call that must
-			// wait or fail does not allocate bufsize, and hold it while
-			// it waits, for nothing.
-			var probe [1]byte
-			if _, e := recvfrom(fd, probe[:], fl|unix.MSG_PEEK, nil); e != 0 {
-				return 0, e
-			}
-		case k <= scratchSize:
-			small = true
-		default:
-			limit = min(limit, k)
-		}
-	}
-	if small {
-		sp := scratchPool.Get().(*[scratchSize]byte)
-		b := sp[:min(limit, scratchSize)]
-		n, e := recvfrom(fd, b, fl, x)
-		if e == 0 {
-			if int(n) <= len(b) {
-				got := b[:n]
-				out := make([]byte, len(got)) // with the copy: not zeroed first
-				copy(out, got)
-				st.buf = out
-			} else {
-				// MSG_TRUNC reported more than fits; CPython returns that
-				// many bytes, the rest unset (zeros here).
-				out := make([]byte, int(n))
-				copy(out, b)
-				st.buf = out
-			}
-		}
-		scratchPool.Put(sp)
-		return n, e
 	}
 	if cap(st.buf) < limit {
 		st.buf = make([]byte, limit)
 	}
 	b := st.buf[:limit]
-	n, e := recvfrom(fd, b, fl, x)
+	n, e = recvfrom(fd, b, fl, x)
 	if e == 0 {
 		st.buf = exactResult(b, int(n))
 	}
-	return n, e
+	return n, e, true
+}
+
+// holdsScratch reports whether st.buf is a scratch buffer's window, which
+// a recv or recvfrom received into (recvScratch). Every such window has
+// the scratch buffer's capacity. A large receive's result (recvLarge) of
+// exactly that capacity is taken for one too, which is harmless: its
+// bytes are copied out all the same, and the buffer joins the spares.
+func (st *ioState) holdsScratch() bool {
+	return (st.op == opRecvNew || st.op == opRecvFromNew) && cap(st.buf) == scratchSize
+}
+
+// takeScratch is the result of a receive into a scratch buffer: a new
+// slice of the st.n bytes received; the buffer goes back to the spares.
+// With MSG_TRUNC, st.n may exceed the window received into: CPython
+// returns that many bytes, the rest unset (zeros here).
+func (st *ioState) takeScratch() []byte {
+	out := make([]byte, st.n) // with the copy: not zeroed first
+	copy(out, st.buf)
+	st.releaseScratch()
+	return out
+}
+
+// releaseScratch gives the scratch buffer back, if st holds one.
+func (st *ioState) releaseScratch() {
+	if st.holdsScratch() {
+		putScratch(uintptr(st.h.fd), (*[scratchSize]byte)(st.buf[:scratchSize]))
+		st.buf = nil
+	}
 }
 
 // exactResult is what a receive of n bytes into buf returns: buf[:n], or
