@@ -173,9 +173,10 @@ func (sd *side) pollIO(st *ioState) error {
 // writeAgain gives a write its second chances: the first EAGAIN of a call
 // that reads the kernel's state there (lookOutside), and for a write that
 // the poller ended with an error, the past deadline of a shutdown's
-// wake-up (wakeWriters) and a sendall that made progress in its
-// SO_SNDTIMEO time (sendAllGoesOn). It returns the error of the last
-// attempt.
+// wake-up (wakeWriters), an AF_UNIX stream send whose SO_SNDTIMEO time
+// restarted after progress (deadlineMoved) and a sendall that made
+// progress in its SO_SNDTIMEO time (sendAllGoesOn). It returns the error
+// of the last attempt.
 //
 //go:noinline
 func (sd *side) writeAgain(st *ioState, err error) error {
@@ -202,7 +203,7 @@ func (sd *side) writeAgain(st *ioState, err error) error {
 		if !isDeadline(err) {
 			return err
 		}
-		if !woken {
+		if !woken && !st.deadlineMoved() {
 			if !st.sendAllGoesOn(mark) {
 				return err
 			}

@@ -164,9 +164,9 @@ func (o *callOpts) adapterTimed(read bool) (timed bool, deadline int64) {
 
 // arm sets the call's deadline (once per call, timed calls only) just
 // before the RawConn parks the goroutine, so that calls which find data
-// ready make no timer update. A receive's deadline goes to the heap of
-// deadline_heap.go; a send's, and a net.Conn call's, on the poller. A cancelled context's past
-// deadline is left in place.
+// ready make no timer update. The deadline goes to a heap of
+// deadline_heap.go; a net.Conn call's, which SetDeadline may move, on the
+// poller. A cancelled context's past deadline is left in place.
 func (st *ioState) arm() {
 	if st.timed && !st.armed.Load() {
 		st.armNow()
@@ -204,8 +204,8 @@ func (st *ioState) disarm() {
 	defer st.dlmu.Unlock()
 	st.armed.Store(false)
 	if !inHeap || st.cancel {
-		// The deadline is on the poller: a send's, a receive's that has
-		// expired, or a cancelled context's.
+		// The deadline is on the poller: a net.Conn call's, one that
+		// has expired, or a cancelled context's.
 		st.setDeadline(time.Time{})
 	}
 }

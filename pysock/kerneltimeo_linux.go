@@ -144,13 +144,49 @@ func (st *ioState) kernelTimedOut() error {
 	return errKernelTimeout()
 }
 
+// restartKernelTimeout starts the option's time afresh for an AF_UNIX
+// stream send about to wait again after sending a part: the kernel's
+// unix_stream_sendmsg waits for each skb with the whole SO_SNDTIMEO
+// (sock_alloc_send_pskb reads it each time), so a send that keeps making
+// progress never times out, where TCP's time bounds the whole call. The
+// new deadline is only recorded here, in the callback: the heap keeps
+// the old one, and when that passes, writeAgain finds the deadline moved
+// and waits again (deadlineMoved).
+//
+//go:noinline
+func (st *ioState) restartKernelTimeout(fd uintptr) {
+	if ns := kernelTimeout(int(st.h.sysfd(fd)), false); ns > 0 {
+		st.deadline = monoAfter(ns)
+	}
+}
+
+// deadlineMoved reports whether a call woken by its deadline's passing
+// still has time: restartKernelTimeout moved the deadline later. The call
+// is disarmed, to wait again until the new deadline.
+func (st *ioState) deadlineMoved() bool {
+	if !st.ktimeo() || monoNow() >= st.deadline || st.cancelled() {
+		return false
+	}
+	st.disarm()
+	return true
+}
+
+// cancelled reports whether a context cancelled the call.
+func (st *ioState) cancelled() bool {
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	return st.cancel
+}
+
 // sendAllGoesOn reports whether a sendall whose kernel-timeout deadline
 // has passed goes on, and then starts its next time. CPython's sendall is
 // a loop of the kernel's timed sends: after progress, the send that timed
 // out returned its part, and sendall made another with the whole time
-// again. mark is what had been sent when the time started.
+// again. mark is what had been sent when the time started. A call whose
+// context was cancelled does not go on (its past deadline is the
+// cancel's).
 func (st *ioState) sendAllGoesOn(mark int) bool {
-	if st.op != opSendAll || !st.ktimeo() || st.n <= mark {
+	if st.op != opSendAll || !st.ktimeo() || st.n <= mark || st.cancelled() {
 		return false
 	}
 	st.disarm()

@@ -247,6 +247,7 @@ func (st *ioState) doWrite(fd uintptr) bool {
 	if woke && !st.adapter {
 		st.unpark()
 	}
+	progressed := false // bytes went out in this callback
 	for {
 		gather := st.gathers()
 		if !gather && st.n > 0 && st.op != opSendFile {
@@ -272,6 +273,9 @@ func (st *ioState) doWrite(fd uintptr) bool {
 			return true
 		}
 		if e == syscall.EAGAIN && st.wait {
+			if progressed && st.ktimeo() && st.h.peerShut && st.h.stream {
+				st.restartKernelTimeout(fd)
+			}
 			st.arm()
 			if st.emu {
 				// After arm: a wake-up must not be overwritten. A shutdown
@@ -316,6 +320,7 @@ func (st *ioState) doWrite(fd uintptr) bool {
 		}
 		st.n += int(n)
 		st.advance(int(n))
+		progressed = progressed || n > 0
 		if st.n >= st.want() {
 			return true
 		}
