@@ -76,6 +76,22 @@ func isEPIPE(err error) bool {
 	return errors.As(err, &oe) && oe.HasErrno && oe.Errno == int(syscall.EPIPE)
 }
 
+// parkedSendThenDup makes a socketpair, parks a blocking send on a's full
+// buffer (ch gets its result), then dups a: a and a2 share d.
+func parkedSendThenDup(t *testing.T) (a, b, a2 *Socket, d *fdesc, ch <-chan error) {
+	t.Helper()
+	a, b = socketPair(t)
+	fillSendBuffer(t, a)
+	d = a.h.Load().desc
+	ch = sendAsync(a)
+	waitParkedCount(t, d, 1)
+	a2, err := a.Dup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, b, a2, d, ch
+}
+
 // The deterministic form. fdesc.inode() read the socket's inode through
 // the handle at the head of d.parked only (before 26d01ee). When that handle's
 // socket has just been closed (its File is closing, so control fails) but
@@ -94,18 +110,9 @@ func isEPIPE(err error) bool {
 //	a2.close(); b.shutdown(SHUT_RD)
 //	-> {'a2': BrokenPipeError(32), 'a': BrokenPipeError(32)}, both threads end
 func TestParkedClosedHeadHidesDup(t *testing.T) {
-	a, b := socketPair(t)
+	a, b, a2, d, ch := parkedSendThenDup(t)
 	defer b.Close()
 	defer a.Close()
-	fillSendBuffer(t, a)
-	d := a.h.Load().desc
-	ch := sendAsync(a)
-	waitParkedCount(t, d, 1)
-
-	a2, err := a.Dup()
-	if err != nil {
-		t.Fatal(err)
-	}
 	h2 := a2.h.Load()
 	if h2.desc != d {
 		t.Fatal("Dup does not share the description")
@@ -154,15 +161,7 @@ func TestParkedPeerShutdownRacesCloseOfHead(t *testing.T) {
 	const rounds = 300
 	hung := 0
 	for i := 0; i < rounds && hung == 0; i++ {
-		a, b := socketPair(t)
-		fillSendBuffer(t, a)
-		d := a.h.Load().desc
-		ch := sendAsync(a)
-		waitParkedCount(t, d, 1)
-		a2, err := a.Dup()
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, b, a2, d, ch := parkedSendThenDup(t)
 		ch2 := sendAsync(a2)
 		waitParkedCount(t, d, 2)
 		shut := make(chan error, 1)

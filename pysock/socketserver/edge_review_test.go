@@ -66,6 +66,23 @@ func edgeWithin(d time.Duration, f func()) bool {
 	}
 }
 
+// edgeTCPClient starts a TCPServer with handler on loopback and connects
+// a client to it; both are closed when the test ends.
+func edgeTCPClient(t *testing.T, handler socketserver.HandlerFactory) (*socketserver.TCPServer, *pysock.Socket) {
+	t.Helper()
+	s, err := socketserver.NewTCPServer(pysock.Tuple{edgeHost, 0}, handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.ServerClose() })
+	c, err := pysock.CreateConnection(s.ServerAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return s, c
+}
+
 // ---------------------------------------------------------------------------
 // 1. server_close() called from a request handler of a ThreadingTCPServer.
 
@@ -379,20 +396,11 @@ func (h *edgeEchoLineHandler) Handle() error {
 func edgeRunStream(t *testing.T, set func(h *edgeEchoLineHandler)) (reply []byte, stderr string) {
 	t.Helper()
 	errOut := edgeStderr(t)
-	s, err := socketserver.NewTCPServer(pysock.Tuple{edgeHost, 0}, func() socketserver.RequestHandler {
+	s, c := edgeTCPClient(t, func() socketserver.RequestHandler {
 		h := &edgeEchoLineHandler{}
 		set(h)
 		return h
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.ServerClose()
-	c, err := pysock.CreateConnection(s.ServerAddress)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	c.SetTimeout(2.0)
 	if err := c.SendAll([]byte("hello\nrest")); err != nil {
 		t.Fatal(err)
@@ -476,16 +484,7 @@ func (h *edgePanicFinishErrHandler) Finish() error {
 // panicked, and the panic leaves HandleRequest.
 func TestHandlePanicFinishError(t *testing.T) {
 	errOut := edgeStderr(t)
-	s, err := socketserver.NewTCPServer(pysock.Tuple{edgeHost, 0}, socketserver.HandlerClass[edgePanicFinishErrHandler]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.ServerClose()
-	c, err := pysock.CreateConnection(s.ServerAddress)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	s, _ := edgeTCPClient(t, socketserver.HandlerClass[edgePanicFinishErrHandler]())
 	var herr error
 	var panicked any
 	ok := edgeWithin(3*time.Second, func() {
@@ -531,16 +530,7 @@ func TestUnsupportedOperationQualified(t *testing.T) {
 		t.Errorf("FormatException(UnsupportedOperation('write')) = %q, want %q", got, "io.UnsupportedOperation: write")
 	}
 	errOut := edgeStderr(t)
-	s, err := socketserver.NewTCPServer(pysock.Tuple{edgeHost, 0}, socketserver.HandlerClass[edgeWriteRFileHandler]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.ServerClose()
-	c, err := pysock.CreateConnection(s.ServerAddress)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	s, _ := edgeTCPClient(t, socketserver.HandlerClass[edgeWriteRFileHandler]())
 	if !edgeWithin(3*time.Second, func() { s.HandleRequest() }) {
 		t.Fatal("handle_request() has not returned after 3 s")
 	}
