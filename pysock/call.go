@@ -174,8 +174,9 @@ func (sd *side) pollIO(st *ioState) error {
 // that reads the kernel's state there (lookOutside), and for a write that
 // the poller ended with an error, the past deadline of a shutdown's
 // wake-up (wakeWriters), an AF_UNIX stream send whose SO_SNDTIMEO time
-// restarted after progress (deadlineMoved) and a sendall that made
-// progress in its SO_SNDTIMEO time (sendAllGoesOn). It returns the error
+// restarted after progress (deadlineMoved) or that finds room when it runs
+// out (roomAtExpiry), and a sendall that made progress in its SO_SNDTIMEO
+// time (sendAllGoesOn). It returns the error
 // of the last attempt.
 //
 //go:noinline
@@ -198,12 +199,12 @@ func (sd *side) writeAgain(st *ioState, err error) error {
 			return nil
 		}
 	}
-	for mark := 0; ; {
+	for mark, looked := 0, int64(0); ; {
 		woken := st.errno == errnoParked && !st.adapter && st.unpark()
 		if !isDeadline(err) {
 			return err
 		}
-		if !woken && !st.deadlineMoved() {
+		if !woken && !st.deadlineMoved() && !st.roomAtExpiry(&looked) {
 			if !st.sendAllGoesOn(mark) {
 				return err
 			}

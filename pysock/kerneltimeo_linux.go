@@ -171,6 +171,37 @@ func (st *ioState) deadlineMoved() bool {
 	return true
 }
 
+// roomAtExpiry is the last look of an AF_UNIX send whose SO_SNDTIMEO time
+// has run out while it waited for room in its own send buffer. The
+// kernel's sock_alloc_send_pskb, woken by the expiry, looks at the buffer
+// once more and, when it is below SO_SNDBUF (a peer read too little to
+// wake the writer: a quarter of the buffer), goes on with the time
+// started afresh (a stream send then waits for its next part with the
+// whole time). So the call, if there is room, gets a new deadline and
+// tries again. TCP's tcp_sendmsg gives up at expiry, and a datagram
+// waiting for a receiver's queue is not waiting for its own buffer. Once
+// per deadline (looked: the deadline last looked at).
+func (st *ioState) roomAtExpiry(looked *int64) bool {
+	h := st.h
+	if !st.ktimeo() || !(h.peerShut || h.unixDgram && h.ownWait) || *looked == st.deadline || st.cancelled() {
+		return false
+	}
+	*looked = st.deadline
+	var ns int64
+	h.control(func(fd int) error {
+		if !sendBufferFull(fd) {
+			ns = kernelTimeout(fd, false)
+		}
+		return nil
+	})
+	if ns <= 0 {
+		return false // no room (or the option is gone): the call ends
+	}
+	st.disarm()
+	st.deadline = monoAfter(ns)
+	return true
+}
+
 // cancelled reports whether a context cancelled the call.
 func (st *ioState) cancelled() bool {
 	st.dlmu.Lock()

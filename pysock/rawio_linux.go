@@ -149,7 +149,9 @@ func (st *ioState) doRead(fd uintptr) bool {
 func (st *ioState) notReady(fd uintptr, e syscall.Errno, n uintptr, events int16) bool {
 	switch e {
 	case 0:
-		if n != 0 || st.want() != 0 {
+		if n != 0 || st.want() != 0 || !st.h.stream {
+			// Something moved, or a datagram did: a datagram socket's
+			// call of 0 bytes consumes or sends one, so there was one.
 			return false
 		}
 	case syscall.ENOTCONN, syscall.EINVAL, syscall.EOPNOTSUPP, syscall.EPIPE, syscall.EISCONN, syscall.EDESTADDRREQ:
@@ -187,7 +189,7 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 		return n, e
 	case opRecvNew:
 		if st.n <= scratchSize {
-			return st.recvScratch(fd, fl) // the common recv(n), one frame less
+			return st.recvScratch(fd, fl, st.n) // the common recv(n), one frame less
 		}
 		return st.recvNew(fd, fl)
 	case opRecvFromNew:

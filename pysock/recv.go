@@ -207,6 +207,10 @@ func (st *ioState) newResult() ([]byte, Address) {
 		b = st.takeScratch()
 	case st.op == opRecv || st.op == opRecvFrom:
 		b = exactResult(b, st.n)
+	case b == nil:
+		// recvfrom(0), which received into no buffer: empty, or with
+		// MSG_TRUNC the datagram's length (unset bytes, zeros here).
+		b = make([]byte, st.n)
 	}
 	if st.op != opRecvFromNew && st.op != opRecvFrom {
 		return b, nil

@@ -40,21 +40,25 @@ func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
 		if n, e, done := st.recvLarge(fd, fl); done {
 			return n, e
 		}
-		st.n = scratchSize // little queued: the scratch buffer does
+		// Little queued: the scratch buffer does, this time (st.n, the
+		// limit, stays for the next attempt, if this one must wait).
+		return st.recvScratch(fd, fl, scratchSize)
 	}
-	return st.recvScratch(fd, fl)
+	return st.recvScratch(fd, fl, st.n)
 }
 
-// recvScratch receives at most st.n bytes into a scratch buffer, which
+// recvScratch receives at most limit bytes into a scratch buffer, which
 // the caller copies out (takeScratch).
-func (st *ioState) recvScratch(fd, fl uintptr) (uintptr, syscall.Errno) {
-	if st.n == 0 {
+func (st *ioState) recvScratch(fd, fl uintptr, limit int) (uintptr, syscall.Errno) {
+	if limit == 0 {
 		// recvfrom(0): no buffer, so none is held if the call then waits
-		// (timeout mode, when the socket is not readable).
+		// (timeout mode, when the socket is not readable). With MSG_TRUNC
+		// the datagram's length comes back: newResult makes that many
+		// bytes.
 		return recvfrom(fd, nil, fl, st.x)
 	}
 	sp := getScratch(fd)
-	b := sp[:st.n]
+	b := sp[:limit]
 	var n uintptr
 	var e syscall.Errno
 	if st.op == opRecvFromNew {
