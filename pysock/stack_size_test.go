@@ -82,9 +82,10 @@ func serveLoop(c receiver, buf []byte) {
 // recvIntoBuf) passed unseen.
 const stackNest = 8
 
-// recvStackNest is the headroom above a parked recv(n) (recvHandler): it
-// fits 4 frames and doubles with 5, the call chain being a frame deeper
-// than recv_into's (the receive into a scratch buffer). Every such
+// recvStackNest is the headroom above a parked recv(n) (recvHandler), in
+// blocking and in timeout mode: it fits 4 frames and doubles with 5, the
+// call chain being a frame deeper than recv_into's (the receive into a
+// scratch buffer). Every such
 // goroutine held 4 KiB with none until the scratch buffers left sync.Pool
 // (whose Get, in the callback, went deeper than the stack had room for)
 // and the result's allocation left the callback (scratch.go,
@@ -120,7 +121,7 @@ func TestParkedStackSize(t *testing.T) {
 		fmt.Printf("STACK %d\n", parkedStack(t, mode, nestLevel))
 		return
 	}
-	for _, mode := range []string{"blocking", "timeout", "gonet", "exposed", "recv", "send", "send-timeout"} {
+	for _, mode := range []string{"blocking", "timeout", "gonet", "exposed", "recv", "recv-timeout", "send", "send-timeout"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestParkedStackSize$", "-test.count=1")
 		cmd.Env = append(os.Environ(), "PYSOCK_STACK_CHILD="+mode)
 		isSend := strings.HasPrefix(mode, "send")
@@ -128,7 +129,7 @@ func TestParkedStackSize(t *testing.T) {
 		switch {
 		case isSend:
 			nestLevel = sendStackNest
-		case mode == "recv":
+		case strings.HasPrefix(mode, "recv"):
 			nestLevel = recvStackNest
 		}
 		cmd.Env = append(cmd.Env, "PYSOCK_STACK_NEST="+strconv.Itoa(nestLevel))
@@ -151,7 +152,7 @@ func TestParkedStackSize(t *testing.T) {
 		// one that brings an earlier deadline wakes the heap's goroutine).
 		limit := 2048 + 256
 		switch mode {
-		case "timeout", "send-timeout":
+		case "timeout", "recv-timeout", "send-timeout":
 			limit = 2048 + 1024
 		case "exposed":
 			// Nothing allocates under an exposed receive any more: one
@@ -200,7 +201,7 @@ func parkedStack(t *testing.T, mode string, nestLevel int) uint64 {
 			t.Fatal(err)
 		}
 		switch mode {
-		case "timeout":
+		case "timeout", "recv-timeout":
 			if err := x.SetTimeout(5.0); err != nil {
 				t.Fatal(err)
 			}
@@ -210,7 +211,7 @@ func parkedStack(t *testing.T, mode string, nestLevel int) uint64 {
 			// deeper chain than the common one.
 			x.Fileno()
 		}
-		if mode == "recv" {
+		if strings.HasPrefix(mode, "recv") {
 			receivers = append(receivers, recvHandler{x})
 		} else {
 			receivers = append(receivers, handler{x})
