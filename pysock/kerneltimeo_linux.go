@@ -146,28 +146,59 @@ func (st *ioState) kernelTimedOut() error {
 
 // restartKernelTimeout starts the option's time afresh for an AF_UNIX
 // stream send about to wait again after sending a part: the kernel's
-// unix_stream_sendmsg waits for each skb with the whole SO_SNDTIMEO
-// (sock_alloc_send_pskb reads it each time), so a send that keeps making
-// progress never times out, where TCP's time bounds the whole call. The
-// new deadline is only recorded here, in the callback: the heap keeps
-// the old one, and when that passes, writeAgain finds the deadline moved
-// and waits again (deadlineMoved).
+// unix_stream_sendmsg waits for each skb with SO_SNDTIMEO read afresh
+// (sock_alloc_send_pskb), so a send that keeps making progress never
+// times out, where TCP's time bounds the whole call. The new deadline is
+// only recorded here, in the callback: the heap keeps the old one, and
+// when that passes, writeAgain finds the deadline moved and waits again
+// (deadlineMoved).
 //
 //go:noinline
 func (st *ioState) restartKernelTimeout(fd uintptr) {
-	if ns := kernelTimeout(int(st.h.sysfd(fd)), false); ns > 0 {
-		st.deadline = monoAfter(ns)
+	st.retime(kernelTimeout(int(st.h.sysfd(fd)), false))
+}
+
+// retime gives a send's next wait the option's time read afresh (ns, as
+// kernelTimeout reads it), as the kernel reads SO_SNDTIMEO for each wait:
+// a positive time runs from now; none (0) is no limit; a negative one
+// (recorded by SetSockOpt, since the kernel reports it as 0) is no wait.
+func (st *ioState) retime(ns int64) {
+	switch {
+	case ns > 0:
+		st.timed, st.deadline = true, monoAfter(ns)
+	case st.h.desc.noWaitS.Load():
+		st.timed, st.deadline = true, monoNow()
+	default:
+		st.timed = false
 	}
 }
 
-// deadlineMoved reports whether a call woken by its deadline's passing
-// still has time: restartKernelTimeout moved the deadline later. The call
-// is disarmed, to wait again until the new deadline.
+// deadlineMoved reports whether a blocking send woken by its deadline's
+// passing still has time: restartKernelTimeout moved the deadline later,
+// or removed it (the option was set to none meanwhile). The call is
+// disarmed, to wait again.
 func (st *ioState) deadlineMoved() bool {
-	if !st.ktimeo() || monoNow() >= st.deadline || st.cancelled() {
+	if !st.emu || st.adapter || st.timed && monoNow() >= st.deadline {
 		return false
 	}
-	st.disarm()
+	return st.disarmToGoOn()
+}
+
+// disarmToGoOn disarms a call whose deadline passed, so that it can wait
+// again, unless a context cancelled it. The check and the disarm are one
+// step under dlmu: a cancel is either seen (the call ends with it) or
+// comes after (its past deadline is set after the disarm).
+func (st *ioState) disarmToGoOn() bool {
+	inHeap := dlRemove(st)
+	st.dlmu.Lock()
+	defer st.dlmu.Unlock()
+	if st.cancel {
+		return false
+	}
+	st.armed.Store(false)
+	if !inHeap {
+		st.setDeadline(time.Time{}) // the expiry's past deadline
+	}
 	return true
 }
 
@@ -175,53 +206,43 @@ func (st *ioState) deadlineMoved() bool {
 // has run out while it waited for room in its own send buffer. The
 // kernel's sock_alloc_send_pskb, woken by the expiry, looks at the buffer
 // once more and, when it is below SO_SNDBUF (a peer read too little to
-// wake the writer: a quarter of the buffer), goes on with the time
-// started afresh (a stream send then waits for its next part with the
-// whole time). So the call, if there is room, gets a new deadline and
-// tries again. TCP's tcp_sendmsg gives up at expiry, and a datagram
-// waiting for a receiver's queue is not waiting for its own buffer. Once
-// per deadline (looked: the deadline last looked at).
+// wake the writer: a quarter of the buffer), goes on: it sends, and a
+// stream send waits for its next part with the option read afresh. So the
+// call, if there is room, tries again with its time restarted (retime).
+// TCP's tcp_sendmsg gives up at expiry, and a datagram waiting for a
+// receiver's queue is not waiting for its own buffer. Once per deadline
+// (looked: the deadline last looked at).
 func (st *ioState) roomAtExpiry(looked *int64) bool {
 	h := st.h
-	if !st.ktimeo() || !(h.peerShut || h.unixDgram && h.ownWait) || *looked == st.deadline || st.cancelled() {
+	if !st.ktimeo() || !(h.peerShut || h.unixDgram && h.ownWait) || *looked == st.deadline {
 		return false
 	}
 	*looked = st.deadline
-	var ns int64
+	room, ns := false, int64(0)
 	h.control(func(fd int) error {
 		if !sendBufferFull(fd) {
-			ns = kernelTimeout(fd, false)
+			room, ns = true, kernelTimeout(fd, false)
 		}
 		return nil
 	})
-	if ns <= 0 {
-		return false // no room (or the option is gone): the call ends
+	if !room || !st.disarmToGoOn() {
+		return false // no room: the call ends, as the kernel's
 	}
-	st.disarm()
-	st.deadline = monoAfter(ns)
+	st.retime(ns)
 	return true
-}
-
-// cancelled reports whether a context cancelled the call.
-func (st *ioState) cancelled() bool {
-	st.dlmu.Lock()
-	defer st.dlmu.Unlock()
-	return st.cancel
 }
 
 // sendAllGoesOn reports whether a sendall whose kernel-timeout deadline
 // has passed goes on, and then starts its next time. CPython's sendall is
 // a loop of the kernel's timed sends: after progress, the send that timed
-// out returned its part, and sendall made another with the whole time
-// again. mark is what had been sent when the time started. A call whose
-// context was cancelled does not go on (its past deadline is the
+// out returned its part, and sendall made another with the option's time
+// read afresh. mark is what had been sent when the time started. A call
+// whose context was cancelled does not go on (its past deadline is the
 // cancel's).
 func (st *ioState) sendAllGoesOn(mark int) bool {
-	if st.op != opSendAll || !st.ktimeo() || st.n <= mark || st.cancelled() {
+	if st.op != opSendAll || !st.ktimeo() || st.n <= mark || !st.disarmToGoOn() {
 		return false
 	}
-	st.disarm()
-	ns := kernelTimeout(st.h.fd, false)
-	st.timed, st.deadline = ns > 0, monoAfter(ns)
+	st.retime(kernelTimeout(st.h.fd, false))
 	return true
 }
