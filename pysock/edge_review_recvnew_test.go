@@ -13,15 +13,6 @@ import (
 // stream sends), 2026-12-03. Each test failed on the code as reviewed
 // ("pysock:" says what it did then); the first two were new in 4223102.
 
-func unixDgramPair(t *testing.T) (*pysock.Socket, *pysock.Socket) {
-	t.Helper()
-	a, b, err := pysock.SocketPair(pysock.AF_UNIX, pysock.SOCK_DGRAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a, b
-}
-
 // TestRecvLargeAfterWait: recv(100000) / recvfrom(100000) on an
 // AF_UNIX datagram socketpair, parked (nothing queued), then the peer sends
 // one 80 000-byte datagram. The first attempt's recvNew finds less than
@@ -51,7 +42,7 @@ func TestRecvLargeAfterWait(t *testing.T) {
 		{"recv timeout", 5.0, false, 90000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b := unixDgramPair(t)
+			a, b := unixPairOf(t, pysock.SOCK_DGRAM)
 			defer b.Close()
 			defer a.Close()
 			if err := a.SetTimeout(tc.timeout); err != nil {
@@ -100,7 +91,7 @@ func TestRecvLargeAfterWait(t *testing.T) {
 //
 // pysock: 0 bytes.
 func TestRecvFromZeroTrunc(t *testing.T) {
-	a, b := unixDgramPair(t)
+	a, b := unixPairOf(t, pysock.SOCK_DGRAM)
 	defer b.Close()
 	defer a.Close()
 	if _, err := b.Send([]byte("hello")); err != nil {
@@ -131,7 +122,7 @@ func TestRecvFromZeroTrunc(t *testing.T) {
 // pysock: TimeoutError after 1 s. (The notReady rule predates 4223102;
 // recvfrom(0)'s scratch-less path keeps it.)
 func TestRecvFromZeroTimeoutConsumes(t *testing.T) {
-	a, b := unixDgramPair(t)
+	a, b := unixPairOf(t, pysock.SOCK_DGRAM)
 	defer b.Close()
 	defer a.Close()
 	if err := a.SetTimeout(1.0); err != nil {
@@ -193,15 +184,7 @@ func TestSndtimeoUnixRoomAtExpiry(t *testing.T) {
 		{"seqpacket send", pysock.SOCK_SEQPACKET, false, 65536},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b, err := pysock.SocketPair(pysock.AF_UNIX, tc.kind, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer b.Close()
-			defer a.Close()
-			fill(t, a)
-			a.SetBlocking(true)
-			setSndTimeo(t, a, 500*time.Millisecond)
+			a, b := fullSndtimeoPair(t, tc.kind, 500*time.Millisecond)
 			read := make(chan struct{})
 			go func() {
 				defer close(read)

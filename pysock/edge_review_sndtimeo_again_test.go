@@ -67,15 +67,7 @@ func TestSndtimeoChangedWhileWaiting(t *testing.T) {
 		{"stream negative", pysock.SOCK_STREAM, -time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b, err := pysock.SocketPair(pysock.AF_UNIX, tc.kind, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer b.Close()
-			defer a.Close()
-			fill(t, a)
-			a.SetBlocking(true)
-			setSndTimeo(t, a, 500*time.Millisecond)
+			a, b := fullSndtimeoPair(t, tc.kind, 500*time.Millisecond)
 			stream := tc.kind == pysock.SOCK_STREAM
 			done := make(chan error, 1)
 			go func() {

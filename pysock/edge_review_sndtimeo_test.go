@@ -17,13 +17,26 @@ import (
 // send, and sendAllGoesOn), each failing before the fix that followed
 // ("pysock:" says what it did then).
 
-// sndtimeoPair is a connected AF_UNIX stream socketpair.
-func sndtimeoPair(t *testing.T) (*pysock.Socket, *pysock.Socket) {
+// unixPairOf is a connected AF_UNIX socketpair of kind.
+func unixPairOf(t *testing.T, kind pysock.SocketKind) (*pysock.Socket, *pysock.Socket) {
 	t.Helper()
-	a, b, err := pysock.SocketPair(pysock.AF_UNIX, pysock.SOCK_STREAM, 0)
+	a, b, err := pysock.SocketPair(pysock.AF_UNIX, kind, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, b
+}
+
+// fullSndtimeoPair is a connected AF_UNIX socketpair of kind whose first
+// end, blocking, has a full send buffer and SO_SNDTIMEO d; both ends are
+// closed when the test ends.
+func fullSndtimeoPair(t *testing.T, kind pysock.SocketKind, d time.Duration) (*pysock.Socket, *pysock.Socket) {
+	t.Helper()
+	a, b := unixPairOf(t, kind)
+	t.Cleanup(func() { a.Close(); b.Close() })
+	fill(t, a)
+	a.SetBlocking(true)
+	setSndTimeo(t, a, d)
 	return a, b
 }
 
@@ -72,7 +85,7 @@ func drainUpTo(s *pysock.Socket, n int) {
 // pysock did: still parked 4 s after the call began (ctx cancelled at 0.5 s);
 // Close then ends it with context.Canceled.
 func TestSendAllContextCancelAfterProgress(t *testing.T) {
-	a, b := sndtimeoPair(t)
+	a, b := unixPairOf(t, pysock.SOCK_STREAM)
 	defer b.Close()
 	defer a.Close()
 	fill(t, a)
@@ -115,7 +128,7 @@ func TestSendAllContextCancelAfterProgress(t *testing.T) {
 //
 // pysock did: 401984, nil after 0.5 s.
 func TestSendSndtimeoUnixKeepsGoing(t *testing.T) {
-	a, b := sndtimeoPair(t)
+	a, b := unixPairOf(t, pysock.SOCK_STREAM)
 	defer b.Close()
 	defer a.Close()
 	setSndTimeo(t, a, 500*time.Millisecond)
@@ -167,7 +180,7 @@ func TestSendSndtimeoUnixKeepsGoing(t *testing.T) {
 //
 // pysock did: BlockingIOError(11) after 1.00 s.
 func TestSendAllSndtimeoUnixAfterProgress(t *testing.T) {
-	a, b := sndtimeoPair(t)
+	a, b := unixPairOf(t, pysock.SOCK_STREAM)
 	defer b.Close()
 	defer a.Close()
 	fill(t, a)
