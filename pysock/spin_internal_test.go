@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestSpinPolicy walks the spinner through the states of spin.go's policy.
@@ -123,9 +124,12 @@ func TestNothingRunnable(t *testing.T) {
 		}
 		return func() { quit.Store(true); wg.Wait() }
 	}
-	// check asks up to 1000 times, yielding between, for the answer want.
+	// check asks, yielding between, for the answer want, for up to 5 s:
+	// a count of tries was not enough when other test processes held the
+	// CPUs (CI runs packages side by side), so the goroutines waited for
+	// a thread for longer than the tries took.
 	check := func(want bool) bool {
-		for range 1000 {
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
 			if nothingRunnable() == want {
 				return true
 			}
