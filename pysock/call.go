@@ -176,8 +176,7 @@ func (sd *side) pollIO(st *ioState) error {
 // wake-up (wakeWriters), an AF_UNIX stream send whose SO_SNDTIMEO time
 // restarted after progress (deadlineMoved) or that finds room when it runs
 // out (roomAtExpiry), and a sendall that made progress in its SO_SNDTIMEO
-// time (sendAllGoesOn). It returns the error
-// of the last attempt.
+// time (sendAllGoesOn). It returns the error of the last attempt.
 //
 //go:noinline
 func (sd *side) writeAgain(st *ioState, err error) error {

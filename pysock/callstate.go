@@ -55,8 +55,8 @@ type ioState struct {
 	h        *handle
 	deadline int64 // monotonic, see monoNow
 	// buf is the call's buffer. opRecvNew / opRecvFromNew receive into a
-	// pooled scratch buffer or one sized by what is queued, at most n
-	// bytes (recvsize.go).
+	// spare scratch buffer (scratch.go) or one sized by what is queued, at
+	// most n bytes (recvsize.go).
 	buf  []byte
 	n    int
 	x    *ioExtra   // the rarer calls' arguments; see extra

@@ -85,12 +85,7 @@ func drainUpTo(s *pysock.Socket, n int) {
 // pysock did: still parked 4 s after the call began (ctx cancelled at 0.5 s);
 // Close then ends it with context.Canceled.
 func TestSendAllContextCancelAfterProgress(t *testing.T) {
-	a, b := unixPairOf(t, pysock.SOCK_STREAM)
-	defer b.Close()
-	defer a.Close()
-	fill(t, a)
-	a.SetBlocking(true)
-	setSndTimeo(t, a, time.Second)
+	a, b := fullSndtimeoPair(t, pysock.SOCK_STREAM, time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	start := time.Now()
@@ -180,12 +175,7 @@ func TestSendSndtimeoUnixKeepsGoing(t *testing.T) {
 //
 // pysock did: BlockingIOError(11) after 1.00 s.
 func TestSendAllSndtimeoUnixAfterProgress(t *testing.T) {
-	a, b := unixPairOf(t, pysock.SOCK_STREAM)
-	defer b.Close()
-	defer a.Close()
-	fill(t, a)
-	a.SetBlocking(true)
-	setSndTimeo(t, a, 500*time.Millisecond)
+	a, b := fullSndtimeoPair(t, pysock.SOCK_STREAM, 500*time.Millisecond)
 	drained := make(chan struct{})
 	tm := time.AfterFunc(300*time.Millisecond, func() {
 		b.SetBlocking(false)
