@@ -266,6 +266,8 @@ func (st *ioState) result(o *callOpts, err error) error {
 		return st.kernelTimedOut()
 	case err != nil:
 		return h.mapPollError(err)
+	case st.errno == errnoGrow:
+		return errGrow // the caller makes the buffer, and runs the call again
 	case st.errno == errnoTimedOut:
 		return errTimeout()
 	case st.errno == uint8(syscall.EBADF) && h.closed.Load():

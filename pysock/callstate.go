@@ -2,6 +2,7 @@ package pysock
 
 import (
 	"context"
+	"errors"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -15,7 +16,7 @@ import (
 const (
 	opRecv uint8 = iota
 	opRecvFrom
-	opRecvNew     // recv into a buffer the callback allocates (see recvNew)
+	opRecvNew     // recv into a result sized by what arrived (recvsize.go)
 	opRecvFromNew // recvfrom likewise
 	opRecvMsg     // recvmsg(2) with st.x.msg
 	opAccept      // the last read-side operation (see isRead)
@@ -44,7 +45,7 @@ type side struct {
 type ioState struct {
 	armed    atomic.Bool
 	op       uint8
-	errno    uint8 // the call's errno (a syscall.Errno; Linux's are below 134), 0 if none, errnoTimedOut, errnoSpin or errnoParked
+	errno    uint8 // the call's errno (a syscall.Errno; Linux's are below 134), 0 if none, errnoTimedOut, errnoSpin, errnoParked, errnoLook or errnoGrow
 	wait     bool  // on EAGAIN, park on the poller (blocking / timeout mode)
 	timed    bool  // a deadline applies (timeout mode, adapter deadline, SO_RCVTIMEO / SO_SNDTIMEO: see ktimeo)
 	emu      bool  // blocking mode on a blocking kernel flag: give what the kernel's blocking call gives
@@ -74,6 +75,7 @@ type ioExtra struct {
 	// to before each syscall (the kernel overwrites them with lengths).
 	ctrlCap int
 	nameCap uint32
+	grow    int   // opRecvNew / opRecvFromNew: the buffer a large receive wants (recvLarge)
 	fileFd  int   // opSendFile
 	offset  int64 // opSendFile
 	count   int   // opSendFile
@@ -110,6 +112,15 @@ const errnoParked = 253
 // errnoLook in ioState.errno: a call with look set found EAGAIN; pollIO
 // reads the kernel's state (lookOutside) and calls again.
 const errnoLook = 252
+
+// errnoGrow in ioState.errno: a receive with a bufsize beyond the scratch
+// buffer found more queued than the scratch buffer holds and wants a
+// buffer of x.grow bytes. run returns errGrow; recv makes the buffer
+// (growBuf) in its own frame, out of the callback, and runs again.
+const errnoGrow = 251
+
+// errGrow is run's result for errnoGrow: never returned to a caller.
+var errGrow = errors.New("pysock: a larger receive buffer is needed")
 
 // isRead reports whether st's operation is on the read side.
 func (st *ioState) isRead() bool { return st.op <= opAccept }

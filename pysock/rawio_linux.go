@@ -187,13 +187,18 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 		// (TestParkedStackSize).
 		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, 0, 0)
 		return n, e
-	case opRecvNew:
+	case opRecvNew, opRecvFromNew:
+		// recv(n) and recvfrom(n) (recvsize.go), with no frame between:
+		// this is the bottom of a parked recv(n)'s chain.
 		if st.n <= scratchSize {
-			return st.recvScratch(fd, fl, st.n) // the common recv(n), one frame less
+			return st.recvScratch(fd, fl, st.n)
 		}
-		return st.recvNew(fd, fl)
-	case opRecvFromNew:
-		return st.recvNew(fd, fl)
+		if n, e, done := st.recvLarge(fd, fl); done {
+			return n, e
+		}
+		// Little queued: the scratch buffer does, this time (st.n, the
+		// limit, stays for the next attempt, if this one must wait).
+		return st.recvScratch(fd, fl, scratchSize)
 	case opRecvMsg:
 		x := st.x
 		x.msg.SetControllen(x.ctrlCap)
@@ -225,6 +230,12 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 // recvfrom is one recvfrom(2) into b, with x's sockaddr buffer for the
 // sender's address when x is not nil. (Each pointer is converted to
 // uintptr in the call expression itself, as package unsafe requires.)
+// Nosplit: it is the bottom of a parked receive's call chain in the
+// rarer shapes (recvfrom, a large recv), and its stack check was what
+// doubled the stack of a goroutine parked in a large recv
+// (TestParkedStackSize's recv-large mode).
+//
+//go:nosplit
 func recvfrom(fd uintptr, b []byte, fl uintptr, x *ioExtra) (uintptr, syscall.Errno) {
 	if x == nil {
 		n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), fl, 0, 0)

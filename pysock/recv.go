@@ -148,10 +148,15 @@ func (s *Socket) recvNew(op uint8, bufsize int, flags []MsgFlag, o *callOpts) ([
 	if st.emu && st.h.stream && fl&unix.MSG_WAITALL != 0 {
 		st.waitAllBuffer(bufsize)
 	}
-	if op == opRecvFromNew {
-		st.sockaddr()
+	if op == opRecvFromNew || bufsize > scratchSize {
+		st.extra() // recvfrom's address; a large receive's size (recvLarge)
 	}
-	if err := s.run(sd, st, o); err != nil {
+	err = s.run(sd, st, o)
+	for err == errGrow {
+		st.growBuf()
+		err = s.run(sd, st, o)
+	}
+	if err != nil {
 		st.releaseScratch()
 		s.end(sd, st)
 		return nil, nil, err

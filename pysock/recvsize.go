@@ -29,24 +29,6 @@ import (
 //     the whole buffer.
 const scratchSize = 64 << 10 // the buffers: scratch.go
 
-// recvNew is one receive of opRecvNew / opRecvFromNew: into the scratch
-// buffer (recvScratch), or for a bufsize beyond it one sized by what is
-// queued (recvLarge), at most st.n bytes. It runs in the RawConn
-// callback, at the bottom of a receive that may park: the common case
-// allocates nothing here and keeps its frames small (TestParkedStackSize's
-// recv mode).
-func (st *ioState) recvNew(fd, fl uintptr) (uintptr, syscall.Errno) {
-	if st.n > scratchSize {
-		if n, e, done := st.recvLarge(fd, fl); done {
-			return n, e
-		}
-		// Little queued: the scratch buffer does, this time (st.n, the
-		// limit, stays for the next attempt, if this one must wait).
-		return st.recvScratch(fd, fl, scratchSize)
-	}
-	return st.recvScratch(fd, fl, st.n)
-}
-
 // recvScratch receives at most limit bytes into a scratch buffer, which
 // the caller copies out (takeScratch).
 func (st *ioState) recvScratch(fd, fl uintptr, limit int) (uintptr, syscall.Errno) {
@@ -76,16 +58,23 @@ func (st *ioState) recvScratch(fd, fl uintptr, limit int) (uintptr, syscall.Errn
 	return n, e
 }
 
-// recvLarge is recvNew for a bufsize beyond the scratch buffer: the
-// buffer is sized by what is queued (FIONREAD). done is false when less
-// than the scratch buffer is queued: recvNew receives into that.
+// recvLarge is a recv or recvfrom with a bufsize beyond the scratch
+// buffer: the buffer is sized by what is queued (FIONREAD). done is false
+// when less than the scratch buffer is queued: readOnce receives into
+// that.
 //
 //go:noinline
 func (st *ioState) recvLarge(fd, fl uintptr) (n uintptr, e syscall.Errno, done bool) {
 	limit := st.n
-	k, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	// The queued size, with the syscall from this frame: IoctlGetInt's
+	// call chain went deeper than the 2 KiB a goroutine starts with, and
+	// so doubled the stack of every goroutine that parked in a large
+	// recv (TestParkedStackSize's recv-large mode).
+	var queued int32
+	_, _, e = unix.RawSyscall(unix.SYS_IOCTL, fd, unix.SIOCINQ, uintptr(unsafe.Pointer(&queued)))
+	k := int(queued)
 	switch {
-	case err != nil:
+	case e != 0:
 		// The queued size cannot be read (a listening socket, some
 		// families): peek one byte first, so that a call that must wait
 		// or fail does not allocate bufsize, and hold it while it waits,
@@ -103,8 +92,25 @@ func (st *ioState) recvLarge(fd, fl uintptr) (n uintptr, e syscall.Errno, done b
 	if st.op == opRecvFromNew {
 		x = st.x
 	}
-	if cap(st.buf) < limit {
-		st.buf = make([]byte, limit)
+	switch {
+	case cap(st.buf) >= limit:
+		// The buffer growBuf made for this call.
+	case cap(st.buf) > scratchSize && st.h.stream:
+		// The buffer growBuf made for this call: what came since it was
+		// sized is left for the next call. (A datagram is not cut: a
+		// larger one than the buffer was made for, after another
+		// receive took that one, gets a buffer of its own.)
+		limit = cap(st.buf)
+	case st.wait:
+		// A call that may park allocates out of the callback, under
+		// fewer frames: an allocation this large here (a span of its
+		// own, often a GC assist) doubled the stack of every goroutine
+		// that then parked in a large recv (TestParkedStackSize's
+		// recv-large mode).
+		st.x.grow = limit
+		return 0, errnoGrow, true
+	default:
+		st.buf = make([]byte, limit) // a call that does not wait
 	}
 	b := st.buf[:limit]
 	n, e = recvfrom(fd, b, fl, x)
@@ -112,6 +118,20 @@ func (st *ioState) recvLarge(fd, fl uintptr) (n uintptr, e syscall.Errno, done b
 		st.buf = exactResult(b, int(n))
 	}
 	return n, e, true
+}
+
+// growBuf makes the buffer a large receive asked for (recvLarge), above
+// run's frames. From the callback, that allocation went past the 2 KiB a
+// goroutine starts with and doubled the stack of every goroutine that
+// then parked in a large recv; from here it fits with recv(n)'s headroom
+// (TestParkedStackSize's recv-large mode). A sweep or GC assist that an
+// allocation of this size may run can still go deeper, as it can under
+// any Go allocation of that size.
+//
+//go:noinline
+func (st *ioState) growBuf() {
+	st.buf = make([]byte, st.x.grow)
+	st.errno = 0
 }
 
 // holdsScratch reports whether st.buf is a scratch buffer's window, which

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -31,6 +32,19 @@ type recvHandler struct{ s *pysock.Socket }
 
 func (h recvHandler) recvInto(buf []byte) (int, error) {
 	b, err := h.s.Recv(4096)
+	return copy(buf, b), err
+}
+
+// largeMsg is what recv-large's senders send a round: more than the
+// scratch buffer, in one piece.
+const largeMsg = 96 << 10
+
+// recvLargeHandler is a loop over recv with a bufsize beyond the scratch
+// buffer, whose result is sized by what is queued (recvsize.go).
+type recvLargeHandler struct{ s *pysock.Socket }
+
+func (h recvLargeHandler) recvInto(buf []byte) (int, error) {
+	b, err := h.s.Recv(1 << 20)
 	return copy(buf, b), err
 }
 
@@ -89,7 +103,10 @@ const stackNest = 8
 // goroutine held 4 KiB with none until the scratch buffers left sync.Pool
 // (whose Get, in the callback, went deeper than the stack had room for)
 // and the result's allocation left the callback (scratch.go,
-// recvsize.go).
+// recvsize.go). A recv with a bufsize beyond the scratch buffer
+// (recv-large) has the same headroom; it held 4 KiB with none until its
+// FIONREAD and recvfrom left their own stack checks and its buffer's
+// allocation left the callback.
 const recvStackNest = 4
 
 // TestParkedStackSize: a goroutine parked in a recv_into, in blocking or
@@ -121,7 +138,7 @@ func TestParkedStackSize(t *testing.T) {
 		fmt.Printf("STACK %d\n", parkedStack(t, mode, nestLevel))
 		return
 	}
-	for _, mode := range []string{"blocking", "timeout", "gonet", "exposed", "recv", "recv-timeout", "send", "send-timeout"} {
+	for _, mode := range []string{"blocking", "timeout", "gonet", "exposed", "recv", "recv-timeout", "recv-large", "send", "send-timeout"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestParkedStackSize$", "-test.count=1")
 		cmd.Env = append(os.Environ(), "PYSOCK_STACK_CHILD="+mode)
 		isSend := strings.HasPrefix(mode, "send")
@@ -175,7 +192,15 @@ func TestParkedStackSize(t *testing.T) {
 // mode its deadline pushed onto a heap and removed, under contention), and
 // returns the stack bytes per parked receiver.
 func parkedStack(t *testing.T, mode string, nestLevel int) uint64 {
-	const n, rounds = 1000, 16
+	n, rounds := 1000, 16
+	if mode == "recv-large" {
+		// 48 MB a round, with the collector off: a large allocation may
+		// sweep spans on its goroutine's stack, deeper than 2 KiB from
+		// any frame, in any Go program; what is measured is pysock's
+		// own chain.
+		n, rounds = 500, 4
+		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	}
 	var receivers []receiver
 	var senders []func() error
 	for range n {
@@ -211,9 +236,17 @@ func parkedStack(t *testing.T, mode string, nestLevel int) uint64 {
 			// deeper chain than the common one.
 			x.Fileno()
 		}
-		if strings.HasPrefix(mode, "recv") {
+		switch {
+		case mode == "recv-large":
+			// More than the scratch buffer at once: the result is
+			// allocated for what is queued.
+			receivers = append(receivers, recvLargeHandler{x})
+			msg := make([]byte, largeMsg)
+			senders = append(senders, func() error { return y.SendAll(msg) })
+			continue
+		case strings.HasPrefix(mode, "recv"):
 			receivers = append(receivers, recvHandler{x})
-		} else {
+		default:
 			receivers = append(receivers, handler{x})
 		}
 		senders = append(senders, func() error { return y.SendAll([]byte{1}) })
@@ -253,7 +286,7 @@ func parkedStack(t *testing.T, mode string, nestLevel int) uint64 {
 		}
 		last = after.StackInuse
 	}
-	return (after.StackInuse - before.StackInuse) / n
+	return (after.StackInuse - before.StackInuse) / uint64(n)
 }
 
 // sendStackNest is the headroom above a parked blocking send: a goroutine
