@@ -1,6 +1,8 @@
 package pysock
 
 import (
+	"errors"
+	"fmt"
 	"syscall"
 	"time"
 
@@ -52,7 +54,11 @@ func isNoneArg(timeout []any) bool {
 // must be non-negative'), a descriptor of fdSetSize or more is
 // ValueError('filedescriptor out of range in select()'), a closed socket
 // is ValueError('file descriptor cannot be a negative integer (-1)'), a
-// stale descriptor is OSError(9).
+// stale descriptor is OSError(9), a list of more than fdSetSize entries is
+// ValueError('too many file descriptors in select()'). A descriptor closed
+// while the call waits is reported ready in each list it is in when the
+// call next looks (at the timeout, or when another is ready), as Linux's
+// select(2) reports it; the close does not end the wait.
 //
 // The answer is select(2)'s; while nothing is ready the goroutine parks on
 // Go's runtime poller (it holds no OS thread), unless a descriptor cannot
@@ -60,6 +66,9 @@ func isNoneArg(timeout []any) bool {
 // Interruptions by signals are retried with the time that is left (PEP
 // 475).
 func Select(rlist, wlist, xlist []any, timeout ...any) (r, w, x []any, err error) {
+	if len(timeout) > 1 {
+		return nil, nil, nil, pyerr.NewTypeError(fmt.Sprintf("select expected at most 4 arguments, got %d", 3+len(timeout)))
+	}
 	deadline, hasDeadline := time.Time{}, false
 	if !isNoneArg(timeout) {
 		ns, err := timeoutArg(timeout[0], 1e9, "timeout must be a float or None")
@@ -83,12 +92,20 @@ func Select(rlist, wlist, xlist []any, timeout ...any) (r, w, x []any, err error
 			if fd >= fdSetSize {
 				return nil, nil, nil, pyerr.NewValueError("filedescriptor out of range in select()")
 			}
+			if j >= fdSetSize {
+				// One list holds FD_SETSIZE entries at most, duplicates
+				// counted (checked after the entry's own conversion).
+				return nil, nil, nil, pyerr.NewValueError("too many file descriptors in select()")
+			}
 			fds[i][j] = fd
 			maxfd = max(maxfd, fd)
 		}
 	}
 	var sets [3]unix.FdSet
 	var zero unix.Timeval
+	// closed holds the descriptors closed while the call waited (see
+	// recheck).
+	var closed [3]unix.FdSet
 	// selectOnce is select(2) on the caller's sets with timeout tv (nil:
 	// none), retrying EINTR with the time that is left (PEP 475).
 	selectOnce := func(tv *unix.Timeval) (int, error) {
@@ -97,7 +114,9 @@ func Select(rlist, wlist, xlist []any, timeout ...any) (r, w, x []any, err error
 			for i := range sets {
 				sets[i].Zero()
 				for _, fd := range fds[i] {
-					sets[i].Set(fd)
+					if !closed[i].IsSet(fd) {
+						sets[i].Set(fd)
+					}
 				}
 				setp[i] = &sets[i]
 			}
@@ -121,6 +140,41 @@ func Select(rlist, wlist, xlist []any, timeout ...any) (r, w, x []any, err error
 			return n, nil
 		}
 	}
+	// recheck is select(2) without waiting, once the call has waited. The
+	// kernel's select, already waiting when a descriptor is closed,
+	// reports it ready in each set it is in when it next looks (at the
+	// timeout, or when another is ready), where a new select(2) fails
+	// with EBADF: so a descriptor closed since the first look counts as
+	// ready, and the others are looked at.
+	recheck := func() (int, error) {
+		n, err := selectOnce(&zero)
+		if !errors.Is(err, syscall.EBADF) {
+			return n, err
+		}
+		gone := 0
+		for i := range fds {
+			for _, fd := range fds[i] {
+				if _, e := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); e == syscall.EBADF && !closed[i].IsSet(fd) {
+					closed[i].Set(fd)
+					gone++
+				}
+			}
+		}
+		if gone == 0 {
+			return 0, err
+		}
+		if n, err = selectOnce(&zero); err != nil {
+			return 0, err
+		}
+		for i := range sets {
+			for _, fd := range fds[i] {
+				if closed[i].IsSet(fd) {
+					sets[i].Set(fd)
+				}
+			}
+		}
+		return n + gone, nil
+	}
 	n, err := selectOnce(&zero)
 	if err != nil {
 		return nil, nil, nil, err
@@ -137,7 +191,7 @@ func Select(rlist, wlist, xlist []any, timeout ...any) (r, w, x []any, err error
 			}
 		}
 		ok, err := waitReady(events, deadline, hasDeadline, func() (bool, error) {
-			n, err := selectOnce(&zero)
+			n, err := recheck()
 			return n > 0, err
 		})
 		if !ok {

@@ -3,9 +3,11 @@ package pysock
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/big"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -26,8 +28,12 @@ type SelectorKey struct {
 // Repr prints the key as Python's namedtuple does:
 // SelectorKey(fileobj=<socket.socket fd=3, …>, fd=3, events=1, data=None).
 func (k SelectorKey) Repr() string {
-	return fmt.Sprintf("SelectorKey(fileobj=%s, fd=%d, events=%d, data=%s)",
-		pyrepr.Repr(k.FileObj), k.Fd, k.Events, pyrepr.Repr(k.Data))
+	fd := strconv.Itoa(k.Fd)
+	if b, ok := k.FileObj.(bool); ok {
+		fd = pyrepr.Repr(b) // an int file object is its own fd: True stays True
+	}
+	return fmt.Sprintf("SelectorKey(fileobj=%s, fd=%s, events=%d, data=%s)",
+		pyrepr.Repr(k.FileObj), fd, k.Events, pyrepr.Repr(k.Data))
 }
 
 // String is the same as Repr.
@@ -68,7 +74,11 @@ type Selector interface {
 // fileobjToFd is selectors._fileobj_to_fd.
 func fileobjToFd(fileobj any) (int, error) {
 	fd, ok, over := pyarg.Index(fileobj)
-	if over {
+	switch {
+	case over && fd < 0:
+		// Any negative int is refused by its sign, however large.
+		return 0, pyerr.NewValueError("Invalid file descriptor: " + pyrepr.Repr(fileobj))
+	case over:
 		return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
 	}
 	if s, isSock := fileobj.(*Socket); !ok && isSock && s != nil {
@@ -103,6 +113,40 @@ func same(a, b any) bool {
 		return false
 	}
 	return a == b
+}
+
+// equalData is Python's "a == b" for the data modify compares: numbers
+// (bools, integers and floats of any Go kind) by value, as 1 == 1.0 ==
+// True; anything else as same does.
+func equalData(a, b any) bool {
+	x, xNum := numberValue(a)
+	y, yNum := numberValue(b)
+	if xNum && yNum {
+		return x.Cmp(y) == 0
+	}
+	return same(a, b)
+}
+
+// numberValue is a Python number's exact value: ok false for anything
+// else (NaN is no number here: it equals nothing, itself included).
+func numberValue(v any) (*big.Float, bool) {
+	if f, ok := pyarg.Float(v); ok {
+		if math.IsNaN(f) {
+			return nil, false
+		}
+		return new(big.Float).SetFloat64(f), true
+	}
+	if b, ok := v.(*big.Int); ok && b != nil {
+		return new(big.Float).SetInt(b), true
+	}
+	n, ok, over := pyarg.Index(v)
+	switch {
+	case !ok:
+		return nil, false
+	case over:
+		return new(big.Float).SetUint64(reflect.ValueOf(v).Uint()), true
+	}
+	return new(big.Float).SetInt64(n), true
 }
 
 // selectorMap is selectors._BaseSelectorImpl: the fd → key table kept in
@@ -266,35 +310,54 @@ func (v *SelectorMapping) Values() []SelectorKey {
 	return out
 }
 
-func dataArg(data []any) any {
-	if len(data) > 0 {
-		return data[0]
+// dataArg reads register's and modify's optional data argument; a second
+// one is CPython's TypeError for the method (qual, its qualified name).
+func dataArg(qual string, data []any) (any, error) {
+	switch len(data) {
+	case 0:
+		return nil, nil
+	case 1:
+		return data[0], nil
 	}
-	return nil
+	return nil, tooManyPositional(qual, 3, 4, 3+len(data))
 }
 
-// selectorTimeout reads a selectors select() timeout: ok false for None;
-// TypeError (Python's comparison error, op is the operator it failed on)
-// for non-numbers.
-func selectorTimeout(timeout []any, op string, numFirst bool) (sec float64, ok bool, err error) {
+// tooManyPositional is Python's TypeError for a call of a method with
+// positional parameters from least to most (self included) given more.
+func tooManyPositional(qual string, least, most, given int) error {
+	return pyerr.NewTypeError(fmt.Sprintf("%s() takes from %d to %d positional arguments but %d were given", qual, least, most, given))
+}
+
+// selectorTimeout reads a selectors select() timeout (qual is the method's
+// qualified name, for the TypeError of too many arguments): ok false for
+// None; TypeError (Python's comparison error, op is the operator it failed
+// on) for non-numbers.
+func selectorTimeout(qual string, timeout []any, op string, numFirst bool) (sec float64, ok bool, err error) {
+	if len(timeout) > 1 {
+		return 0, false, tooManyPositional(qual, 1, 2, 1+len(timeout))
+	}
 	if isNoneArg(timeout) {
 		return 0, false, nil
 	}
 	switch x := timeout[0].(type) {
-	case float64:
-		return x, true, nil
-	case float32:
-		return float64(x), true, nil
 	case Timeout:
 		return x.Seconds(), true, nil
 	case time.Duration:
 		return x.Seconds(), true, nil
 	}
+	if f, isFloat := pyarg.Float(timeout[0]); isFloat {
+		return f, true, nil // a float, or a float subclass
+	}
 	if b, isBig := timeout[0].(*big.Int); isBig {
 		f, _ := new(big.Float).SetInt(b).Float64()
 		return f, true, nil
 	}
-	n, isInt, _ := asIndex(timeout[0])
+	n, isInt, over := asIndex(timeout[0])
+	if over && n > 0 {
+		// An unsigned integer beyond int64: the timeout's arithmetic
+		// (timeout * 1e3) makes a float of it, as of any large int.
+		return float64(reflect.ValueOf(timeout[0]).Uint()), true, nil
+	}
 	if !isInt {
 		a, b := pyTypeName(timeout[0]), "int"
 		if numFirst {

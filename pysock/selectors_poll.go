@@ -32,9 +32,13 @@ func (p *pollLike) mask(events int) int {
 // Register is register(fileobj, events, data=None); see
 // SelectSelector.Register for the arguments and errors.
 func (p *pollLike) Register(fileobj any, events int, data ...any) (SelectorKey, error) {
+	d, err := dataArg("_PollLikeSelector.register", data)
+	if err != nil {
+		return SelectorKey{}, err
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	k, err := p.add(fileobj, events, dataArg(data))
+	k, err := p.add(fileobj, events, d)
 	if err != nil {
 		return k, err
 	}
@@ -61,13 +65,16 @@ func (p *pollLike) Unregister(fileobj any) (SelectorKey, error) {
 // Modify is modify(fileobj, events, data=None). As in CPython the events
 // are not validated here, and a failure of the backend unregisters fileobj.
 func (p *pollLike) Modify(fileobj any, events int, data ...any) (SelectorKey, error) {
+	d, err := dataArg("_PollLikeSelector.modify", data)
+	if err != nil {
+		return SelectorKey{}, err
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	k, err := p.get(fileobj)
 	if err != nil {
 		return k, err
 	}
-	d := dataArg(data)
 	changed := false
 	if events != k.Events {
 		if err := p.modify(k.Fd, p.mask(events)); err != nil {
@@ -76,7 +83,7 @@ func (p *pollLike) Modify(fileobj any, events int, data ...any) (SelectorKey, er
 		}
 		changed = true
 	}
-	if !same(d, k.Data) {
+	if !equalData(d, k.Data) {
 		changed = true
 	}
 	if changed {
@@ -132,9 +139,10 @@ func NewPollSelector() *PollSelector {
 }
 
 // Select is select(timeout=None): timeout in seconds, rounded up to whole
-// milliseconds; zero or negative polls. The wait holds one OS thread.
+// milliseconds; zero or negative polls. The wait parks on the poller, as
+// Poll does.
 func (s *PollSelector) Select(timeout ...any) ([]SelectorEvent, error) {
-	sec, ok, err := selectorTimeout(timeout, "<=", false)
+	sec, ok, err := selectorTimeout("_PollLikeSelector.select", timeout, "<=", false)
 	if err != nil {
 		return nil, err
 	}
@@ -203,29 +211,33 @@ func (s *EpollSelector) Fileno() (int, error) { return s.ep.Fileno() }
 // milliseconds; zero or negative polls; nil waits forever. After Close it
 // is ValueError('I/O operation on closed epoll object').
 func (s *EpollSelector) Select(timeout ...any) ([]SelectorEvent, error) {
-	sec, ok, err := selectorTimeout(timeout, "<=", false)
+	sec, ok, err := selectorTimeout("EpollSelector.select", timeout, "<=", false)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	maxev := max(len(s.keys), 1)
 	s.mu.Unlock()
-	if s.ep.Closed() {
-		return nil, errEpollClosed()
-	}
 	// epoll.poll(math.ceil(timeout * 1e3) * 1e-3, maxevents): whole
-	// milliseconds, up, judged as epoll.poll judges them; the events go
+	// milliseconds, up (math.ceil's errors come first), then epoll.poll's
+	// closed check, then its judgement of the time; the events go
 	// straight into the result.
 	wait, ns := true, int64(-1)
+	ms := 0.0
 	switch {
 	case !ok:
 	case sec <= 0:
 		wait = false
 	default:
-		ms := math.Ceil(sec * 1e3)
+		ms = math.Ceil(sec * 1e3)
 		if err := pyarg.FloatToInt(ms); err != nil {
 			return nil, err
 		}
+	}
+	if s.ep.Closed() {
+		return nil, errEpollClosed()
+	}
+	if ms > 0 {
 		if wait, ns, err = epollTimeout(ms * 1e-3); err != nil {
 			return nil, err
 		}

@@ -20,9 +20,13 @@ func NewSelectSelector() *SelectSelector {
 // both. CPython's errors: ValueError('Invalid events: 0'), KeyError('… (FD
 // 3) is already registered'), ValueError('Invalid file object: …').
 func (s *SelectSelector) Register(fileobj any, events int, data ...any) (SelectorKey, error) {
+	d, err := dataArg("SelectSelector.register", data)
+	if err != nil {
+		return SelectorKey{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.register(fileobj, events, dataArg(data))
+	return s.register(fileobj, events, d)
 }
 
 func (s *SelectSelector) register(fileobj any, events int, data any) (SelectorKey, error) {
@@ -59,20 +63,23 @@ func (s *SelectSelector) unregister(fileobj any) (SelectorKey, error) {
 // events unregisters and registers again (so a bad mask leaves fileobj
 // unregistered).
 func (s *SelectSelector) Modify(fileobj any, events int, data ...any) (SelectorKey, error) {
+	d, err := dataArg("_BaseSelectorImpl.modify", data)
+	if err != nil {
+		return SelectorKey{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k, err := s.get(fileobj)
 	if err != nil {
 		return k, err
 	}
-	d := dataArg(data)
 	if events != k.Events {
 		if _, err := s.unregister(fileobj); err != nil {
 			return SelectorKey{}, err
 		}
 		return s.register(fileobj, events, d)
 	}
-	if !same(d, k.Data) {
+	if !equalData(d, k.Data) {
 		k.Data = d
 		s.keys[k.Fd] = k
 	}
@@ -81,10 +88,10 @@ func (s *SelectSelector) Modify(fileobj any, events int, data ...any) (SelectorK
 
 // Select is select(timeout=None): it waits until a registered file object
 // is ready or timeout seconds pass, and returns (key, events) pairs in fd
-// order. A negative timeout polls. Like Select, the wait holds one OS
-// thread.
+// order. A negative timeout polls. The wait parks on the poller, as
+// Select does.
 func (s *SelectSelector) Select(timeout ...any) ([]SelectorEvent, error) {
-	sec, ok, err := selectorTimeout(timeout, ">", true)
+	sec, ok, err := selectorTimeout("SelectSelector.select", timeout, ">", true)
 	if err != nil {
 		return nil, err
 	}
@@ -143,11 +150,11 @@ func (m *selectorMap) collect(ready map[int]int) []SelectorEvent {
 }
 
 // Close is close(): forgets every registration; GetMap returns nil after.
+// As in CPython, the descriptors stay in the sets a later Select passes to
+// select(2): one closed since is OSError(9) there.
 func (s *SelectSelector) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clear()
-	clear(s.readers)
-	clear(s.writers)
 	return nil
 }
