@@ -253,6 +253,9 @@ func (sd *side) runOther(st *ioState, o *callOpts) error {
 //go:noinline
 func (st *ioState) result(o *callOpts, err error) error {
 	h := st.h
+	if err != nil && st.n == 0 && st.errno == 0 && st.unixGlues() && st.unixGlueAtEnd() {
+		err = nil // what the kernel's call had glued when it ended (waitall_unix_linux.go)
+	}
 	if st.waitAll() && st.n > 0 && (err != nil || st.errno != 0) {
 		// MSG_WAITALL cut short (a context, Close, an error): the
 		// kernel's blocking call returns the part it has.

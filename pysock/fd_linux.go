@@ -70,6 +70,10 @@ type handle struct {
 	waiters atomic.Pointer[lockWaiters]
 }
 
+// unixStream reports an AF_UNIX stream socket: stream, and shut down by
+// its peer's SHUT_RD (seqpacket is not a stream).
+func (h *handle) unixStream() bool { return h.stream && h.peerShut }
+
 // freshHandle wraps fd, a descriptor pysock has just created (socket,
 // accept4, socketpair, dup: nobody else knows its number yet), whose kernel
 // flag is O_NONBLOCK, and sets the flag to nonblock. On error fd is

@@ -69,6 +69,29 @@ func (st *ioState) want() int {
 func (st *ioState) doRead(fd uintptr) bool {
 	for {
 		gather := st.waitAll()
+		if gather && st.h.unixStream() {
+			// One call, once it returns what the kernel's would
+			// (waitall_unix_linux.go); at once if the call does not
+			// wait (a flag set through the number made it
+			// non-blocking).
+			g := glueNow
+			if st.wait {
+				g = st.unixGlue(fd)
+			}
+			switch g {
+			case glueWait:
+				if st.look {
+					st.errno = errnoLook // the kernel's call would wait here
+					return true
+				}
+				st.arm()
+				return false
+			case glueNow:
+				gather = false
+			case glueErr:
+				return true
+			}
+		}
 		if gather && st.n > 0 && pollRevents(fd, 0)&unix.POLLERR != 0 {
 			// Part of the data, then an error: the kernel returns the
 			// part and leaves the error for the next call.
