@@ -10,26 +10,11 @@ package pysock_test
 import (
 	"math"
 	"math/big"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
-	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/pysock"
 )
-
-// rvOutcome prints a result as "ok <repr>" or "<Class>: <str>", as CPython's
-// try: print('ok', repr(r)) except Exception as e: print(type(e).__name__, e)
-func rvOutcome(v any, err error) string {
-	if err != nil {
-		if e, ok := err.(pyerr.PyException); ok {
-			return e.ClassName() + ": " + err.Error()
-		}
-		return "Go error: " + err.Error()
-	}
-	return "ok " + pysock.Repr(v)
-}
 
 // rvSelectors is one of each selector class, closed at the end of the test.
 func rvSelectors(t *testing.T) []pysock.Selector {
@@ -71,26 +56,6 @@ func rvWithin(t *testing.T, d time.Duration, f func()) {
 	}
 }
 
-// rvParked waits (without sleeping) until a goroutine is parked on the
-// runtime poller ("IO wait") with frame on its stack, so that what the
-// test does next happens while that call waits.
-func rvParked(t *testing.T, frame string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	buf := make([]byte, 1<<20)
-	for time.Now().Before(deadline) {
-		n := runtime.Stack(buf, true)
-		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
-			header, _, _ := strings.Cut(g, "\n")
-			if strings.Contains(header, "[IO wait") && strings.Contains(g, frame) {
-				return
-			}
-		}
-		runtime.Gosched()
-	}
-	t.Fatalf("no goroutine parked in %s within 5s", frame)
-}
-
 // select.select checks that no list has more than FD_SETSIZE entries
 // (seq2set: "too many file descriptors in select()"), duplicates counted.
 //
@@ -116,11 +81,11 @@ func TestSelectTooManyFileDescriptors(t *testing.T) {
 			t.Errorf("Select(nil, [a]*1024, nil, 0): %d ready, %v; CPython: 1024 ready", len(w), err)
 		}
 		_, _, _, err := pysock.Select(list(1025), nil, nil, 0)
-		if got := rvOutcome(nil, err); got != want {
+		if got := outcomeOf(nil, err); got != want {
 			t.Errorf("Select([a]*1025, nil, nil, 0) = %s; CPython: %s", got, want)
 		}
 		_, w, _, err := pysock.Select(nil, list(1025), nil, 0)
-		if got := rvOutcome(nil, err); got != want {
+		if got := outcomeOf(nil, err); got != want {
 			t.Errorf("Select(nil, [a]*1025, nil, 0) = %s (%d ready); CPython: %s", got, len(w), want)
 		}
 	})
@@ -157,12 +122,12 @@ func TestSelectSocketClosedWhileWaiting(t *testing.T) {
 			r, _, _, err := pysock.Select([]any{a}, nil, nil, 0.5)
 			ch <- res{r, err}
 		}()
-		rvParked(t, "pysock.Select(")
+		waitParked(t, "pysock.Select(")
 		a.Close()
 		select {
 		case x := <-ch:
 			if x.err != nil || len(x.r) != 1 || x.r[0] != any(a) {
-				t.Errorf("Select([a], nil, nil, 0.5) with a closed while it waits = %s; CPython: ok [a] (the closed socket, readable)", rvOutcome(x.r, x.err))
+				t.Errorf("Select([a], nil, nil, 0.5) with a closed while it waits = %s; CPython: ok [a] (the closed socket, readable)", outcomeOf(x.r, x.err))
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatal("Select did not return within 5s")
@@ -184,12 +149,12 @@ func TestSelectSocketClosedWhileWaiting(t *testing.T) {
 			evs, err := s.Select(0.5)
 			ch <- res{evs, err}
 		}()
-		rvParked(t, "SelectSelector).Select(")
+		waitParked(t, "SelectSelector).Select(")
 		a.Close()
 		select {
 		case x := <-ch:
 			if x.err != nil || len(x.evs) != 1 || x.evs[0].Events != pysock.EVENT_READ || x.evs[0].Key.Data != "d" {
-				t.Errorf("SelectSelector.Select(0.5) with a closed while it waits = %s; CPython: ok [(SelectorKey(fileobj=<closed a>, fd=N, events=1, data='d'), 1)]", rvOutcome(x.evs, x.err))
+				t.Errorf("SelectSelector.Select(0.5) with a closed while it waits = %s; CPython: ok [(SelectorKey(fileobj=<closed a>, fd=N, events=1, data='d'), 1)]", outcomeOf(x.evs, x.err))
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatal("SelectSelector.Select did not return within 5s")
@@ -227,7 +192,7 @@ func TestSelectorsUnsignedTimeoutBeyondInt64(t *testing.T) {
 		for _, v := range []any{uint64(1 << 63), uint64(math.MaxUint64), uint(1 << 63)} {
 			rvWithin(t, 10*time.Second, func() {
 				evs, err := c.s.Select(v)
-				if got := rvOutcome(evs, err); got != c.want {
+				if got := outcomeOf(evs, err); got != c.want {
 					t.Errorf("%s.Select(%T(%v)) = %s; CPython: %s", c.name, v, v, got, c.want)
 				}
 			})
@@ -255,7 +220,7 @@ func TestSelectorsNamedFloatTimeout(t *testing.T) {
 		for _, v := range []rvSeconds{0.01, -1} {
 			rvWithin(t, 5*time.Second, func() {
 				evs, err := s.Select(v)
-				if got := rvOutcome(evs, err); got != "ok []" {
+				if got := outcomeOf(evs, err); got != "ok []" {
 					t.Errorf("%s.Select(rvSeconds(%v)) = %s; CPython (float subclass): ok []", names[i], float64(v), got)
 				}
 			})
@@ -275,7 +240,7 @@ func TestSelectorRegisterHugeNegativeFd(t *testing.T) {
 	v := new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), 70))
 	const want = "ValueError: Invalid file descriptor: -1180591620717411303424"
 	for i, s := range rvSelectors(t) {
-		if got := rvOutcome(s.Register(v, pysock.EVENT_READ)); got != want {
+		if got := outcomeOf(s.Register(v, pysock.EVENT_READ)); got != want {
 			t.Errorf("%s.Register(-2**70, EVENT_READ) = %s; CPython: %s", names[i], got, want)
 		}
 		if n := s.GetMap().Len(); n != 0 {
@@ -312,7 +277,7 @@ func TestClosedEpollSelectorTimeoutOrder(t *testing.T) {
 		{1e300, "ValueError: I/O operation on closed epoll object"},
 	} {
 		evs, err := s.Select(c.v)
-		if got := rvOutcome(evs, err); got != c.want {
+		if got := outcomeOf(evs, err); got != c.want {
 			t.Errorf("closed EpollSelector.Select(%v) = %s; CPython: %s", c.v, got, c.want)
 		}
 	}
@@ -341,7 +306,7 @@ func TestSelectSelectorCloseKeepsDescriptors(t *testing.T) {
 	rvWithin(t, 5*time.Second, func() {
 		evs, err := s.Select(0)
 		const want = "OSError: [Errno 9] Bad file descriptor"
-		if got := rvOutcome(evs, err); got != want {
+		if got := outcomeOf(evs, err); got != want {
 			t.Errorf("SelectSelector.Select(0) after Close with a registered socket closed = %s; CPython: %s", got, want)
 		}
 	})
@@ -396,26 +361,26 @@ func TestSelectTooManyArguments(t *testing.T) {
 	a, _ := rvPair(t)
 	sels := rvSelectors(t)
 	_, _, _, err := pysock.Select(nil, nil, nil, 0, 1)
-	if got, want := rvOutcome(nil, err), "TypeError: select expected at most 4 arguments, got 5"; got != want {
+	if got, want := outcomeOf(nil, err), "TypeError: select expected at most 4 arguments, got 5"; got != want {
 		t.Errorf("Select(nil, nil, nil, 0, 1) = %s; CPython: %s", got, want)
 	}
 	evs, err := sels[0].Select(0, 1)
-	if got, want := rvOutcome(evs, err), "TypeError: SelectSelector.select() takes from 1 to 2 positional arguments but 3 were given"; got != want {
+	if got, want := outcomeOf(evs, err), "TypeError: SelectSelector.select() takes from 1 to 2 positional arguments but 3 were given"; got != want {
 		t.Errorf("SelectSelector.Select(0, 1) = %s; CPython: %s", got, want)
 	}
 	k, err := sels[0].Register(a, pysock.EVENT_READ, "d", "e")
-	if got, want := rvOutcome(k, err), "TypeError: SelectSelector.register() takes from 3 to 4 positional arguments but 5 were given"; got != want {
+	if got, want := outcomeOf(k, err), "TypeError: SelectSelector.register() takes from 3 to 4 positional arguments but 5 were given"; got != want {
 		t.Errorf("SelectSelector.Register(a, 1, 'd', 'e') = %s; CPython: %s", got, want)
 	}
 	k, err = sels[1].Register(a, pysock.EVENT_READ, "d", "e")
-	if got, want := rvOutcome(k, err), "TypeError: _PollLikeSelector.register() takes from 3 to 4 positional arguments but 5 were given"; got != want {
+	if got, want := outcomeOf(k, err), "TypeError: _PollLikeSelector.register() takes from 3 to 4 positional arguments but 5 were given"; got != want {
 		t.Errorf("PollSelector.Register(a, 1, 'd', 'e') = %s; CPython: %s", got, want)
 	}
 	if _, err := sels[2].Register(a, pysock.EVENT_READ); err != nil {
 		t.Fatal(err)
 	}
 	k, err = sels[2].Modify(a, pysock.EVENT_READ, "d", "e")
-	if got, want := rvOutcome(k, err), "TypeError: _PollLikeSelector.modify() takes from 3 to 4 positional arguments but 5 were given"; got != want {
+	if got, want := outcomeOf(k, err), "TypeError: _PollLikeSelector.modify() takes from 3 to 4 positional arguments but 5 were given"; got != want {
 		t.Errorf("EpollSelector.Modify(a, 1, 'd', 'e') = %s; CPython: %s", got, want)
 	}
 }
@@ -430,7 +395,7 @@ func TestSelectorKeyBoolFd(t *testing.T) {
 	defer s.Close()
 	k, err := s.Register(true, pysock.EVENT_WRITE)
 	const want = "ok SelectorKey(fileobj=True, fd=True, events=2, data=None)"
-	if got := rvOutcome(k, err); got != want {
+	if got := outcomeOf(k, err); got != want {
 		t.Errorf("PollSelector.Register(True, EVENT_WRITE) = %s; CPython: %s", got, want)
 	}
 }
