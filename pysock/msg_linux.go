@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/big"
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
@@ -299,10 +300,18 @@ func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any
 
 // SendFds is socket.send_fds(sock, buffers, fds[, flags[, address]]): it
 // sends buffers with fds as one SCM_RIGHTS item. As in CPython 3.11, flags
-// and address are accepted and ignored.
+// and address are accepted and ignored; more arguments are a TypeError.
+// Each fd must fit a C int (CPython's array.array("i", fds)), or the call
+// is OverflowError before anything is sent, on a closed socket too.
 func SendFds(sock *Socket, buffers [][]byte, fds []int, args ...any) (int, error) {
+	if len(args) > 2 {
+		return 0, pyerr.NewTypeError(fmt.Sprintf("send_fds() takes from 3 to 5 positional arguments but %d were given", len(args)+3))
+	}
 	data := make([]byte, 4*len(fds))
 	for i, fd := range fds {
+		if _, err := cInt(fd); err != nil {
+			return 0, err
+		}
 		binary.NativeEndian.PutUint32(data[4*i:], uint32(int32(fd)))
 	}
 	return sock.sendMsg(buffers, []AncData{{Level: SOL_SOCKET, Type: SCM_RIGHTS, Data: data}}, 0, nil)
@@ -334,9 +343,15 @@ func (r FdsResult) String() string { return r.Repr() }
 
 // RecvFds is socket.recv_fds(sock, bufsize, maxfds[, flags]): a message and
 // up to maxfds file descriptors (inheritable, as CPython leaves them; the
-// caller owns and must close them). As in CPython 3.11, flags is ignored.
+// caller owns and must close them). As in CPython 3.11, flags is ignored;
+// more arguments are a TypeError.
 func RecvFds(sock *Socket, bufsize, maxfds int, flags ...MsgFlag) (FdsResult, error) {
-	anc, err := CMSG_LEN(maxfds * 4)
+	if len(flags) > 1 {
+		return FdsResult{}, pyerr.NewTypeError(fmt.Sprintf("recv_fds() takes from 3 to 4 positional arguments but %d were given", len(flags)+3))
+	}
+	// CPython computes maxfds * 4 with Python ints: a product outside a
+	// C ssize_t is CMSG_LEN's OverflowError, not a wrapped Go int.
+	anc, err := CMSG_LEN(new(big.Int).Mul(big.NewInt(int64(maxfds)), big.NewInt(4)))
 	if err != nil {
 		return FdsResult{}, err
 	}

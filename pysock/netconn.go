@@ -1,6 +1,7 @@
 package pysock
 
 import (
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyarg"
 	"golang.org/x/sys/unix"
 )
 
@@ -124,23 +127,33 @@ func netAddr(a Address, typ int) net.Addr {
 	return nil
 }
 
-// fromNetAddr converts a net.Addr to an address pysock accepts.
-func fromNetAddr(a net.Addr) any {
+// fromNetAddr converts a net.Addr to an address pysock accepts on a socket
+// of the family.
+func fromNetAddr(a net.Addr, family int32) any {
 	switch x := a.(type) {
 	case *net.UDPAddr:
-		if ip4 := x.IP.To4(); ip4 != nil {
-			return Tuple{ip4.String(), x.Port}
-		}
-		return Tuple{x.IP.String(), x.Port}
+		return Tuple{netIPHost(x.IP, family), x.Port}
 	case *net.TCPAddr:
-		if ip4 := x.IP.To4(); ip4 != nil {
-			return Tuple{ip4.String(), x.Port}
-		}
-		return Tuple{x.IP.String(), x.Port}
+		return Tuple{netIPHost(x.IP, family), x.Port}
 	case *net.UnixAddr:
 		return x.Name
 	}
 	return a
+}
+
+// netIPHost is the host string of ip for a socket of the family. An IPv4
+// address (4 bytes or v4-mapped) is "a.b.c.d" on AF_INET and the mapped
+// "::ffff:a.b.c.d" on AF_INET6, as Go's net maps it for an IPv6 socket
+// (the plain form does not resolve in AF_INET6).
+func netIPHost(ip net.IP, family int32) string {
+	ip4 := ip.To4()
+	switch {
+	case ip4 == nil:
+		return ip.String()
+	case family == unix.AF_INET6:
+		return "::ffff:" + ip4.String()
+	}
+	return ip4.String()
 }
 
 // deadlines holds a Conn's Go-style deadlines.
@@ -387,7 +400,7 @@ func (c *PacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 	if c == nil {
 		return 0, syscall.EINVAL // as Go's net, for a nil connection
 	}
-	n, err := c.s.sendToAddr(p, 0, fromNetAddr(addr), c.dl.opts())
+	n, err := c.s.sendToAddr(p, 0, fromNetAddr(addr, c.s.family), c.dl.opts())
 	if err != nil {
 		return n, &net.OpError{Op: "write", Net: netName(c.s), Source: c.LocalAddr(), Addr: addr, Err: err}
 	}
@@ -492,17 +505,27 @@ func (l *Listener) Addr() net.Addr {
 // SetTimeout is called the Socket is "blocking" with a non-blocking fd
 // (recv may raise BlockingIOError, as in CPython). Changing the mode
 // changes the original's flags too; close the original once adopted.
+//
+// A nil c (or a typed nil such as a nil *net.TCPConn) is the TypeError of
+// fromfd(None, ...); a closed connection, or one without a descriptor
+// (SyscallConn returns nil), is OSError(9), as fromfd's dup of a closed fd.
 func FromNetConn(c syscall.Conn) (*Socket, error) {
+	if pyarg.IsNone(c) {
+		return nil, pyarg.NotInteger(c)
+	}
 	rc, err := c.SyscallConn()
 	if err != nil {
-		return nil, toPyErr(err)
+		return nil, fromNetConnErr(err)
+	}
+	if pyarg.IsNone(rc) {
+		return nil, pyerr.FromErrno(unix.EBADF)
 	}
 	nfd := -1
 	var derr error
 	if err := rc.Control(func(fd uintptr) {
 		nfd, derr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
 	}); err != nil {
-		return nil, toPyErr(err)
+		return nil, fromNetConnErr(err)
 	}
 	if derr != nil {
 		return nil, toPyErr(derr)
@@ -513,4 +536,14 @@ func FromNetConn(c syscall.Conn) (*Socket, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// fromNetConnErr is FromNetConn's exception for an error of the Go
+// connection: a closed one (Go's "use of closed network connection") is
+// OSError(9), which also matches net.ErrClosed and os.ErrClosed.
+func fromNetConnErr(err error) error {
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrClosed) {
+		return errClosed()
+	}
+	return toPyErr(err)
 }

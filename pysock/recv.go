@@ -302,9 +302,23 @@ func (s *Socket) recvIntoBuf(op uint8, buf []byte, args []any, o *callOpts) (int
 // recv(n, MSG_PEEK|MSG_WAITALL) returns what is queued (TCP's waits for n
 // bytes). MSG_WAITALL is dropped there: that changes nothing in a
 // MSG_DONTWAIT syscall, and keeps blocking mode from gathering.
+//
+// MSG_ERRQUEUE on an AF_INET, AF_INET6 or AF_PACKET socket reads the error
+// queue, which the kernel's call never waits for: an empty queue is EAGAIN
+// at once, so CPython's blocking recv(n, MSG_ERRQUEUE) raises
+// BlockingIOError. MSG_DONTWAIT is added there, and blocking mode does not
+// park; timeout mode still waits for its timeout, as CPython's poll before
+// the call does. Other families (AF_UNIX, AF_NETLINK) ignore the flag, and
+// the call waits as without it.
 func (s *Socket) recvFlags(fl int) int {
-	if fl&unix.MSG_PEEK != 0 && s != nil && s.family == unix.AF_UNIX {
+	if fl&(unix.MSG_PEEK|unix.MSG_ERRQUEUE) == 0 || s == nil {
+		return fl
+	}
+	if fl&unix.MSG_PEEK != 0 && s.family == unix.AF_UNIX {
 		return fl &^ unix.MSG_WAITALL
+	}
+	if fl&unix.MSG_ERRQUEUE != 0 && (s.family == unix.AF_INET || s.family == unix.AF_INET6 || s.family == unix.AF_PACKET) {
+		return fl | unix.MSG_DONTWAIT
 	}
 	return fl
 }
