@@ -81,14 +81,14 @@ func (b *BufferedReader) take(n int) []byte {
 
 func (b *BufferedReader) reset() { b.pos, b.end = 0, 0 }
 
-// fill is _bufferedreader_fill_buffer: one raw read after the buffered
-// data; the count, 0 at EOF, -1 for None.
+// fill is _bufferedreader_fill_buffer: one raw read into the rest of the
+// buffer, after what it holds (consumed or not: the callers that start
+// afresh reset it first, as CPython's do, so a read that fills twice asks
+// the socket only for what is left of the buffer); the count, 0 at EOF,
+// -1 for None.
 func (b *BufferedReader) fill() (int, error) {
 	if b.buf == nil {
 		b.buf = make([]byte, b.size)
-	}
-	if b.pos == b.end {
-		b.reset()
 	}
 	n, err := b.raw.ReadInto(b.buf[b.end:])
 	if n > 0 {
@@ -197,6 +197,9 @@ func (b *BufferedReader) Read1(size ...int) ([]byte, error) {
 	if have := b.avail(); have > 0 {
 		return b.take(min(have, n)), nil
 	}
+	if err := pyarg.Alloc(n); err != nil { // CPython allocates n bytes first
+		return nil, err
+	}
 	b.reset()
 	out := make([]byte, n)
 	r, err := b.raw.ReadInto(out)
@@ -273,6 +276,7 @@ func (b *BufferedReader) Peek(size ...int) ([]byte, error) {
 		return nil, errClosed("peek")
 	}
 	if b.avail() == 0 {
+		b.reset()
 		if _, err := b.fill(); err != nil {
 			return nil, err
 		}

@@ -82,7 +82,19 @@ func (w *BufferedWriter) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	if err := w.flushLocked(); err != nil {
-		return 0, err
+		if !pyerr.IsInstance(err, "BlockingIOError") {
+			return 0, err
+		}
+		// The raw stream would block: what fits in the room the flush
+		// made is buffered, as CPython's write does, and the error says
+		// how much (none of it is an error if all of it fits).
+		avail := w.size - len(w.buf)
+		if len(p) <= avail {
+			w.buf = append(w.buf, p...)
+			return len(p), nil
+		}
+		w.buf = append(w.buf, p[:avail]...)
+		return avail, errWouldBlock(avail)
 	}
 	written := 0
 	for len(p)-written > w.size {

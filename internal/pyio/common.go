@@ -124,3 +124,9 @@ func LinesOf[T []byte | string](closed func() bool, readline func() (T, error)) 
 func readline0[T []byte | string](f func(size ...int) (T, error)) func() (T, error) {
 	return func() (T, error) { return f() }
 }
+
+// errReadNone is IOBase.readline's OSError when its read gave None (a
+// non-blocking stream with nothing to read).
+func errReadNone() error {
+	return pyerr.NewOSError("read() should have returned a bytes object, not 'NoneType'")
+}

@@ -63,7 +63,6 @@ type SocketIO struct {
 	mode     string
 	reading  bool
 	writing  bool
-	fd       int
 	closed   atomic.Bool
 	timedOut atomic.Bool // SocketIO._timeout_occurred
 	closeMu  sync.Mutex
@@ -81,7 +80,7 @@ func NewSocketIO(sock Sock, mode string) (*SocketIO, error) {
 	if mode[len(mode)-1] != 'b' {
 		mode += "b"
 	}
-	r := &SocketIO{sock: sock, mode: mode, fd: sock.Fileno()}
+	r := &SocketIO{sock: sock, mode: mode}
 	r.reading = mode[0] == 'r'
 	r.writing = mode != "rb"
 	return r, nil
@@ -99,21 +98,22 @@ func (r *SocketIO) String() string { return r.Repr() }
 // Mode is f.mode: 'rb', 'wb' or 'rwb'.
 func (r *SocketIO) Mode() string { return r.mode }
 
-// Name is f.name: the fd, or -1 once closed.
+// Name is f.name: the socket's fd, or -1 once closed.
 func (r *SocketIO) Name() int {
 	if r.Closed() {
 		return -1
 	}
-	return r.fd
+	return r.sock.Fileno()
 }
 
-// Fileno is f.fileno(): the socket's fd; -1 and ValueError('I/O
-// operation on closed file.') once closed.
+// Fileno is f.fileno(): the socket's fd, asked of the socket each time as
+// CPython's SocketIO does (-1 once the socket is detached); -1 and
+// ValueError('I/O operation on closed file.') once closed.
 func (r *SocketIO) Fileno() (int, error) {
 	if r.Closed() {
 		return -1, errIOClosed()
 	}
-	return r.fd, nil
+	return r.sock.Fileno(), nil
 }
 
 // Closed is f.closed.
@@ -282,7 +282,7 @@ func (r *SocketIO) ReadLine(size ...int) ([]byte, error) {
 		if n < 0 {
 			// IOBase.readline's read(1) gave None: CPython rejects it
 			// (the bytes taken so far are lost, as there).
-			return nil, pyerr.NewOSError("read() should have returned a bytes object, not 'NoneType'")
+			return nil, errReadNone()
 		}
 		if n == 0 {
 			break

@@ -74,13 +74,48 @@ func (p *BufferedRWPair) ReadInto1(b []byte) (int, error) { return p.reader.Read
 // Peek is f.peek(size=0), the reader's.
 func (p *BufferedRWPair) Peek(size ...int) ([]byte, error) { return p.reader.Peek(size...) }
 
-// ReadLine is f.readline(size=-1) (IOBase's, over the reader's peek and
-// read: ValueError('peek of closed file') once closed).
+// ReadLine is f.readline(size=-1). A BufferedRWPair has no readline of
+// its own: this is IOBase's, which peeks at what is buffered (ValueError
+// ('peek of closed file') once closed), reads through the next b'\n' in
+// it, and goes on. As there, size bounds each such read, not the line (a
+// line can come out longer), and a read that gives None (non-blocking,
+// nothing to read) is an OSError that loses the bytes taken so far.
 func (p *BufferedRWPair) ReadLine(size ...int) ([]byte, error) {
 	if p.Closed() {
 		return nil, errClosed("peek")
 	}
-	return p.reader.ReadLine(size...)
+	limit := sizeArg(size)
+	out := []byte{}
+	for limit < 0 || len(out) < limit {
+		ahead, err := p.reader.Peek(1)
+		if err != nil {
+			return nil, err
+		}
+		n := 1
+		if len(ahead) > 0 {
+			n = 0
+			for n < len(ahead) && (limit < 0 || n < limit) {
+				n++
+				if ahead[n-1] == '\n' {
+					break
+				}
+			}
+		}
+		b, err := p.reader.ReadN(n)
+		switch {
+		case err != nil:
+			return nil, err
+		case b == nil:
+			return nil, errReadNone()
+		case len(b) == 0:
+			return out, nil
+		}
+		out = append(out, b...)
+		if out[len(out)-1] == '\n' {
+			break
+		}
+	}
+	return out, nil
 }
 
 // ReadLines is f.readlines().
