@@ -7,6 +7,7 @@ import (
 	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyio"
+	"github.com/pysock/pysock/internal/pyrepr"
 )
 
 // MakeFileOptions are makefile's other arguments: buffering (nil for
@@ -33,12 +34,10 @@ func (s *Socket) MakeFile(mode string, opts ...MakeFileOptions) (*SocketFile, er
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	if mode == "" {
-		mode = "r"
-	}
+	// mode "" is a text file for reading whose mode attribute is ''.
 	for _, c := range mode {
 		if c != 'r' && c != 'w' && c != 'b' {
-			return nil, pyerr.NewValueError(fmt.Sprintf("invalid mode %s (only r, w, b allowed)", quoteStr(mode)))
+			return nil, pyerr.NewValueError(fmt.Sprintf("invalid mode %s (only r, w, b allowed)", pyrepr.Repr(mode)))
 		}
 	}
 	writing := strings.Contains(mode, "w")
@@ -128,33 +127,44 @@ func bufferSize(v any) (int, error) {
 
 // textOptions checks encoding, errors and newline as TextIOWrapper does.
 func textOptions(o MakeFileOptions, mode string) (pyio.TextOptions, error) {
-	// CPython's order: Argument Clinic's type checks of encoding, errors
-	// and newline, then newline's value, then the codec lookup.
-	t := pyio.TextOptions{Encoding: "UTF-8", Mode: mode}
+	// CPython's order: Argument Clinic's checks of encoding and newline
+	// (type, then embedded null), the same for errors, then newline's
+	// value, then the codec lookup ('locale' is the locale's encoding,
+	// UTF-8 here, as for None).
+	t := pyio.TextOptions{Encoding: "UTF-8", Mode: mode, ModeSet: true}
 	name, ok := "", true
 	if o.Encoding != nil {
 		if name, ok = o.Encoding.(string); !ok {
 			return t, pyerr.NewTypeError(fmt.Sprintf("TextIOWrapper() argument 'encoding' must be str or None, not %s", pyTypeName(o.Encoding)))
 		}
-	}
-	if o.Errors != nil {
-		e, ok := o.Errors.(string)
-		if !ok {
-			return t, pyerr.NewTypeError(fmt.Sprintf("TextIOWrapper() argument 'errors' must be str or None, not %s", pyTypeName(o.Errors)))
+		if strings.IndexByte(name, 0) >= 0 {
+			return t, pyio.ErrEmbeddedNull()
 		}
-		t.Errors = e
 	}
 	if o.Newline != nil {
 		nl, ok := o.Newline.(string)
 		if !ok {
 			return t, pyerr.NewTypeError(fmt.Sprintf("TextIOWrapper() argument 'newline' must be str or None, not %s", pyTypeName(o.Newline)))
 		}
+		if strings.IndexByte(nl, 0) >= 0 {
+			return t, pyio.ErrEmbeddedNull()
+		}
 		t.Newline = &nl
+	}
+	if o.Errors != nil {
+		e, ok := o.Errors.(string)
+		if !ok {
+			return t, pyerr.NewTypeError(fmt.Sprintf("TextIOWrapper() argument 'errors' must be str or None, not %s", pyTypeName(o.Errors)))
+		}
+		if strings.IndexByte(e, 0) >= 0 {
+			return t, pyio.ErrEmbeddedNull()
+		}
+		t.Errors, t.ErrorsSet = e, true
 	}
 	if nl := t.Newline; nl != nil && *nl != "" && *nl != "\n" && *nl != "\r" && *nl != "\r\n" {
 		return t, pyerr.NewValueError("illegal newline value: " + *nl)
 	}
-	if o.Encoding != nil {
+	if o.Encoding != nil && name != "locale" {
 		if _, err := pyio.LookupEncoding(name); err != nil {
 			return t, err
 		}
@@ -162,8 +172,6 @@ func textOptions(o MakeFileOptions, mode string) (pyio.TextOptions, error) {
 	}
 	return t, nil
 }
-
-func quoteStr(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }
 
 // sockIO is the socket side of SocketIO (pyio.Sock).
 type sockIO struct{ s *Socket }

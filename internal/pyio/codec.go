@@ -15,18 +15,72 @@ type codec struct {
 	errors string
 }
 
-// LookupEncoding is codecs.lookup(name).name for the encodings pysock
-// supports, or LookupError('unknown encoding: name').
+// LookupEncoding is codecs.lookup(name) for the encodings pysock
+// supports: the codec's name as its UnicodeErrors give it ('utf-8',
+// 'ascii' or 'latin-1'), or LookupError('unknown encoding: name'). The
+// name goes through CPython's normalization: the codec registry lowercases
+// ASCII letters and turns each run of other bytes (but '.') into one '_',
+// none at either end; encodings.search_function then tries the aliases of
+// encodings.aliases (also with '.' as '_') and the module names, which
+// never contain '.'.
 func LookupEncoding(name string) (string, error) {
-	switch strings.ReplaceAll(strings.ToLower(name), "_", "-") {
-	case "utf-8", "utf8", "u8", "utf":
-		return "utf-8", nil
-	case "ascii", "us-ascii", "646":
-		return "ascii", nil
-	case "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "8859", "cp819", "latin":
-		return "latin-1", nil
+	norm := normalizeEncoding(name)
+	if c, ok := encodingAliases[norm]; ok {
+		return c, nil
+	}
+	if c, ok := encodingAliases[strings.ReplaceAll(norm, ".", "_")]; ok {
+		return c, nil
+	}
+	if c, ok := encodingModules[norm]; ok {
+		return c, nil
 	}
 	return "", pyerr.NewLookupError("unknown encoding: " + name)
+}
+
+// normalizeEncoding is the codec registry's _Py_normalize_encoding over
+// the UTF-8 of name (encodings.normalize_encoding leaves its result as it
+// is).
+func normalizeEncoding(name string) string {
+	b := make([]byte, 0, len(name))
+	punct := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.':
+		default:
+			punct = true
+			continue
+		}
+		if punct && len(b) > 0 {
+			b = append(b, '_')
+		}
+		punct = false
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// encodingModules are the encodings modules of the supported codecs.
+var encodingModules = map[string]string{"utf_8": "utf-8", "ascii": "ascii", "latin_1": "latin-1"}
+
+// encodingAliases are the keys of encodings.aliases (3.11) that name the
+// supported codecs.
+var encodingAliases = map[string]string{
+	"u8": "utf-8", "utf": "utf-8", "utf8": "utf-8", "utf8_ucs2": "utf-8",
+	"utf8_ucs4": "utf-8", "cp65001": "utf-8",
+
+	"646": "ascii", "ansi_x3.4_1968": "ascii", "ansi_x3.4_1986": "ascii",
+	"ansi_x3_4_1968": "ascii", "cp367": "ascii", "csascii": "ascii",
+	"ibm367": "ascii", "iso646_us": "ascii", "iso_646.irv_1991": "ascii",
+	"iso_ir_6": "ascii", "us": "ascii", "us_ascii": "ascii",
+
+	"8859": "latin-1", "cp819": "latin-1", "csisolatin1": "latin-1",
+	"ibm819": "latin-1", "iso8859": "latin-1", "iso8859_1": "latin-1",
+	"iso_8859_1": "latin-1", "iso_8859_1_1987": "latin-1",
+	"iso_ir_100": "latin-1", "l1": "latin-1", "latin": "latin-1",
+	"latin1": "latin-1",
 }
 
 // utf8Error is the length and reason of the undecodable UTF-8 sequence at

@@ -47,10 +47,11 @@ func (d *newlineDecoder) decode(dst, text []byte, final bool) []byte {
 	}
 }
 
-// lineEnd is _PyIO_find_line_ending: the length of the first line of
-// text through its ending and true, or, when there is none, how much of
-// text can be set aside (all but a possible start of a multi-character
-// newline) and false.
+// lineEnd is _PyIO_find_line_ending over UTF-8 text: the byte length of
+// the first line of text through its ending and true, or, when there is
+// none, how much of text can be set aside and false: all of it, but a
+// '\r' at its end when the newline is '\r\n' (which the next chunk may
+// complete). Newlines are ASCII, so no character is ever split.
 func lineEnd(text []byte, translated, universal bool, readnl string) (int, bool) {
 	switch {
 	case translated:
@@ -70,7 +71,9 @@ func lineEnd(text []byte, translated, universal bool, readnl string) (int, bool)
 		if i := bytes.Index(text, []byte(readnl)); i >= 0 {
 			return i + len(readnl), true
 		}
-		return max(len(text)-len(readnl)+1, 0), false
+		if n := len(text); len(readnl) > 1 && n > 0 && text[n-1] == readnl[0] {
+			return n - 1, false
+		}
 	}
 	return len(text), false
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	pyerr "github.com/pysock/pysock/errors"
+	"github.com/pysock/pysock/internal/pyrepr"
 )
 
 // Buffer is the buffered stream a TextIOWrapper sits on: BufferedReader,
@@ -28,13 +29,16 @@ type Buffer interface {
 }
 
 // TextOptions are TextIOWrapper's encoding (as the caller named it; ""
-// for 'UTF-8'), errors ("" for None: 'strict') and newline (nil for
-// None), and the mode attribute makefile sets.
+// for None, and 'locale': the locale's, taken to be 'UTF-8'), errors (""
+// for None: 'strict', unless ErrorsSet) and newline (nil for None), and
+// the mode attribute makefile sets (none when "", unless ModeSet).
 type TextOptions struct {
-	Encoding string
-	Errors   string
-	Newline  *string
-	Mode     string
+	Encoding  string
+	Errors    string
+	Newline   *string
+	Mode      string
+	ErrorsSet bool // errors was given: "" is errors=''
+	ModeSet   bool // the mode attribute is set: "" is mode=''
 }
 
 // TextIOWrapper is io.TextIOWrapper over a buffered stream: what
@@ -48,6 +52,7 @@ type TextIOWrapper struct {
 	codec     codec
 	newline   *string
 	mode      string
+	hasMode   bool
 	translate bool   // readtranslate: newline=None
 	universal bool   // readuniversal: newline None or ''
 	readnl    string // the newline to look for when not universal
@@ -60,12 +65,28 @@ type TextIOWrapper struct {
 	nl        *newlineDecoder
 	chunk     []byte // the read1 chunk, reused
 	scratch   []byte // decoded chunk before newline translation, reused
+	pending   []byte // encoded text not yet handed to the buffer
 }
 
 // NewTextIOWrapper is io.TextIOWrapper(buffer, encoding, errors, newline).
+// Its checks come in CPython's order: embedded null characters in
+// encoding, newline and errors, then newline's value, then the codec.
 func NewTextIOWrapper(buffer Buffer, o TextOptions) (*TextIOWrapper, error) {
-	t := &TextIOWrapper{buffer: buffer, encoding: o.Encoding, mode: o.Mode}
-	if t.encoding == "" {
+	t := &TextIOWrapper{buffer: buffer, encoding: o.Encoding, mode: o.Mode, hasMode: o.ModeSet || o.Mode != ""}
+	nl := ""
+	if o.Newline != nil {
+		nl = *o.Newline
+	}
+	if strings.IndexByte(o.Encoding+nl+o.Errors, 0) >= 0 {
+		return nil, ErrEmbeddedNull()
+	}
+	if o.Newline != nil {
+		if nl != "" && nl != "\n" && nl != "\r" && nl != "\r\n" {
+			return nil, pyerr.NewValueError("illegal newline value: " + nl)
+		}
+		t.newline = o.Newline
+	}
+	if t.encoding == "" || t.encoding == "locale" {
 		t.encoding = "UTF-8"
 	}
 	name, err := LookupEncoding(t.encoding)
@@ -73,14 +94,8 @@ func NewTextIOWrapper(buffer Buffer, o TextOptions) (*TextIOWrapper, error) {
 		return nil, err
 	}
 	t.codec = codec{name: name, errors: "strict"}
-	if o.Errors != "" {
+	if o.Errors != "" || o.ErrorsSet {
 		t.codec.errors = o.Errors
-	}
-	if nl := o.Newline; nl != nil {
-		if *nl != "" && *nl != "\n" && *nl != "\r" && *nl != "\r\n" {
-			return nil, pyerr.NewValueError("illegal newline value: " + *nl)
-		}
-		t.newline = nl
 	}
 	t.translate = t.newline == nil
 	t.universal = t.newline == nil || *t.newline == ""
@@ -107,14 +122,16 @@ func (t *TextIOWrapper) Repr() string {
 	if n, ok := t.Name(); ok {
 		fmt.Fprintf(&b, " name=%d", n)
 	}
-	if t.mode != "" {
-		fmt.Fprintf(&b, " mode=%s", quote(t.mode))
+	if t.hasMode {
+		fmt.Fprintf(&b, " mode=%s", pyrepr.Repr(t.mode))
 	}
-	fmt.Fprintf(&b, " encoding=%s>", quote(t.encoding))
+	fmt.Fprintf(&b, " encoding=%s>", pyrepr.Repr(t.encoding))
 	return b.String()
 }
 
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }
+// ErrEmbeddedNull is the ValueError('embedded null character') of a str
+// argument that becomes a C string.
+func ErrEmbeddedNull() error { return pyerr.NewValueError("embedded null character") }
 
 // String is Repr.
 func (t *TextIOWrapper) String() string { return t.Repr() }
@@ -168,7 +185,11 @@ func can(f func() (bool, error)) bool {
 // WriteText is f.write(s): it returns len(s) in characters. '\n' becomes
 // the newline given ('\r' or '\r\n'); the text is encoded with the errors
 // handler (UnicodeEncodeError over the translated text when strict) and
-// handed to the buffer, where it waits for Flush or Close.
+// kept, as CPython's C TextIOWrapper keeps it, in the text layer's own
+// pending buffer until that reaches the chunk size (8192 bytes) or a
+// flush, close or read hands it to the buffer. A write to Buffer() in
+// between goes before it. Like CPython's, a write drops the text decoded
+// but not yet read and resets the decoder.
 func (t *TextIOWrapper) WriteText(s string) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -186,10 +207,47 @@ func (t *TextIOWrapper) WriteText(s string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := t.buffer.Write(b); err != nil {
+	if err := t.addPending(b); err != nil {
 		return 0, err
 	}
+	t.dec, t.dpos, t.undecoded = t.dec[:0], 0, t.undecoded[:0]
+	if t.nl != nil {
+		t.nl.pendingCR = false
+	}
 	return utf8.RuneCountInString(s), nil
+}
+
+// addPending is the pending_bytes logic of textiowrapper write: what
+// would take the pending text past the chunk size sends it to the buffer
+// first, and the pending text goes to the buffer once it reaches the
+// chunk size.
+func (t *TextIOWrapper) addPending(b []byte) error {
+	if len(t.pending) > 0 && len(t.pending)+len(b) > chunkSize {
+		if err := t.writeFlush(); err != nil {
+			return err
+		}
+	}
+	if len(t.pending) == 0 && len(b) >= chunkSize {
+		_, err := t.buffer.Write(b)
+		return err
+	}
+	t.pending = append(t.pending, b...)
+	if len(t.pending) >= chunkSize {
+		return t.writeFlush()
+	}
+	return nil
+}
+
+// writeFlush is _textiowrapper_writeflush: the pending text goes to the
+// buffer's write, and is no longer pending even when that fails.
+func (t *TextIOWrapper) writeFlush() error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	p := t.pending
+	t.pending = t.pending[:0]
+	_, err := t.buffer.Write(p)
+	return err
 }
 
 // Write implements io.Writer: p is taken as UTF-8 text (see WriteText).
@@ -200,10 +258,16 @@ func (t *TextIOWrapper) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Flush is f.flush(): the buffer's flush.
+// Flush is f.flush(): the pending text to the buffer, then the buffer's
+// flush.
 func (t *TextIOWrapper) Flush() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.Closed() {
 		return errIOClosed()
+	}
+	if err := t.writeFlush(); err != nil {
+		return err
 	}
 	return t.buffer.Flush()
 }
@@ -216,11 +280,11 @@ func (t *TextIOWrapper) Close() error {
 	if t.Closed() {
 		return nil
 	}
-	var ferr error
-	if can(t.Writable) {
+	ferr := t.writeFlush()
+	if ferr == nil && can(t.Writable) {
 		ferr = t.buffer.Flush()
 	}
-	t.dec, t.dpos, t.chunk, t.scratch = nil, 0, nil, nil
+	t.dec, t.dpos, t.chunk, t.scratch, t.pending = nil, 0, nil, nil, nil
 	if err := t.buffer.Close(); ferr == nil {
 		ferr = err
 	}

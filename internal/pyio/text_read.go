@@ -13,6 +13,8 @@ import (
 // chunkSize is TextIOWrapper._CHUNK_SIZE.
 const chunkSize = 8192
 
+// checkRead is the start of every text read: closed, not readable, then
+// the pending written text goes to the buffer, as in CPython.
 func (t *TextIOWrapper) checkRead() error {
 	if t.Closed() {
 		return errIOClosed()
@@ -20,7 +22,14 @@ func (t *TextIOWrapper) checkRead() error {
 	if !can(t.Readable) {
 		return errUnsupported("not readable")
 	}
-	return nil
+	return t.writeFlush()
+}
+
+// dropDecoded forgets the decoded text not yet returned: what CPython's
+// read(n) and readline() have taken out of it by the time a chunk read
+// fails, and so lose with the error.
+func (t *TextIOWrapper) dropDecoded() {
+	t.dec, t.dpos = t.dec[:0], 0
 }
 
 // readChunk is textiowrapper_read_chunk: one read1 of the chunk size from
@@ -84,7 +93,8 @@ func charOffset(b []byte, n int) (int, int) {
 }
 
 // ReadText is f.read(size=-1): size characters (fewer at the end of the
-// stream), or everything to the end for a negative size.
+// stream), or everything to the end for a negative size. An error on the
+// way (a timeout, say) loses the characters decoded so far, as in CPython.
 func (t *TextIOWrapper) ReadText(size ...int) (string, error) {
 	n := sizeArg(size)
 	t.mu.Lock()
@@ -104,6 +114,7 @@ func (t *TextIOWrapper) ReadText(size ...int) (string, error) {
 		}
 		r, err := t.readChunk()
 		if err != nil {
+			t.dropDecoded()
 			return "", err
 		}
 		eof = r <= 0
@@ -156,15 +167,20 @@ func (t *TextIOWrapper) ReadLineText(size ...int) (string, error) {
 }
 
 // readLine is _textiowrapper_readline. Long lines are gathered in pieces
-// and joined once.
+// and joined once. The limit counts characters: chunked is how many have
+// been set aside; a line ending not yet complete (a '\r' at the end of the
+// text with newline='\r\n') stays in the pending text for the next chunk.
+// An error from a chunk read loses what was gathered, as in CPython.
 func (t *TextIOWrapper) readLine(limit int) (string, error) {
 	var c collector
-	chars, eof := 0, false
+	chunked, eof := 0, false
 	for {
 		seg := t.dec[t.dpos:]
 		end, found := lineEnd(seg, t.translate, t.universal, t.readnl)
 		if limit >= 0 {
-			if k, got := charOffset(seg, limit-chars); got == limit-chars && (!found || end > k) {
+			// (endpos - start) + chunked >= limit: the line stops at limit
+			// characters.
+			if k, got := charOffset(seg, limit-chunked); got == limit-chunked && k <= end {
 				end, found = k, true
 			}
 		}
@@ -180,12 +196,13 @@ func (t *TextIOWrapper) readLine(limit int) (string, error) {
 			return c.string(), nil
 		}
 		if limit >= 0 {
-			chars += utf8.RuneCount(seg[:end])
+			chunked += utf8.RuneCount(seg[:end])
 		}
 		c.add(seg[:end])
 		t.dpos += end
 		r, err := t.readChunk()
 		if err != nil {
+			t.dropDecoded()
 			return "", err
 		}
 		eof = r <= 0
