@@ -94,6 +94,46 @@ func TestOutsideSelectorsKeepNumberPrivate(t *testing.T) {
 	}
 }
 
+// makefile reads the socket's number only when the file is asked for it
+// (fileno(), name, a repr): a file alone leaves its socket's calls on the
+// path that reads nothing. (It gave the number out at creation, so every
+// receive of a makefile socket, socketserver's stream handlers' among
+// them, read the kernel's flag and options when it had to wait.)
+func TestOutsideMakeFileKeepsNumberPrivate(t *testing.T) {
+	a, b, err := SocketPair(-1, -1, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	f, err := b.MakeFile("rwb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := a.Send([]byte("x\n")); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := f.ReadLine(); err != nil || string(line) != "x\n" {
+		t.Fatalf("readline = %q, %v", line, err)
+	}
+	h := b.h.Load()
+	if h.desc.out.Load() {
+		t.Fatal("makefile gave the socket's number out")
+	}
+	if _, err := f.Fileno(); err == nil {
+		t.Fatal("a BufferedRWPair has a fileno") // UnsupportedOperation, as in CPython
+	}
+	r, err := b.MakeFile("rb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n, err := r.Fileno(); err != nil || n != h.fd || !h.desc.out.Load() {
+		t.Fatalf("fileno() = %d, %v, given out %v; want %d, given out", n, err, h.desc.out.Load(), h.fd)
+	}
+}
+
 // A blocking connect whose SYN goes unanswered (the listener's accept
 // queue is full, so the kernel drops it) with SO_SNDTIMEO set through the
 // number: BlockingIOError(115) after the time, as the kernel's connect
