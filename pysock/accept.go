@@ -32,7 +32,7 @@ func (s *Socket) accept(o *callOpts) (*Socket, Address, error) {
 	st.op = opAccept
 	sa := st.sockaddr()
 	err = s.run(sd, st, o)
-	fd, addr := st.n, decodeAddr(&sa.sa, sa.len)
+	fd, addr := st.n, decodeAddr(st.h.fd, &sa.sa, sa.len)
 	s.end(sd, st)
 	if err != nil {
 		return nil, nil, err

@@ -18,7 +18,8 @@ import (
 
 // Address is a socket address as Python returns it: InetAddr for AF_INET's
 // (host, port), Inet6Addr for AF_INET6's (host, port, flowinfo, scope_id),
-// UnixAddr for AF_UNIX's str or bytes. String() is Python's str(address)
+// UnixAddr for AF_UNIX's str or bytes, and NetlinkAddr, VsockAddr and
+// PacketAddr (addr_linux_families.go). String() is Python's str(address)
 // and Repr() its repr().
 type Address interface {
 	String() string
@@ -112,12 +113,19 @@ func (r *rawAddr) ptr() unsafe.Pointer { return unsafe.Pointer(&r.sa) }
 
 // encodeAddr is CPython's getsockaddrarg: it turns a Python-style address
 // for family into a sockaddr, with CPython's errors. caller names the
-// method in messages ("bind", "connect", "sendto").
-func encodeAddr(family int, addr any, caller string, out *rawAddr) error {
+// method in messages ("bind", "connect", "sendto"). s is the socket, whose
+// fd looks up an AF_PACKET interface (nil is a closed socket).
+func encodeAddr(s *Socket, family int, addr any, caller string, out *rawAddr) error {
 	*out = rawAddr{}
 	switch family {
 	case unix.AF_UNIX:
 		return encodeUnix(addr, out)
+	case unix.AF_NETLINK:
+		return encodeNetlink(addr, caller, out)
+	case unix.AF_VSOCK:
+		return encodeVsock(addr, out)
+	case unix.AF_PACKET:
+		return encodePacket(s, addr, caller, out)
 	case unix.AF_INET, unix.AF_INET6:
 	default:
 		return pyerr.NewOSError(caller + "(): bad family")
@@ -347,7 +355,8 @@ func inetAton(s string) ([4]byte, bool) {
 
 // decodeAddr is CPython's makesockaddr for the families pysock knows. A
 // zero length (no address, e.g. recvfrom on TCP) gives nil: Python's None.
-func decodeAddr(sa *unix.RawSockaddrAny, n uint32) Address {
+// fd is the socket's, which names an AF_PACKET address's interface.
+func decodeAddr(fd int, sa *unix.RawSockaddrAny, n uint32) Address {
 	if n == 0 {
 		return nil
 	}
@@ -383,7 +392,7 @@ func decodeAddr(sa *unix.RawSockaddrAny, n uint32) Address {
 		}
 		return UnixAddr(b)
 	}
-	return nil
+	return decodeLinuxFamily(fd, sa)
 }
 
 // inetNtop6 formats an IPv6 address exactly as glibc's inet_ntop does,

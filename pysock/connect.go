@@ -64,7 +64,7 @@ func (s *Socket) ConnectEx(address any) (int, error) {
 // CPython raises even from connect_ex (a bad address).
 func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall.Errno, timedOut bool, err error) {
 	var ra rawAddr
-	if err := encodeAddr(int(s.family), address, caller, &ra); err != nil {
+	if err := encodeAddr(s, int(s.family), address, caller, &ra); err != nil {
 		return 0, false, err
 	}
 	h := s.h.Load()

@@ -250,8 +250,12 @@ func addressArgRepr(a any) any {
 }
 
 // FromFd is socket.fromfd(fd, family, type, proto=0): a Socket on a
-// duplicate of fd (the caller keeps fd).
+// duplicate of fd (the caller keeps fd). More than one proto is Python's
+// TypeError for the count, and nothing is duplicated.
 func FromFd(fd int, family AddressFamily, typ SocketKind, proto ...int) (*Socket, error) {
+	if len(proto) > 1 {
+		return nil, tooManyPositional("fromfd", 3, 4, 3+len(proto))
+	}
 	p := 0
 	if len(proto) > 0 {
 		p = proto[0]

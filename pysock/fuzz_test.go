@@ -50,9 +50,9 @@ func FuzzAddress(f *testing.F) {
 		family := fuzzFamilies[int(fam)%len(fuzzFamilies)]
 		var ra rawAddr
 		tuple := Tuple{host, port, flow, scope}[:int(n)%5]
-		mustBePy(t, "tuple", encodeAddr(int(family), tuple, "bind", &ra))
-		mustBePy(t, "string", encodeAddr(int(family), host, "connect", &ra))
-		mustBePy(t, "bytes", encodeAddr(int(family), []byte(host), "sendto", &ra))
+		mustBePy(t, "tuple", encodeAddr(nil, int(family), tuple, "bind", &ra))
+		mustBePy(t, "string", encodeAddr(nil, int(family), host, "connect", &ra))
+		mustBePy(t, "bytes", encodeAddr(nil, int(family), []byte(host), "sendto", &ra))
 	})
 }
 

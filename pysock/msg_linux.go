@@ -179,7 +179,7 @@ func (s *Socket) recvMsg(caller string, bufs [][]byte, args []int) (MsgResult, e
 		N:        st.n,
 		AncData:  parseCmsgs(control[:min(int(msg.Controllen), len(control))]),
 		MsgFlags: int(msg.Flags),
-		Address:  decodeAddr(&rsa, msg.Namelen),
+		Address:  decodeAddr(h.fd, &rsa, msg.Namelen),
 	}, nil
 }
 
@@ -237,7 +237,7 @@ func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any
 	var msg unix.Msghdr
 	var ra rawAddr
 	if !pyarg.IsNone(address) { // None: no address, as in CPython
-		if err := encodeAddr(int(s.family), address, "sendmsg", &ra); err != nil {
+		if err := encodeAddr(s, int(s.family), address, "sendmsg", &ra); err != nil {
 			return 0, err
 		}
 		msg.Name = (*byte)(ra.ptr())

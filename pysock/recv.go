@@ -26,9 +26,23 @@ func optFlags(caller string, fixed int, flags []MsgFlag) (int, error) {
 }
 
 // errTooManyArgs is the TypeError of a PyArg_ParseTuple call with too many
-// arguments.
+// arguments ("argument" for a most of 1, as getargs.c prints it).
 func errTooManyArgs(caller string, most, given int) error {
-	return pyerr.NewTypeError(fmt.Sprintf("%s() takes at most %d arguments (%d given)", caller, most, given))
+	return pyerr.NewTypeError(fmt.Sprintf("%s() takes at most %d %s (%d given)", caller, most, plural(most, "argument"), given))
+}
+
+// errArgCount is the TypeError of a PyArg_ParseTuple call whose format
+// takes exactly want arguments.
+func errArgCount(caller string, want, given int) error {
+	return pyerr.NewTypeError(fmt.Sprintf("%s() takes exactly %d %s (%d given)", caller, want, plural(want, "argument"), given))
+}
+
+// plural is word with getargs.c's "s" for a count other than 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // intoArgs reads recv_into's and recvfrom_into's optional (nbytes, flags)
@@ -221,7 +235,7 @@ func (st *ioState) newResult() ([]byte, Address) {
 		return b, nil
 	}
 	sa := st.sockaddr()
-	return b, decodeAddr(&sa.sa, sa.len)
+	return b, decodeAddr(st.h.fd, &sa.sa, sa.len)
 }
 
 // RecvInto is socket.recv_into(buffer[, nbytes[, flags]]): it reads into
@@ -348,5 +362,5 @@ func (st *ioState) fromAddr() Address {
 		return nil
 	}
 	sa := st.sockaddr()
-	return decodeAddr(&sa.sa, sa.len)
+	return decodeAddr(st.h.fd, &sa.sa, sa.len)
 }

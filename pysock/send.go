@@ -128,7 +128,7 @@ func (s *Socket) sendTo(o *callOpts, data []byte, args []any) (int, error) {
 
 func (s *Socket) sendToAddr(data []byte, flags int, addr any, o *callOpts) (int, error) {
 	to := sendToArgs{flags: flags}
-	if err := encodeAddr(int(s.family), addr, "sendto", &to.addr); err != nil {
+	if err := encodeAddr(s, int(s.family), addr, "sendto", &to.addr); err != nil {
 		return 0, err
 	}
 	return s.sendData(opSendTo, data, nil, &to, o)

@@ -182,9 +182,9 @@ func sockaddrOutcome(family int, v any) (s string) {
 		}
 	}()
 	var ra rawAddr
-	err := encodeAddr(family, v, "connect_ex", &ra)
+	err := encodeAddr(nil, family, v, "connect_ex", &ra)
 	if err == nil {
-		a := decodeAddr(&ra.sa, ra.len)
+		a := decodeAddr(-1, &ra.sa, ra.len)
 		if a == nil {
 			return "ok None"
 		}

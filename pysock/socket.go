@@ -155,7 +155,9 @@ func initialTimeout(typ int) int64 {
 // SO_PROTOCOL); explicit values are trusted without checking, as in CPython.
 // The mode is getdefaulttimeout(); as in CPython, the fd's own O_NONBLOCK
 // flag is not read, so a non-blocking fd adopted in blocking mode gives
-// BlockingIOError from recv.
+// BlockingIOError from recv. SOCK_NONBLOCK in typ gives non-blocking mode
+// (timeout 0.0) and, as in CPython's init_sockobject, leaves the fd's flag
+// as it is: a blocking fd's calls then wait as the kernel's would.
 func FromFileno(fd int, fam AddressFamily, kind SocketKind, proto int) (*Socket, error) {
 	family, typ := int(fam), int(kind)
 	if err := socketInts(family, typ, proto); err != nil {
@@ -182,21 +184,25 @@ func FromFileno(fd int, fam AddressFamily, kind SocketKind, proto int) (*Socket,
 		return nil, toPyErr(err)
 	}
 	noteAdopted(fd)
-	ns := defaultTimeout.Load()
+	ns := initialTimeout(typ)
+	// CPython's internal_setblocking(s, 0) runs on the default-timeout
+	// branch only: SOCK_NONBLOCK's timeout 0.0 does not touch the flag.
+	setFlag := ns >= 0 && typ&unix.SOCK_NONBLOCK == 0
 	h := takeDetached(fd, true)
 	if h == nil {
 		// Whatever the fd's current flag, it is registered with the
 		// poller (through a private duplicate; see handle). In blocking
-		// mode its O_NONBLOCK flag is left as it was, as CPython leaves it.
+		// mode and with SOCK_NONBLOCK its O_NONBLOCK flag is left as it
+		// was, as CPython leaves it.
 		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
 		if err != nil {
 			return nil, toPyErr(err)
 		}
-		h, err = adoptShared(fd, flags&unix.O_NONBLOCK != 0 || ns >= 0)
+		h, err = adoptShared(fd, flags&unix.O_NONBLOCK != 0 || setFlag)
 		if err != nil {
 			return nil, err
 		}
-	} else if ns >= 0 {
+	} else if setFlag {
 		if err := h.setNonblock(true); err != nil {
 			return nil, err
 		}

@@ -15,7 +15,7 @@ import (
 func (s *Socket) Bind(address any) error {
 	s = s.orClosed()
 	var ra rawAddr
-	if err := encodeAddr(int(s.family), address, "bind", &ra); err != nil {
+	if err := encodeAddr(s, int(s.family), address, "bind", &ra); err != nil {
 		return err
 	}
 	return s.syscallErr(func(fd int) error {
@@ -28,6 +28,9 @@ func (s *Socket) Bind(address any) error {
 // default, min(SOMAXCONN, 128); a negative backlog is treated as 0.
 func (s *Socket) Listen(backlog ...int) error {
 	s = s.orClosed()
+	if len(backlog) > 1 {
+		return errTooManyArgs("listen", 1, len(backlog))
+	}
 	n := min(SOMAXCONN, 128)
 	if len(backlog) > 0 {
 		b, err := cInt(backlog[0])
@@ -71,7 +74,7 @@ func (s *Socket) name(trap uintptr) (Address, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := decodeAddr(&sa, n)
+	a := decodeAddr(s.fileno(), &sa, n)
 	if a == nil && s.family == unix.AF_UNIX {
 		a = UnixAddr("")
 	}
@@ -83,6 +86,9 @@ func (s *Socket) name(trap uintptr) (Address, error) {
 // buflen raw bytes ([]byte). buflen must be 0..1024, as in CPython.
 func (s *Socket) GetSockOpt(level, optname int, buflen ...int) (any, error) {
 	s = s.orClosed()
+	if len(buflen) > 1 {
+		return nil, errTooManyArgs("getsockopt", 3, 2+len(buflen))
+	}
 	if err := cInts(append([]int{level, optname}, buflen...)...); err != nil {
 		return nil, err
 	}
@@ -144,9 +150,19 @@ func (s *Socket) GetSockOptBytes(level, optname, buflen int) ([]byte, error) {
 
 // SetSockOpt is socket.setsockopt(level, optname, value) with an integer
 // (or bool) or bytes value, or setsockopt(level, optname, None, optlen):
-// pass nil as value and the optlen.
+// pass nil as value and the optlen. An optlen is taken only after nil
+// (and never on AF_VSOCK): otherwise it is CPython's TypeError for the
+// count, before any other check.
 func (s *Socket) SetSockOpt(level, optname int, value any, optlen ...int) error {
 	s = s.orClosed()
+	// CPython tries its formats in turn and reports the last one's error:
+	// "iiK" on AF_VSOCK, else "iii", "iiO!I" (None, optlen) and "iiy*". A
+	// bad level or optname in the None form falls through to "iiy*",
+	// whose count is wrong.
+	nullForm := len(optlen) == 1 && pyarg.IsNone(value) && s.family != unix.AF_VSOCK
+	if len(optlen) > 0 && (!nullForm || cInts(level, optname) != nil) {
+		return errArgCount("setsockopt", 3, 3+len(optlen))
+	}
 	if err := cInts(level, optname); err != nil {
 		return err
 	}
