@@ -3,6 +3,7 @@ package pysock_test
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -169,4 +170,18 @@ func fill(t *testing.T, s *pysock.Socket) int {
 	}
 	t.Fatal("fill: the socket never filled")
 	return 0
+}
+
+// excString is an error as Python prints an exception caught with
+// except Exception as e: "Class: str(e)"; "ok" for nil, and the Go type
+// for an error that is not a Python exception.
+func excString(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	var pe pyerr.PyException
+	if errors.As(err, &pe) {
+		return pe.ClassName() + ": " + err.Error()
+	}
+	return fmt.Sprintf("(not a Python exception) %T: %v", err, err)
 }

@@ -8,28 +8,13 @@ package pysock_test
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"net"
 	"syscall"
 	"testing"
 	"time"
 
-	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/pysock"
 )
-
-// msgExc prints err as "ClassName: str(e)", or the Go type for a non-Python
-// error.
-func msgExc(err error) string {
-	if err == nil {
-		return "no error"
-	}
-	var p pyerr.PyException
-	if errors.As(err, &p) {
-		return p.ClassName() + ": " + p.Error()
-	}
-	return fmt.Sprintf("%T: %v", err, err)
-}
 
 // msgWithin runs f in a goroutine and reports whether it returned within d.
 func msgWithin(d time.Duration, f func()) (done <-chan struct{}, ok bool) {
@@ -96,7 +81,7 @@ func TestMsgSendFdsOutOfIntRange(t *testing.T) {
 				a.Close()
 			}
 			n, err := pysock.SendFds(a, [][]byte{[]byte("x")}, []int{c.fd})
-			if got := msgExc(err); got != c.want {
+			if got := excString(err); got != c.want {
 				t.Errorf("SendFds(fd=%d) = %d, %s; CPython: %s", c.fd, n, got, c.want)
 			}
 			if c.closed {
@@ -140,7 +125,7 @@ func TestMsgRecvFdsHugeMaxfds(t *testing.T) {
 			pysock.Close(fd)
 		}
 		want := "OverflowError: Python int too large to convert to C ssize_t"
-		if got := msgExc(err); got != want {
+		if got := excString(err); got != want {
 			t.Errorf("RecvFds(maxfds=%d) = %v, %s; CPython: %s", maxfds, r, got, want)
 		}
 		a.Close()
@@ -218,11 +203,11 @@ func TestMsgErrQueueBlocking(t *testing.T) {
 				took := time.Since(start)
 				if timeout == nil {
 					if !errors.Is(err, syscall.EAGAIN) {
-						t.Errorf("%s(MSG_ERRQUEUE) = %s; CPython: BlockingIOError: [Errno 11] Resource temporarily unavailable", name, msgExc(err))
+						t.Errorf("%s(MSG_ERRQUEUE) = %s; CPython: BlockingIOError: [Errno 11] Resource temporarily unavailable", name, excString(err))
 					}
 					return
 				}
-				if got := msgExc(err); got != "TimeoutError: timed out" || took < 150*time.Millisecond {
+				if got := excString(err); got != "TimeoutError: timed out" || took < 150*time.Millisecond {
 					t.Errorf("%s(MSG_ERRQUEUE) = %s after %v; CPython: TimeoutError: timed out after 0.2 s", name, got, took)
 				}
 			})
@@ -277,7 +262,7 @@ func TestMsgErrQueueDrain(t *testing.T) {
 	s.SetTimeout(5.0)
 	m, err := s.RecvMsg(100, 1024, pysock.MSG_ERRQUEUE)
 	if err != nil || string(m.Data) != "x" || m.MsgFlags&int(pysock.MSG_ERRQUEUE) == 0 || len(m.AncData) != 1 {
-		t.Fatalf("recvmsg(MSG_ERRQUEUE) after an ICMP error = %v, %s; CPython: (b'x', [one IP_RECVERR item], 8192, ('127.0.0.1', %d))", m, msgExc(err), port)
+		t.Fatalf("recvmsg(MSG_ERRQUEUE) after an ICMP error = %v, %s; CPython: (b'x', [one IP_RECVERR item], 8192, ('127.0.0.1', %d))", m, excString(err), port)
 	}
 	s.SetTimeout(nil)
 	done, ok := msgWithin(2*time.Second, func() { _, err = s.RecvMsg(100, 1024, pysock.MSG_ERRQUEUE) })
@@ -287,14 +272,14 @@ func TestMsgErrQueueDrain(t *testing.T) {
 		t.Fatal("blocking recvmsg(MSG_ERRQUEUE) on the drained queue still waiting after 2 s; CPython: BlockingIOError(11) at once")
 	}
 	if !errors.Is(err, syscall.EAGAIN) {
-		t.Errorf("blocking recvmsg(MSG_ERRQUEUE) on the drained queue = %s; CPython: BlockingIOError(11)", msgExc(err))
+		t.Errorf("blocking recvmsg(MSG_ERRQUEUE) on the drained queue = %s; CPython: BlockingIOError(11)", excString(err))
 	}
 	s.SetTimeout(0.2)
-	if _, err := s.RecvMsg(100, 1024, pysock.MSG_ERRQUEUE); msgExc(err) != "TimeoutError: timed out" {
-		t.Errorf("timeout-mode recvmsg(MSG_ERRQUEUE) on the drained queue = %s; CPython: TimeoutError: timed out", msgExc(err))
+	if _, err := s.RecvMsg(100, 1024, pysock.MSG_ERRQUEUE); excString(err) != "TimeoutError: timed out" {
+		t.Errorf("timeout-mode recvmsg(MSG_ERRQUEUE) on the drained queue = %s; CPython: TimeoutError: timed out", excString(err))
 	}
-	if _, err := s.Recv(100); msgExc(err) != "TimeoutError: timed out" {
-		t.Errorf("timeout-mode recv(100) after the drain = %s; CPython: TimeoutError: timed out", msgExc(err))
+	if _, err := s.Recv(100); excString(err) != "TimeoutError: timed out" {
+		t.Errorf("timeout-mode recv(100) after the drain = %s; CPython: TimeoutError: timed out", excString(err))
 	}
 }
 
@@ -322,7 +307,7 @@ func TestMsgErrQueueUnixWaits(t *testing.T) {
 		t.Fatal("recv(10, MSG_ERRQUEUE) on AF_UNIX did not return within 5 s")
 	}
 	if err != nil || string(d) != "x" {
-		t.Errorf("recv(10, MSG_ERRQUEUE) on AF_UNIX = %q, %s; CPython waits and returns b'x'", d, msgExc(err))
+		t.Errorf("recv(10, MSG_ERRQUEUE) on AF_UNIX = %q, %s; CPython waits and returns b'x'", d, excString(err))
 	}
 }
 
@@ -361,7 +346,7 @@ func TestNetFromNetConnNil(t *testing.T) {
 				s.Close()
 			}
 			want := "TypeError: 'NoneType' object cannot be interpreted as an integer"
-			if got := msgExc(err); got != want {
+			if got := excString(err); got != want {
 				t.Errorf("FromNetConn(%s) = %s; fromfd(None, ...): %s", c.name, got, want)
 			}
 		})
@@ -370,8 +355,8 @@ func TestNetFromNetConnNil(t *testing.T) {
 	if s != nil {
 		s.Close()
 	}
-	if want := "OSError: [Errno 9] Bad file descriptor"; msgExc(err) != want || !errors.Is(err, syscall.EBADF) {
-		t.Errorf("FromNetConn(a conn whose SyscallConn returns nil, nil) = %s; want %s", msgExc(err), want)
+	if want := "OSError: [Errno 9] Bad file descriptor"; excString(err) != want || !errors.Is(err, syscall.EBADF) {
+		t.Errorf("FromNetConn(a conn whose SyscallConn returns nil, nil) = %s; want %s", excString(err), want)
 	}
 }
 
@@ -411,7 +396,7 @@ func TestNetFromNetConnClosed(t *testing.T) {
 		s.Close()
 	}
 	want := "OSError: [Errno 9] Bad file descriptor"
-	if got := msgExc(err); got != want || !errors.Is(err, syscall.EBADF) || !errors.Is(err, net.ErrClosed) {
+	if got := excString(err); got != want || !errors.Is(err, syscall.EBADF) || !errors.Is(err, net.ErrClosed) {
 		t.Errorf("FromNetConn(closed conn) = %s (errors.Is EBADF: %v, net.ErrClosed: %v); fromfd on a closed fd: %s",
 			got, errors.Is(err, syscall.EBADF), errors.Is(err, net.ErrClosed), want)
 	}
@@ -470,7 +455,7 @@ func TestNetPacketConnEchoMappedIPv4(t *testing.T) {
 	}
 	v.SetTimeout(5.0)
 	if d, _, err := v.RecvFrom(10); err != nil || string(d) != "ping" {
-		t.Errorf("echo: got %q, %s", d, msgExc(err))
+		t.Errorf("echo: got %q, %s", d, excString(err))
 	}
 	va, err := v.GetSockName()
 	if err != nil {
@@ -482,7 +467,7 @@ func TestNetPacketConnEchoMappedIPv4(t *testing.T) {
 	if _, err := pc.WriteTo([]byte("four"), to4); err != nil {
 		t.Errorf("AF_INET6 WriteTo(%v) = %v; Go's UDPConn sends it to ::ffff:127.0.0.1", to4, err)
 	} else if d, _, err := v.RecvFrom(10); err != nil || string(d) != "four" {
-		t.Errorf("AF_INET6 WriteTo(%v): got %q, %s", to4, d, msgExc(err))
+		t.Errorf("AF_INET6 WriteTo(%v): got %q, %s", to4, d, excString(err))
 	}
 	// A v4-mapped address on the AF_INET socket: the plain form.
 	mapped := &net.UDPAddr{IP: net.ParseIP("::ffff:127.0.0.1"), Port: ua.(pysock.Inet6Addr).Port}
@@ -516,8 +501,8 @@ func TestMsgSendRecvFdsTooManyArgs(t *testing.T) {
 	defer b.Close()
 	b.SetBlocking(false)
 	n, err := pysock.SendFds(a, [][]byte{[]byte("x")}, []int{0}, 0, nil, 9)
-	if want := "TypeError: send_fds() takes from 3 to 5 positional arguments but 6 were given"; msgExc(err) != want {
-		t.Errorf("SendFds(a, [b'x'], [0], 0, None, 9) = %d, %s; CPython: %s", n, msgExc(err), want)
+	if want := "TypeError: send_fds() takes from 3 to 5 positional arguments but 6 were given"; excString(err) != want {
+		t.Errorf("SendFds(a, [b'x'], [0], 0, None, 9) = %d, %s; CPython: %s", n, excString(err), want)
 	}
 	if _, err := a.Send([]byte("y")); err != nil {
 		t.Fatal(err)
@@ -526,7 +511,7 @@ func TestMsgSendRecvFdsTooManyArgs(t *testing.T) {
 	for _, fd := range r.Fds {
 		pysock.Close(fd)
 	}
-	if want := "TypeError: recv_fds() takes from 3 to 4 positional arguments but 5 were given"; msgExc(err) != want {
-		t.Errorf("RecvFds(b, 10, 1, 0, 0) = %v, %s; CPython: %s", r, msgExc(err), want)
+	if want := "TypeError: recv_fds() takes from 3 to 4 positional arguments but 5 were given"; excString(err) != want {
+		t.Errorf("RecvFds(b, 10, 1, 0, 0) = %v, %s; CPython: %s", r, excString(err), want)
 	}
 }

@@ -7,32 +7,18 @@ package pysock_test
 // run as shown).
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/pysock"
 	"golang.org/x/sys/unix"
 )
 
-// revDescribe is "Class: str(e)" for an error, "ok" for nil.
-func revDescribe(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	var pe pyerr.PyException
-	if errors.As(err, &pe) {
-		return pe.ClassName() + ": " + err.Error()
-	}
-	return "(not a Python exception) " + err.Error()
-}
-
 // revWant fails the test unless err is "Class: str" want.
 func revWant(t *testing.T, what string, err error, want string) {
 	t.Helper()
-	if got := revDescribe(err); got != want {
+	if got := excString(err); got != want {
 		t.Errorf("%s: got %s; CPython: %s", what, got, want)
 	}
 }
