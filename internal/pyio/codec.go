@@ -1,6 +1,7 @@
 package pyio
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -9,7 +10,12 @@ import (
 
 // codec is the text layer's encoding: 'utf-8', 'ascii' or 'latin-1' (the
 // codecs' own names, used in UnicodeError args), and the errors handler:
-// 'strict', 'replace' or 'ignore' (any other acts as 'strict').
+// 'strict', 'replace', 'ignore', 'backslashreplace', and for encoding
+// 'xmlcharrefreplace'. As in CPython the handler is looked up at the first
+// error: a name Python does not know is LookupError('unknown error handler
+// name ...') then. 'surrogateescape', 'surrogatepass' and 'namereplace',
+// which need text a Go string does not hold or Unicode's character names,
+// act as 'strict'.
 type codec struct {
 	name   string
 	errors string
@@ -173,8 +179,52 @@ func (c codec) bad(dst, src []byte, start, end int, reason string) ([]byte, erro
 		return append(dst, "\uFFFD"...), nil
 	case "ignore":
 		return dst, nil
+	case "backslashreplace":
+		for _, b := range src[start:end] {
+			dst = fmt.Appendf(dst, "\\x%02x", b)
+		}
+		return dst, nil
+	case "xmlcharrefreplace", "namereplace":
+		return dst, pyerr.NewTypeError("don't know how to handle UnicodeDecodeError in error callback")
+	}
+	if err := unknownHandler(c.errors); err != nil {
+		return dst, err
 	}
 	return dst, pyerr.NewUnicodeDecodeError(c.name, src, start, end, reason)
+}
+
+// unknownHandler is codecs.lookup_error's LookupError for a handler name
+// Python does not know; nil for the ones it does.
+func unknownHandler(name string) error {
+	switch name {
+	case "strict", "replace", "ignore", "backslashreplace", "xmlcharrefreplace",
+		"namereplace", "surrogateescape", "surrogatepass":
+		return nil
+	}
+	return pyerr.NewLookupError("unknown error handler name '" + name + "'")
+}
+
+// encodeBad applies the errors handler to one character an encoding
+// cannot hold; ok false means the run is an error ('strict', or a handler
+// acting as it).
+func (c codec) encodeBad(dst []byte, r rune) (out []byte, ok bool) {
+	switch c.errors {
+	case "replace":
+		return append(dst, '?'), true
+	case "ignore":
+		return dst, true
+	case "backslashreplace":
+		switch {
+		case r < 0x100:
+			return fmt.Appendf(dst, "\\x%02x", r), true
+		case r < 0x10000:
+			return fmt.Appendf(dst, "\\u%04x", r), true
+		}
+		return fmt.Appendf(dst, "\\U%08x", r), true
+	case "xmlcharrefreplace":
+		return fmt.Appendf(dst, "&#%d;", r), true
+	}
+	return dst, false
 }
 
 // encode appends s encoded to dst. UTF-8 text passes as it is; for ASCII
@@ -199,21 +249,20 @@ func (c codec) encode(dst []byte, s string) ([]byte, error) {
 			continue
 		}
 		start := pos
+		handled := true
 		for i < len(s) {
 			r, w = utf8.DecodeRuneInString(s[i:])
 			if r <= limit {
 				break
 			}
-			switch c.errors {
-			case "replace":
-				dst = append(dst, '?')
-			case "ignore":
-			default:
-			}
+			dst, handled = c.encodeBad(dst, r)
 			i += w
 			pos++
 		}
-		if c.errors != "replace" && c.errors != "ignore" {
+		if !handled {
+			if err := unknownHandler(c.errors); err != nil {
+				return dst, err
+			}
 			return dst, pyerr.NewUnicodeEncodeError(c.name, s, start, pos, reason)
 		}
 	}
