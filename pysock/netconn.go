@@ -146,10 +146,20 @@ func fromNetAddr(a net.Addr, family int32) any {
 // "::ffff:a.b.c.d" on AF_INET6, as Go's net maps it for an IPv6 socket
 // (the plain form does not resolve in AF_INET6).
 func netIPHost(ip net.IP, family int32) string {
+	if len(ip) == 0 {
+		// No address: Go's net sends to the unspecified address of the
+		// socket's family, which the kernel takes for this host.
+		if family == unix.AF_INET6 {
+			return "::"
+		}
+		return "0.0.0.0"
+	}
 	ip4 := ip.To4()
 	switch {
 	case ip4 == nil:
 		return ip.String()
+	case family == unix.AF_INET6 && ip4.Equal(net.IPv4zero):
+		return "::" // as Go's net maps 0.0.0.0 for an IPv6 socket
 	case family == unix.AF_INET6:
 		return "::ffff:" + ip4.String()
 	}
@@ -539,10 +549,13 @@ func FromNetConn(c syscall.Conn) (*Socket, error) {
 }
 
 // fromNetConnErr is FromNetConn's exception for an error of the Go
-// connection: a closed one (Go's "use of closed network connection") is
-// OSError(9), which also matches net.ErrClosed and os.ErrClosed.
+// connection: a closed one (Go's "use of closed network connection", or
+// "use of closed file" for an *os.File) is OSError(9), which also matches
+// net.ErrClosed and os.ErrClosed.
 func fromNetConnErr(err error) error {
-	if errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrClosed) {
+	// A closed *os.File's RawConn reports internal/poll's unexported
+	// ErrFileClosing, known only by its text.
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrClosed) || err.Error() == "use of closed file" {
 		return errClosed()
 	}
 	return toPyErr(err)

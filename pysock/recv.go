@@ -317,13 +317,12 @@ func (s *Socket) recvIntoBuf(op uint8, buf []byte, args []any, o *callOpts) (int
 // bytes). MSG_WAITALL is dropped there: that changes nothing in a
 // MSG_DONTWAIT syscall, and keeps blocking mode from gathering.
 //
-// MSG_ERRQUEUE on an AF_INET, AF_INET6 or AF_PACKET socket reads the error
-// queue, which the kernel's call never waits for: an empty queue is EAGAIN
-// at once, so CPython's blocking recv(n, MSG_ERRQUEUE) raises
-// BlockingIOError. MSG_DONTWAIT is added there, and blocking mode does not
-// park; timeout mode still waits for its timeout, as CPython's poll before
-// the call does. Other families (AF_UNIX, AF_NETLINK) ignore the flag, and
-// the call waits as without it.
+// MSG_ERRQUEUE reads the error queue, which the kernel's call never waits
+// for: an empty queue is EAGAIN at once, so CPython's blocking recv(n,
+// MSG_ERRQUEUE) raises BlockingIOError. MSG_DONTWAIT is added there, and
+// blocking mode does not park; timeout mode still waits for its timeout,
+// as CPython's poll before the call does. AF_UNIX and AF_NETLINK ignore
+// the flag, and the call waits as without it (errQueueNoWait).
 func (s *Socket) recvFlags(fl int) int {
 	if fl&(unix.MSG_PEEK|unix.MSG_ERRQUEUE) == 0 || s == nil {
 		return fl
@@ -331,10 +330,28 @@ func (s *Socket) recvFlags(fl int) int {
 	if fl&unix.MSG_PEEK != 0 && s.family == unix.AF_UNIX {
 		return fl &^ unix.MSG_WAITALL
 	}
-	if fl&unix.MSG_ERRQUEUE != 0 && (s.family == unix.AF_INET || s.family == unix.AF_INET6 || s.family == unix.AF_PACKET) {
+	if fl&unix.MSG_ERRQUEUE != 0 && errQueueNoWait(s) {
 		return fl | unix.MSG_DONTWAIT
 	}
 	return fl
+}
+
+// errQueueNoWait reports whether the kernel's receive with MSG_ERRQUEUE
+// on s returns at once: every family reads its error queue (EAGAIN when
+// it is empty) or refuses the flag, except AF_UNIX and AF_NETLINK, which
+// ignore it and wait as without it. The family is the fd's own
+// (SO_DOMAIN), which the kernel goes by, not the one s was made with
+// (fromfd and fileno= take the caller's word).
+//
+//go:noinline
+func errQueueNoWait(s *Socket) bool {
+	family := int(s.family)
+	if fd := s.fileno(); fd >= 0 {
+		if d, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DOMAIN); err == nil {
+			family = d
+		}
+	}
+	return family != unix.AF_UNIX && family != unix.AF_NETLINK
 }
 
 // intoArgsOf converts recv_into's or recvfrom_into's optional arguments

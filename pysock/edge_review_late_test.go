@@ -2,8 +2,8 @@ package pysock_test
 
 // Outside review of 0ee8978 (MSG_ERRQUEUE, send_fds/recv_fds, net
 // adapters) and b9bec32 (sockopt argument counts, SOCK_NONBLOCK with
-// fileno=, AF_NETLINK/AF_VSOCK/AF_PACKET addresses). Each test here fails
-// on the code reviewed. CPython 3.11.7 (Linux 6.18, as root) is quoted
+// fileno=, AF_NETLINK/AF_VSOCK/AF_PACKET addresses), 2026-12-03. Each
+// test here failed on the code reviewed (all three in 0ee8978). CPython 3.11.7 (Linux 6.18, as root) is quoted
 // above each test; where the subject is a Go adapter, Go's own net type is
 // run in the test as the reference.
 
@@ -58,11 +58,11 @@ func lateWithin(d time.Duration, f func(), unblock func()) (ok bool) {
 //	>>> g.recv(100, socket.MSG_ERRQUEUE)               # blocking mode
 //	(waits until b sends; killed by signal.alarm(3) here)
 //
-// pysock: recvFlags picks MSG_DONTWAIT from s.family, the declared family,
+// pysock did: recvFlags picks MSG_DONTWAIT from s.family, the declared family,
 // not the fd's: the INET fd declared AF_UNIX parks forever (a hang, until
 // closed), and the AF_UNIX fd declared AF_INET raises BlockingIOError at
 // once instead of waiting for data.
-func TestReviewErrQueueFollowsFdNotDeclaredFamily(t *testing.T) {
+func TestErrQueueFollowsFdNotDeclaredFamily(t *testing.T) {
 	t.Run("inet fd declared AF_UNIX", func(t *testing.T) {
 		u := revSocket(t, pysock.AF_INET, pysock.SOCK_DGRAM, 0)
 		if err := u.Bind(pysock.Tuple{"127.0.0.1", 0}); err != nil {
@@ -136,10 +136,10 @@ func TestReviewErrQueueFollowsFdNotDeclaredFamily(t *testing.T) {
 //	socket.gaierror: [Errno -2] Name or service not known
 //
 // Go's net.UDPConn on [::1] (and on 127.0.0.1 for the nil IP) delivers
-// each datagram below, checked in the test itself. pysock: the [::1]
+// each datagram below, checked in the test itself. pysock did: the [::1]
 // socket's WriteTo(0.0.0.0:port) is OSError 101, and WriteTo with a nil IP
 // is gaierror -2 on both families.
-func TestReviewPacketConnWriteToUnspecified(t *testing.T) {
+func TestPacketConnWriteToUnspecified(t *testing.T) {
 	cases := []struct {
 		name     string
 		network  string
@@ -199,9 +199,9 @@ func TestReviewPacketConnWriteToUnspecified(t *testing.T) {
 // A closed *os.File (here the one TCPConn.File() gives, a socket) fails in
 // RawConn.Control with internal/poll's ErrFileClosing ("use of closed
 // file"), which is neither net.ErrClosed nor os.ErrClosed, so
-// fromNetConnErr misses it. pysock: an errno-less "OSError: use of closed
+// fromNetConnErr misses it. pysock did: an errno-less "OSError: use of closed
 // file" that matches neither syscall.EBADF nor net.ErrClosed.
-func TestReviewFromNetConnClosedFile(t *testing.T) {
+func TestFromNetConnClosedFile(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
