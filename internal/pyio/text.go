@@ -44,8 +44,8 @@ type TextOptions struct {
 // TextIOWrapper is io.TextIOWrapper over a buffered stream: what
 // makefile('r'), ('w') and ('rw') return. It decodes incrementally
 // (UTF-8, ASCII or Latin-1 with errors 'strict', 'replace' or 'ignore'),
-// applies universal newlines as io.IncrementalNewlineDecoder does, and
-// holds one lock over every read and write path.
+// applies universal newlines as io.IncrementalNewlineDecoder does; reads
+// and writes have locks of their own (rmu, wmu).
 type TextIOWrapper struct {
 	buffer    Buffer
 	encoding  string
@@ -58,7 +58,13 @@ type TextIOWrapper struct {
 	readnl    string // the newline to look for when not universal
 	writenl   string // what '\n' becomes on write ("" for no change)
 
-	mu        sync.Mutex
+	// rmu is held by a read for the whole call, while it waits on the
+	// socket; wmu by a write, flush or close, and by a read only while it
+	// hands the pending text to the buffer. A write or flush never waits
+	// for a read: CPython's text layer has no lock, and a flush while
+	// another thread waits in readline is the request-reply idiom.
+	rmu       sync.Mutex
+	wmu       sync.Mutex
 	dec       []byte // decoded text not yet returned: dec[dpos:]
 	dpos      int
 	undecoded []byte // the decoder's buffer: an incomplete sequence
@@ -191,8 +197,8 @@ func can(f func() (bool, error)) bool {
 // between goes before it. Like CPython's, a write drops the text decoded
 // but not yet read and resets the decoder.
 func (t *TextIOWrapper) WriteText(s string) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
 	if t.Closed() {
 		return 0, errIOClosed()
 	}
@@ -210,9 +216,14 @@ func (t *TextIOWrapper) WriteText(s string) (int, error) {
 	if err := t.addPending(b); err != nil {
 		return 0, err
 	}
-	t.dec, t.dpos, t.undecoded = t.dec[:0], 0, t.undecoded[:0]
-	if t.nl != nil {
-		t.nl.pendingCR = false
+	if t.rmu.TryLock() {
+		// (A read waiting in another goroutine owns the decoded text:
+		// it is left to that read.)
+		t.dec, t.dpos, t.undecoded = t.dec[:0], 0, t.undecoded[:0]
+		if t.nl != nil {
+			t.nl.pendingCR = false
+		}
+		t.rmu.Unlock()
 	}
 	return utf8.RuneCountInString(s), nil
 }
@@ -261,8 +272,8 @@ func (t *TextIOWrapper) Write(p []byte) (int, error) {
 // Flush is f.flush(): the pending text to the buffer, then the buffer's
 // flush.
 func (t *TextIOWrapper) Flush() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
 	if t.Closed() {
 		return errIOClosed()
 	}
@@ -273,10 +284,11 @@ func (t *TextIOWrapper) Flush() error {
 }
 
 // Close is f.close(): flushes and closes the buffer (and so the raw
-// stream). Idempotent.
+// stream). Idempotent. As in CPython, an error of the buffer's close is
+// the one returned, before the flush's.
 func (t *TextIOWrapper) Close() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
 	if t.Closed() {
 		return nil
 	}
@@ -284,9 +296,13 @@ func (t *TextIOWrapper) Close() error {
 	if ferr == nil && can(t.Writable) {
 		ferr = t.buffer.Flush()
 	}
-	t.dec, t.dpos, t.chunk, t.scratch, t.pending = nil, 0, nil, nil, nil
-	if err := t.buffer.Close(); ferr == nil {
-		ferr = err
+	t.pending = nil
+	if t.rmu.TryLock() {
+		t.dec, t.dpos, t.chunk, t.scratch = nil, 0, nil, nil
+		t.rmu.Unlock()
+	}
+	if err := t.buffer.Close(); err != nil {
+		return err
 	}
 	return ferr
 }

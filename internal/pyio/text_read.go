@@ -13,8 +13,10 @@ import (
 // chunkSize is TextIOWrapper._CHUNK_SIZE.
 const chunkSize = 8192
 
-// checkRead is the start of every text read: closed, not readable, then
-// the pending written text goes to the buffer, as in CPython.
+// checkRead is the start of every text read but readline: closed, not
+// readable, then the pending written text goes to the buffer, as in
+// CPython's read. (readline hands the pending text over before it finds
+// the file not readable: checkReadLine.)
 func (t *TextIOWrapper) checkRead() error {
 	if t.Closed() {
 		return errIOClosed()
@@ -22,6 +24,29 @@ func (t *TextIOWrapper) checkRead() error {
 	if !can(t.Readable) {
 		return errUnsupported("not readable")
 	}
+	return t.flushPending()
+}
+
+// checkReadLine is the start of readline: closed, the pending text to the
+// buffer, then not readable.
+func (t *TextIOWrapper) checkReadLine() error {
+	if t.Closed() {
+		return errIOClosed()
+	}
+	if err := t.flushPending(); err != nil {
+		return err
+	}
+	if !can(t.Readable) {
+		return errUnsupported("not readable")
+	}
+	return nil
+}
+
+// flushPending hands the pending written text to the buffer, under the
+// write side's lock (a read holds only its own).
+func (t *TextIOWrapper) flushPending() error {
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
 	return t.writeFlush()
 }
 
@@ -97,8 +122,8 @@ func charOffset(b []byte, n int) (int, int) {
 // way (a timeout, say) loses the characters decoded so far, as in CPython.
 func (t *TextIOWrapper) ReadText(size ...int) (string, error) {
 	n := sizeArg(size)
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	t.rmu.Lock()
+	defer t.rmu.Unlock()
 	if err := t.checkRead(); err != nil {
 		return "", err
 	}
@@ -158,9 +183,9 @@ func (t *TextIOWrapper) readAll() (string, error) {
 // newline translation), at most size characters, or what is left at the
 // end of the stream ("" there).
 func (t *TextIOWrapper) ReadLineText(size ...int) (string, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkRead(); err != nil {
+	t.rmu.Lock()
+	defer t.rmu.Unlock()
+	if err := t.checkReadLine(); err != nil {
 		return "", err
 	}
 	return t.readLine(sizeArg(size))
@@ -175,6 +200,17 @@ func (t *TextIOWrapper) readLine(limit int) (string, error) {
 	var c collector
 	chunked, eof := 0, false
 	for {
+		if len(t.dec) == 0 && !eof {
+			// No decoded text at all: CPython reads a chunk first,
+			// whatever the limit (readline(0) too).
+			r, err := t.readChunk()
+			if err != nil {
+				t.dropDecoded()
+				return "", err
+			}
+			eof = r <= 0
+			continue
+		}
 		seg := t.dec[t.dpos:]
 		end, found := lineEnd(seg, t.translate, t.universal, t.readnl)
 		if limit >= 0 {
@@ -229,8 +265,8 @@ func (t *TextIOWrapper) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	t.rmu.Lock()
+	defer t.rmu.Unlock()
 	if err := t.checkRead(); err != nil {
 		return 0, err
 	}
