@@ -185,3 +185,20 @@ func excString(err error) string {
 	}
 	return fmt.Sprintf("(not a Python exception) %T: %v", err, err)
 }
+
+// within runs f in a goroutine and waits up to d for it: ok reports that
+// it returned; done is closed when it does (a caller that unblocks a hung
+// call waits on it).
+func within(d time.Duration, f func()) (done <-chan struct{}, ok bool) {
+	ch := make(chan struct{})
+	go func() {
+		defer close(ch)
+		f()
+	}()
+	select {
+	case <-ch:
+		return ch, true
+	case <-time.After(d):
+		return ch, false
+	}
+}

@@ -22,23 +22,17 @@ import (
 // (closing the socket f waits on) and waits for f to return, so that no
 // goroutine outlives the test. ok is false on a hang.
 func lateWithin(d time.Duration, f func(), unblock func()) (ok bool) {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
+	done, ok := within(d, f)
+	if ok {
+		return true
+	}
+	unblock()
 	select {
 	case <-done:
-		return true
-	case <-time.After(d):
-		unblock()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			panic("lateWithin: the call did not return after its socket was closed")
-		}
-		return false
+	case <-time.After(10 * time.Second):
+		panic("lateWithin: the call did not return after its socket was closed")
 	}
+	return false
 }
 
 // Whether a recv with MSG_ERRQUEUE waits is the kernel's business: the

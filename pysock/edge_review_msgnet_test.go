@@ -16,21 +16,6 @@ import (
 	"github.com/pysock/pysock/pysock"
 )
 
-// msgWithin runs f in a goroutine and reports whether it returned within d.
-func msgWithin(d time.Duration, f func()) (done <-chan struct{}, ok bool) {
-	ch := make(chan struct{})
-	go func() {
-		defer close(ch)
-		f()
-	}()
-	select {
-	case <-ch:
-		return ch, true
-	case <-time.After(d):
-		return ch, false
-	}
-}
-
 // msgCloseFds closes the descriptors an SCM_RIGHTS item carried.
 func msgCloseFds(anc []pysock.AncData) {
 	for _, a := range anc {
@@ -194,7 +179,7 @@ func TestMsgErrQueueBlocking(t *testing.T) {
 					t.Fatal(err)
 				}
 				start := time.Now()
-				done, ok := msgWithin(2*time.Second, func() { err = c.call(s) })
+				done, ok := within(2*time.Second, func() { err = c.call(s) })
 				if !ok {
 					s.Close()
 					<-done
@@ -265,7 +250,7 @@ func TestMsgErrQueueDrain(t *testing.T) {
 		t.Fatalf("recvmsg(MSG_ERRQUEUE) after an ICMP error = %v, %s; CPython: (b'x', [one IP_RECVERR item], 8192, ('127.0.0.1', %d))", m, excString(err), port)
 	}
 	s.SetTimeout(nil)
-	done, ok := msgWithin(2*time.Second, func() { _, err = s.RecvMsg(100, 1024, pysock.MSG_ERRQUEUE) })
+	done, ok := within(2*time.Second, func() { _, err = s.RecvMsg(100, 1024, pysock.MSG_ERRQUEUE) })
 	if !ok {
 		s.Close()
 		<-done
@@ -300,7 +285,7 @@ func TestMsgErrQueueUnixWaits(t *testing.T) {
 	tm := time.AfterFunc(200*time.Millisecond, func() { a.Send([]byte("x")) })
 	defer tm.Stop()
 	var d []byte
-	done, ok := msgWithin(5*time.Second, func() { d, err = b.Recv(10, pysock.MSG_ERRQUEUE) })
+	done, ok := within(5*time.Second, func() { d, err = b.Recv(10, pysock.MSG_ERRQUEUE) })
 	if !ok {
 		b.Close()
 		<-done

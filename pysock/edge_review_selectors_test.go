@@ -40,18 +40,11 @@ func rvPair(t *testing.T) (*pysock.Socket, *pysock.Socket) {
 	return a, b
 }
 
-// rvWithin runs f in a goroutine and fails the test if it has not
-// returned within d (a watchdog against hangs).
+// rvWithin runs f and fails the test if it has not returned within d (a
+// watchdog against hangs).
 func rvWithin(t *testing.T, d time.Duration, f func()) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-	case <-time.After(d):
+	if _, ok := within(d, f); !ok {
 		t.Fatalf("call did not return within %v", d)
 	}
 }
