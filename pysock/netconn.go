@@ -122,7 +122,11 @@ func netAddr(a Address, typ int) net.Addr {
 		case unix.SOCK_SEQPACKET:
 			nt = "unixpacket"
 		}
-		return &net.UnixAddr{Name: string(x), Net: nt}
+		name := string(x)
+		if len(name) > 0 && name[0] == 0 {
+			name = "@" + name[1:] // an abstract name, as Go's net writes it
+		}
+		return &net.UnixAddr{Name: name, Net: nt}
 	}
 	return nil
 }
@@ -136,6 +140,9 @@ func fromNetAddr(a net.Addr, family int32) any {
 	case *net.TCPAddr:
 		return Tuple{netIPHost(x.IP, family), x.Port}
 	case *net.UnixAddr:
+		if len(x.Name) > 0 && x.Name[0] == '@' {
+			return "\x00" + x.Name[1:] // Go's net: a leading '@' is abstract
+		}
 		return x.Name
 	}
 	return a
