@@ -9,8 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	pyerr "github.com/pysock/pysock/errors"
-	"github.com/pysock/pysock/internal/pyarg"
 	"golang.org/x/sys/unix"
 )
 
@@ -93,86 +91,6 @@ func (s *Socket) WriteTo(w io.Writer) (int64, error) {
 	}
 }
 
-// netAddr converts an address to the net.Addr a Go program expects.
-func netAddr(a Address, typ int) net.Addr {
-	switch x := a.(type) {
-	case InetAddr:
-		ip := net.ParseIP(x.Host)
-		if typ == unix.SOCK_DGRAM {
-			return &net.UDPAddr{IP: ip, Port: x.Port}
-		}
-		return &net.TCPAddr{IP: ip, Port: x.Port}
-	case Inet6Addr:
-		ip := net.ParseIP(x.Host)
-		zone := ""
-		if x.ScopeID != 0 {
-			if ifi, err := net.InterfaceByIndex(int(x.ScopeID)); err == nil {
-				zone = ifi.Name
-			}
-		}
-		if typ == unix.SOCK_DGRAM {
-			return &net.UDPAddr{IP: ip, Port: x.Port, Zone: zone}
-		}
-		return &net.TCPAddr{IP: ip, Port: x.Port, Zone: zone}
-	case UnixAddr:
-		nt := "unix"
-		switch typ {
-		case unix.SOCK_DGRAM:
-			nt = "unixgram"
-		case unix.SOCK_SEQPACKET:
-			nt = "unixpacket"
-		}
-		name := string(x)
-		if len(name) > 0 && name[0] == 0 {
-			name = "@" + name[1:] // an abstract name, as Go's net writes it
-		}
-		return &net.UnixAddr{Name: name, Net: nt}
-	}
-	return nil
-}
-
-// fromNetAddr converts a net.Addr to an address pysock accepts on a socket
-// of the family.
-func fromNetAddr(a net.Addr, family int32) any {
-	switch x := a.(type) {
-	case *net.UDPAddr:
-		return Tuple{netIPHost(x.IP, family), x.Port}
-	case *net.TCPAddr:
-		return Tuple{netIPHost(x.IP, family), x.Port}
-	case *net.UnixAddr:
-		if len(x.Name) > 0 && x.Name[0] == '@' {
-			return "\x00" + x.Name[1:] // Go's net: a leading '@' is abstract
-		}
-		return x.Name
-	}
-	return a
-}
-
-// netIPHost is the host string of ip for a socket of the family. An IPv4
-// address (4 bytes or v4-mapped) is "a.b.c.d" on AF_INET and the mapped
-// "::ffff:a.b.c.d" on AF_INET6, as Go's net maps it for an IPv6 socket
-// (the plain form does not resolve in AF_INET6).
-func netIPHost(ip net.IP, family int32) string {
-	if len(ip) == 0 {
-		// No address: Go's net sends to the unspecified address of the
-		// socket's family, which the kernel takes for this host.
-		if family == unix.AF_INET6 {
-			return "::"
-		}
-		return "0.0.0.0"
-	}
-	ip4 := ip.To4()
-	switch {
-	case ip4 == nil:
-		return ip.String()
-	case family == unix.AF_INET6 && ip4.Equal(net.IPv4zero):
-		return "::" // as Go's net maps 0.0.0.0 for an IPv6 socket
-	case family == unix.AF_INET6:
-		return "::ffff:" + ip4.String()
-	}
-	return ip4.String()
-}
-
 // deadlines holds a Conn's Go-style deadlines.
 type deadlines struct {
 	mu     sync.Mutex
@@ -194,9 +112,45 @@ func (d *deadlines) opts() *callOpts { return &callOpts{adapter: true, dl: d} }
 
 // Conn is a stream Socket seen as a net.Conn; see Socket.NetConn.
 type Conn struct {
-	s  *Socket
-	dl deadlines
+	s     *Socket
+	dl    deadlines
+	addrs addrCache
 }
+
+// addrCache keeps an adapter's addresses once read, as Go's net keeps a
+// connection's from its making: they outlive Close, and a reset that
+// makes getpeername fail.
+type addrCache struct {
+	mu   sync.Mutex
+	l, r net.Addr
+}
+
+// local is the cached local address, read (getsockname) while unknown.
+func (a *addrCache) local(s *Socket) net.Addr {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.l == nil {
+		if sa, err := s.GetSockName(); err == nil {
+			a.l = netAddr(sa, int(s.typ))
+		}
+	}
+	return a.l
+}
+
+// remote is the cached peer address, read (getpeername) while unknown.
+func (a *addrCache) remote(s *Socket) net.Addr {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.r == nil {
+		if sa, err := s.GetPeerName(); err == nil {
+			a.r = netAddr(sa, int(s.typ))
+		}
+	}
+	return a.r
+}
+
+// errMissingAddress is Go's net's error for a WriteTo to a nil address.
+var errMissingAddress = errors.New("missing address")
 
 // NetConn returns the socket as a net.Conn (also a syscall.Conn). The
 // adapter always waits for I/O, whatever the Python mode (setblocking /
@@ -208,12 +162,15 @@ type Conn struct {
 // the Conn closes the socket.
 func (s *Socket) NetConn() *Conn {
 	s = s.orClosed()
-	return &Conn{s: s}
+	c := &Conn{s: s}
+	c.addrs.local(s)
+	c.addrs.remote(s)
+	return c
 }
 
 // Socket returns the pysock socket behind the adapter.
 func (c *Conn) Socket() *Socket {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return nil // as Go's net, for a nil connection
 	}
 	return c.s
@@ -221,7 +178,7 @@ func (c *Conn) Socket() *Socket {
 
 // Read implements net.Conn.
 func (c *Conn) Read(p []byte) (int, error) {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return 0, syscall.EINVAL // as Go's net, for a nil connection
 	}
 	if len(p) == 0 {
@@ -237,7 +194,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 // Write implements net.Conn: everything is written or an error returned
 // with the count written.
 func (c *Conn) Write(p []byte) (int, error) {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return 0, syscall.EINVAL // as Go's net, for a nil connection
 	}
 	n, err := c.s.sendData(opSendAll, p, nil, nil, c.dl.opts())
@@ -275,7 +232,7 @@ func netName(s *Socket) string {
 
 // Close implements net.Conn.
 func (c *Conn) Close() error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return c.s.Close()
@@ -283,32 +240,24 @@ func (c *Conn) Close() error {
 
 // LocalAddr implements net.Conn (nil if unknown).
 func (c *Conn) LocalAddr() net.Addr {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return nil // as Go's net, for a nil connection
 	}
-	a, err := c.s.GetSockName()
-	if err != nil {
-		return nil
-	}
-	return netAddr(a, int(c.s.typ))
+	return c.addrs.local(c.s)
 }
 
 // RemoteAddr implements net.Conn (nil if not connected).
 func (c *Conn) RemoteAddr() net.Addr {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return nil // as Go's net, for a nil connection
 	}
-	a, err := c.s.GetPeerName()
-	if err != nil {
-		return nil
-	}
-	return netAddr(a, int(c.s.typ))
+	return c.addrs.remote(c.s)
 }
 
 // SetDeadline implements net.Conn: it applies to future calls and to
 // calls waiting now.
 func (c *Conn) SetDeadline(t time.Time) error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return setDeadlines(c.s, &c.dl, t, true, true)
@@ -316,7 +265,7 @@ func (c *Conn) SetDeadline(t time.Time) error {
 
 // SetReadDeadline implements net.Conn.
 func (c *Conn) SetReadDeadline(t time.Time) error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return setDeadlines(c.s, &c.dl, t, true, false)
@@ -324,7 +273,7 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 
 // SetWriteDeadline implements net.Conn.
 func (c *Conn) SetWriteDeadline(t time.Time) error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return setDeadlines(c.s, &c.dl, t, false, true)
@@ -358,7 +307,7 @@ func setDeadlines(s *Socket, d *deadlines, t time.Time, read, write bool) error 
 
 // CloseRead shuts down the reading side (shutdown(SHUT_RD)).
 func (c *Conn) CloseRead() error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return c.s.Shutdown(SHUT_RD)
@@ -366,7 +315,7 @@ func (c *Conn) CloseRead() error {
 
 // CloseWrite shuts down the writing side (shutdown(SHUT_WR)).
 func (c *Conn) CloseWrite() error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return c.s.Shutdown(SHUT_WR)
@@ -374,7 +323,7 @@ func (c *Conn) CloseWrite() error {
 
 // SyscallConn implements syscall.Conn.
 func (c *Conn) SyscallConn() (syscall.RawConn, error) {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return nil, syscall.EINVAL // as Go's net, for a nil connection
 	}
 	h, err := c.s.handle()
@@ -389,20 +338,23 @@ func (c *Conn) SyscallConn() (syscall.RawConn, error) {
 // PacketConn is a datagram Socket seen as a net.PacketConn; see
 // Socket.NetPacketConn.
 type PacketConn struct {
-	s  *Socket
-	dl deadlines
+	s     *Socket
+	dl    deadlines
+	addrs addrCache
 }
 
 // NetPacketConn returns a datagram socket as a net.PacketConn, with the
 // same deadline rules as NetConn.
 func (s *Socket) NetPacketConn() *PacketConn {
 	s = s.orClosed()
-	return &PacketConn{s: s}
+	c := &PacketConn{s: s}
+	c.addrs.local(s)
+	return c
 }
 
 // ReadFrom implements net.PacketConn.
 func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return 0, nil, syscall.EINVAL // as Go's net, for a nil connection
 	}
 	n, a, err := c.s.recvIntoBuf(opRecvFrom, p, nil, c.dl.opts())
@@ -414,10 +366,14 @@ func (c *PacketConn) ReadFrom(p []byte) (int, net.Addr, error) {
 
 // WriteTo implements net.PacketConn.
 func (c *PacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return 0, syscall.EINVAL // as Go's net, for a nil connection
 	}
-	n, err := c.s.sendToAddr(p, 0, fromNetAddr(addr, c.s.family), c.dl.opts())
+	to, ok := fromNetAddr(addr, c.s.family)
+	if !ok {
+		return 0, &net.OpError{Op: "write", Net: netName(c.s), Source: c.LocalAddr(), Err: errMissingAddress}
+	}
+	n, err := c.s.sendToAddr(p, 0, to, c.dl.opts())
 	if err != nil {
 		return n, &net.OpError{Op: "write", Net: netName(c.s), Source: c.LocalAddr(), Addr: addr, Err: err}
 	}
@@ -426,7 +382,7 @@ func (c *PacketConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 
 // Close implements net.PacketConn.
 func (c *PacketConn) Close() error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return c.s.Close()
@@ -434,19 +390,15 @@ func (c *PacketConn) Close() error {
 
 // LocalAddr implements net.PacketConn.
 func (c *PacketConn) LocalAddr() net.Addr {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return nil // as Go's net, for a nil connection
 	}
-	a, err := c.s.GetSockName()
-	if err != nil {
-		return nil
-	}
-	return netAddr(a, int(c.s.typ))
+	return c.addrs.local(c.s)
 }
 
 // SetDeadline implements net.PacketConn.
 func (c *PacketConn) SetDeadline(t time.Time) error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return setDeadlines(c.s, &c.dl, t, true, true)
@@ -454,7 +406,7 @@ func (c *PacketConn) SetDeadline(t time.Time) error {
 
 // SetReadDeadline implements net.PacketConn.
 func (c *PacketConn) SetReadDeadline(t time.Time) error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return setDeadlines(c.s, &c.dl, t, true, false)
@@ -462,7 +414,7 @@ func (c *PacketConn) SetReadDeadline(t time.Time) error {
 
 // SetWriteDeadline implements net.PacketConn.
 func (c *PacketConn) SetWriteDeadline(t time.Time) error {
-	if c == nil {
+	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return setDeadlines(c.s, &c.dl, t, false, true)
@@ -470,32 +422,44 @@ func (c *PacketConn) SetWriteDeadline(t time.Time) error {
 
 // Listener is a listening Socket seen as a net.Listener; see
 // Socket.NetListener.
-type Listener struct{ s *Socket }
+type Listener struct {
+	s     *Socket
+	addrs addrCache
+}
 
 // NetListener returns a listening socket as a net.Listener whose Accept
 // waits whatever the Python mode and returns *Conn values. The accepted
 // sockets get the module default timeout, as Socket.Accept's do.
 func (s *Socket) NetListener() *Listener {
 	s = s.orClosed()
-	return &Listener{s: s}
+	l := &Listener{s: s}
+	l.addrs.local(s)
+	return l
 }
 
 // Accept implements net.Listener.
 func (l *Listener) Accept() (net.Conn, error) {
-	if l == nil {
+	if l == nil || l.s == nil {
 		return nil, syscall.EINVAL // as Go's net, for a nil connection
 	}
-	c, _, err := l.s.accept(&callOpts{adapter: true})
+	c, peer, err := l.s.accept(&callOpts{adapter: true})
 	if err != nil {
 		return nil, &net.OpError{Op: "accept", Net: netName(l.s), Addr: l.Addr(), Err: err}
 	}
-	return c.NetConn(), nil
+	// The peer's address is accept's, as in Go's net: a connection reset
+	// before this has none for getpeername.
+	conn := &Conn{s: c}
+	if peer != nil {
+		conn.addrs.r = netAddr(peer, int(c.typ))
+	}
+	conn.addrs.local(c)
+	return conn, nil
 }
 
 // Close implements net.Listener; a waiting Accept returns an error
 // matching net.ErrClosed.
 func (l *Listener) Close() error {
-	if l == nil {
+	if l == nil || l.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
 	return l.s.Close()
@@ -503,67 +467,8 @@ func (l *Listener) Close() error {
 
 // Addr implements net.Listener.
 func (l *Listener) Addr() net.Addr {
-	if l == nil {
+	if l == nil || l.s == nil {
 		return nil // as Go's net, for a nil connection
 	}
-	a, err := l.s.GetSockName()
-	if err != nil {
-		return nil
-	}
-	return netAddr(a, int(l.s.typ))
-}
-
-// FromNetConn is socket.fromfd for a Go connection or listener
-// (*net.TCPConn, *net.UnixConn, *net.UDPConn, *net.TCPListener, … — any
-// syscall.Conn): a new Socket on a duplicate of its fd, with family, type
-// and protocol read from the kernel and the module default timeout, as
-// CPython's fromfd gives. The duplicate shares the file status flags with
-// the original: Go's fd is non-blocking, so until SetBlocking or
-// SetTimeout is called the Socket is "blocking" with a non-blocking fd
-// (recv may raise BlockingIOError, as in CPython). Changing the mode
-// changes the original's flags too; close the original once adopted.
-//
-// A nil c (or a typed nil such as a nil *net.TCPConn) is the TypeError of
-// fromfd(None, ...); a closed connection, or one without a descriptor
-// (SyscallConn returns nil), is OSError(9), as fromfd's dup of a closed fd.
-func FromNetConn(c syscall.Conn) (*Socket, error) {
-	if pyarg.IsNone(c) {
-		return nil, pyarg.NotInteger(c)
-	}
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return nil, fromNetConnErr(err)
-	}
-	if pyarg.IsNone(rc) {
-		return nil, pyerr.FromErrno(unix.EBADF)
-	}
-	nfd := -1
-	var derr error
-	if err := rc.Control(func(fd uintptr) {
-		nfd, derr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
-	}); err != nil {
-		return nil, fromNetConnErr(err)
-	}
-	if derr != nil {
-		return nil, toPyErr(derr)
-	}
-	s, err := FromFileno(nfd, -1, -1, -1)
-	if err != nil {
-		unix.Close(nfd)
-		return nil, err
-	}
-	return s, nil
-}
-
-// fromNetConnErr is FromNetConn's exception for an error of the Go
-// connection: a closed one (Go's "use of closed network connection", or
-// "use of closed file" for an *os.File) is OSError(9), which also matches
-// net.ErrClosed and os.ErrClosed.
-func fromNetConnErr(err error) error {
-	// A closed *os.File's RawConn reports internal/poll's unexported
-	// ErrFileClosing, known only by its text.
-	if errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrClosed) || err.Error() == "use of closed file" {
-		return errClosed()
-	}
-	return toPyErr(err)
+	return l.addrs.local(l.s)
 }

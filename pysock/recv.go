@@ -322,36 +322,38 @@ func (s *Socket) recvIntoBuf(op uint8, buf []byte, args []any, o *callOpts) (int
 // MSG_ERRQUEUE) raises BlockingIOError. MSG_DONTWAIT is added there, and
 // blocking mode does not park; timeout mode still waits for its timeout,
 // as CPython's poll before the call does. AF_UNIX and AF_NETLINK ignore
-// the flag, and the call waits as without it (errQueueNoWait).
+// the flag, and the call waits as without it. Both go by the fd's own
+// family (fdFamily).
 func (s *Socket) recvFlags(fl int) int {
 	if fl&(unix.MSG_PEEK|unix.MSG_ERRQUEUE) == 0 || s == nil {
 		return fl
 	}
-	if fl&unix.MSG_PEEK != 0 && s.family == unix.AF_UNIX {
+	if fl&(unix.MSG_PEEK|unix.MSG_WAITALL) == unix.MSG_PEEK|unix.MSG_WAITALL && fdFamily(s) == unix.AF_UNIX {
 		return fl &^ unix.MSG_WAITALL
 	}
-	if fl&unix.MSG_ERRQUEUE != 0 && errQueueNoWait(s) {
-		return fl | unix.MSG_DONTWAIT
+	if fl&unix.MSG_ERRQUEUE != 0 {
+		if f := fdFamily(s); f != unix.AF_UNIX && f != unix.AF_NETLINK {
+			// Every family reads its error queue (EAGAIN when it is
+			// empty) or refuses the flag, except AF_UNIX and
+			// AF_NETLINK, which ignore it and wait as without it.
+			return fl | unix.MSG_DONTWAIT
+		}
 	}
 	return fl
 }
 
-// errQueueNoWait reports whether the kernel's receive with MSG_ERRQUEUE
-// on s returns at once: every family reads its error queue (EAGAIN when
-// it is empty) or refuses the flag, except AF_UNIX and AF_NETLINK, which
-// ignore it and wait as without it. The family is the fd's own
-// (SO_DOMAIN), which the kernel goes by, not the one s was made with
-// (fromfd and fileno= take the caller's word).
+// fdFamily is the family of s's fd as the kernel has it (SO_DOMAIN),
+// which decides how a call behaves, rather than the one s was made with
+// (fromfd and fileno= take the caller's word); s's if it cannot be read.
 //
 //go:noinline
-func errQueueNoWait(s *Socket) bool {
-	family := int(s.family)
+func fdFamily(s *Socket) int {
 	if fd := s.fileno(); fd >= 0 {
 		if d, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DOMAIN); err == nil {
-			family = d
+			return d
 		}
 	}
-	return family != unix.AF_UNIX && family != unix.AF_NETLINK
+	return int(s.family)
 }
 
 // intoArgsOf converts recv_into's or recvfrom_into's optional arguments

@@ -3,7 +3,7 @@ package pysock_test
 // Outside review of f648ddb (MSG_ERRQUEUE by SO_DOMAIN, netIPHost,
 // fromNetConnErr) and ad5e275 (abstract AF_UNIX names in the adapters'
 // net.Addr), and of the adapters against Go's net contracts, 2026-12-03.
-// Each test here fails on the code reviewed. CPython 3.11.7 (Linux 6.18,
+// Each test here failed on the code reviewed (ad5e275). CPython 3.11.7 (Linux 6.18,
 // as root) is quoted for the Python API; for the Go adapters Go's own net
 // type is run in the test beside pysock's as the reference.
 
@@ -36,10 +36,10 @@ import (
 //	>>> g.recv(10, socket.MSG_PEEK|socket.MSG_WAITALL)
 //	(waits for 10 bytes; signal.alarm(1) cut it short after 1.0 s)
 //
-// pysock: the AF_UNIX fd declared AF_INET keeps MSG_WAITALL and its
+// pysock did: the AF_UNIX fd declared AF_INET keeps MSG_WAITALL and its
 // blocking recv waits for 10 bytes that never come (a hang, until closed);
 // the TCP fd declared AF_UNIX drops it and returns b'abc' at once.
-func TestReviewAdaptersPeekWaitAllFollowsFd(t *testing.T) {
+func TestAdaptersPeekWaitAllFollowsFd(t *testing.T) {
 	t.Run("unix fd declared AF_INET", func(t *testing.T) {
 		a, b, err := pysock.SocketPair(pysock.AF_UNIX, pysock.SOCK_STREAM, 0)
 		if err != nil {
@@ -114,9 +114,9 @@ func TestReviewAdaptersPeekWaitAllFollowsFd(t *testing.T) {
 //	write udp 127.0.0.1:51534: missing address
 //	write unixgram @name: missing address
 //
-// pysock: fromNetAddr reads x.IP / x.Name of the nil pointer: the
+// pysock did: fromNetAddr reads x.IP / x.Name of the nil pointer: the
 // caller's goroutine panics (nil pointer dereference).
-func TestReviewAdaptersWriteToTypedNilAddr(t *testing.T) {
+func TestAdaptersWriteToTypedNilAddr(t *testing.T) {
 	u := revSocket(t, pysock.AF_INET, pysock.SOCK_DGRAM, 0)
 	if err := u.Bind(pysock.Tuple{"127.0.0.1", 0}); err != nil {
 		t.Fatal(err)
@@ -164,11 +164,11 @@ func TestReviewAdaptersWriteToTypedNilAddr(t *testing.T) {
 // ("read tcp 127.0.0.1:p->127.0.0.1:q: read: connection reset by peer").
 // CPython's accept() also returns the address from accept(2).
 //
-// pysock: the adapter asks getpeername(2) on each call, which is ENOTCONN
+// pysock did: the adapter asks getpeername(2) on each call, which is ENOTCONN
 // once the connection is reset (TCP_CLOSE): RemoteAddr() is nil for an
 // open, accepted conn (net/http leaves Request.RemoteAddr empty; code
 // doing c.RemoteAddr().String() panics), and the read error has no peer.
-func TestReviewAdaptersAcceptedResetRemoteAddr(t *testing.T) {
+func TestAdaptersAcceptedResetRemoteAddr(t *testing.T) {
 	resetBeforeAccept := func(t *testing.T, addr string) {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
@@ -222,10 +222,10 @@ func TestReviewAdaptersAcceptedResetRemoteAddr(t *testing.T) {
 //	tcp after close: 127.0.0.1:59566 127.0.0.1:33709
 //	tcp ln after close: 127.0.0.1:33709
 //
-// pysock: getsockname/getpeername on the closed socket fail, so
+// pysock did: getsockname/getpeername on the closed socket fail, so
 // LocalAddr, RemoteAddr and Listener.Addr are nil after Close (a log
 // line or a deferred l.Addr().String() after Close panics).
-func TestReviewAdaptersAddrsAfterClose(t *testing.T) {
+func TestAdaptersAddrsAfterClose(t *testing.T) {
 	l := revSocket(t, pysock.AF_INET, pysock.SOCK_STREAM, 0)
 	if err := l.Bind(pysock.Tuple{"127.0.0.1", 0}); err != nil {
 		t.Fatal(err)
@@ -258,11 +258,11 @@ func TestReviewAdaptersAddrsAfterClose(t *testing.T) {
 // *net.IPConn, whose network name is "ip" as pysock's netName says):
 // ReadFrom gives *net.IPAddr, and WriteTo takes one.
 //
-// pysock: netAddr gives every non-SOCK_DGRAM inet address as *net.TCPAddr
+// pysock did: netAddr gives every non-SOCK_DGRAM inet address as *net.TCPAddr
 // (&net.TCPAddr{IP: 127.0.0.1, Port: 0} from a raw ReadFrom), and WriteTo
 // with *net.IPAddr is "TypeError: sendto(): AF_INET address must be tuple,
 // not IPAddr".
-func TestReviewAdaptersRawIPAddrs(t *testing.T) {
+func TestAdaptersRawIPAddrs(t *testing.T) {
 	goR, err := net.ListenIP("ip4:253", &net.IPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		t.Skipf("raw IP socket: %v", err)
@@ -301,11 +301,11 @@ func TestReviewAdaptersRawIPAddrs(t *testing.T) {
 //	write udp6 [::]:39154->[fe80::fc:ff:fe00:1%lo]:49465: sendto: network is unreachable
 //
 // as CPython's sendto(b, (host, port, 0, if_nametoindex('lo'))) does.
-// pysock: fromNetAddr/netIPHost drop UDPAddr.Zone (and TCPAddr.Zone), so
+// pysock did: fromNetAddr/netIPHost drop UDPAddr.Zone (and TCPAddr.Zone), so
 // the datagram goes out with scope_id 0: here it is delivered, on a
 // multi-homed host a link-local datagram leaves by whichever interface
 // the kernel picks.
-func TestReviewAdaptersWriteToKeepsZone(t *testing.T) {
+func TestAdaptersWriteToKeepsZone(t *testing.T) {
 	var ll net.IP
 	var ifname string
 	ifs, _ := net.Interfaces()
@@ -366,7 +366,7 @@ func TestReviewAdaptersWriteToKeepsZone(t *testing.T) {
 // not their zero values (c.s == nil): Read, Write, ReadFrom, WriteTo and
 // Accept panic (nil pointer dereference). (Their Close returns nil where
 // Go's gives EINVAL; not asserted here.)
-func TestReviewAdaptersZeroValues(t *testing.T) {
+func TestAdaptersZeroValues(t *testing.T) {
 	var goC net.TCPConn
 	_, goErr := goC.Read(make([]byte, 1))
 	for name, f := range map[string]func() error{
