@@ -59,10 +59,11 @@ type TextIOWrapper struct {
 	writenl   string // what '\n' becomes on write ("" for no change)
 
 	// rmu is held by a read for the whole call, while it waits on the
-	// socket; wmu by a write, flush or close, and by a read only while it
-	// hands the pending text to the buffer. A write or flush never waits
-	// for a read: CPython's text layer has no lock, and a flush while
-	// another thread waits in readline is the request-reply idiom.
+	// socket; wmu only while the pending text is changed or taken out,
+	// never across a call of the buffer. A write or flush never waits for
+	// a read, nor a read for a write blocked in the socket: CPython's text
+	// layer has no lock, and a flush while another thread waits in
+	// readline is the request-reply idiom.
 	rmu       sync.Mutex
 	wmu       sync.Mutex
 	dec       []byte // decoded text not yet returned: dec[dpos:]
@@ -197,8 +198,6 @@ func can(f func() (bool, error)) bool {
 // between goes before it. Like CPython's, a write drops the text decoded
 // but not yet read and resets the decoder.
 func (t *TextIOWrapper) WriteText(s string) (int, error) {
-	t.wmu.Lock()
-	defer t.wmu.Unlock()
 	if t.Closed() {
 		return 0, errIOClosed()
 	}
@@ -230,33 +229,55 @@ func (t *TextIOWrapper) WriteText(s string) (int, error) {
 
 // addPending is the pending_bytes logic of textiowrapper write: what
 // would take the pending text past the chunk size sends it to the buffer
-// first, and the pending text goes to the buffer once it reaches the
-// chunk size.
+// first (b is then not added if that fails), and the pending text goes to
+// the buffer once it reaches the chunk size. The buffer's write is made
+// outside wmu, as CPython takes the pending text out before it calls the
+// buffer: a read never waits for a write blocked in the socket.
 func (t *TextIOWrapper) addPending(b []byte) error {
+	t.wmu.Lock()
 	if len(t.pending) > 0 && len(t.pending)+len(b) > chunkSize {
-		if err := t.writeFlush(); err != nil {
+		p := t.takePending()
+		t.wmu.Unlock()
+		if _, err := t.buffer.Write(p); err != nil {
 			return err
 		}
+		t.wmu.Lock()
 	}
 	if len(t.pending) == 0 && len(b) >= chunkSize {
+		t.wmu.Unlock()
 		_, err := t.buffer.Write(b)
 		return err
 	}
 	t.pending = append(t.pending, b...)
+	var p []byte
 	if len(t.pending) >= chunkSize {
-		return t.writeFlush()
+		p = t.takePending()
+	}
+	t.wmu.Unlock()
+	if p != nil {
+		_, err := t.buffer.Write(p)
+		return err
 	}
 	return nil
 }
 
+// takePending takes the pending text out (under wmu): it is no longer
+// pending even if the buffer's write of it fails.
+func (t *TextIOWrapper) takePending() []byte {
+	p := t.pending
+	t.pending = nil
+	return p
+}
+
 // writeFlush is _textiowrapper_writeflush: the pending text goes to the
-// buffer's write, and is no longer pending even when that fails.
+// buffer's write, taken out under wmu and written outside it.
 func (t *TextIOWrapper) writeFlush() error {
-	if len(t.pending) == 0 {
+	t.wmu.Lock()
+	p := t.takePending()
+	t.wmu.Unlock()
+	if len(p) == 0 {
 		return nil
 	}
-	p := t.pending
-	t.pending = t.pending[:0]
 	_, err := t.buffer.Write(p)
 	return err
 }
@@ -272,8 +293,6 @@ func (t *TextIOWrapper) Write(p []byte) (int, error) {
 // Flush is f.flush(): the pending text to the buffer, then the buffer's
 // flush.
 func (t *TextIOWrapper) Flush() error {
-	t.wmu.Lock()
-	defer t.wmu.Unlock()
 	if t.Closed() {
 		return errIOClosed()
 	}
@@ -285,10 +304,11 @@ func (t *TextIOWrapper) Flush() error {
 
 // Close is f.close(): flushes and closes the buffer (and so the raw
 // stream). Idempotent. As in CPython, an error of the buffer's close is
-// the one returned, before the flush's.
+// the one returned, before the flush's. No lock is held while it flushes
+// and closes: once the buffer's writer is closed the file is closed, and
+// the other calls fail at once, though a read still waiting in another
+// goroutine keeps the buffer's reader (and so this call) waiting.
 func (t *TextIOWrapper) Close() error {
-	t.wmu.Lock()
-	defer t.wmu.Unlock()
 	if t.Closed() {
 		return nil
 	}
@@ -296,7 +316,6 @@ func (t *TextIOWrapper) Close() error {
 	if ferr == nil && can(t.Writable) {
 		ferr = t.buffer.Flush()
 	}
-	t.pending = nil
 	if t.rmu.TryLock() {
 		t.dec, t.dpos, t.chunk, t.scratch = nil, 0, nil, nil
 		t.rmu.Unlock()

@@ -42,17 +42,12 @@ func (t *TextIOWrapper) checkReadLine() error {
 	return nil
 }
 
-// flushPending hands the pending written text to the buffer, under the
-// write side's lock (a read holds only its own).
-func (t *TextIOWrapper) flushPending() error {
-	t.wmu.Lock()
-	defer t.wmu.Unlock()
-	return t.writeFlush()
-}
+// flushPending hands the pending written text to the buffer.
+func (t *TextIOWrapper) flushPending() error { return t.writeFlush() }
 
 // dropDecoded forgets the decoded text not yet returned: what CPython's
-// read(n) and readline() have taken out of it by the time a chunk read
-// fails, and so lose with the error.
+// readline has set aside by the time a chunk read fails, and so loses
+// with the error (its decoded text is then none at all).
 func (t *TextIOWrapper) dropDecoded() {
 	t.dec, t.dpos = t.dec[:0], 0
 }
@@ -122,6 +117,9 @@ func charOffset(b []byte, n int) (int, int) {
 // way (a timeout, say) loses the characters decoded so far, as in CPython.
 func (t *TextIOWrapper) ReadText(size ...int) (string, error) {
 	n := sizeArg(size)
+	if t.Closed() {
+		return "", errIOClosed() // at once, even while a read waits
+	}
 	t.rmu.Lock()
 	defer t.rmu.Unlock()
 	if err := t.checkRead(); err != nil {
@@ -139,7 +137,10 @@ func (t *TextIOWrapper) ReadText(size ...int) (string, error) {
 		}
 		r, err := t.readChunk()
 		if err != nil {
-			t.dropDecoded()
+			// CPython's read(n) has taken the decoded text into its
+			// result, which the error loses; the text stays, used up
+			// (readline(0) then finds text, and reads nothing).
+			t.dpos = len(t.dec)
 			return "", err
 		}
 		eof = r <= 0
@@ -183,6 +184,9 @@ func (t *TextIOWrapper) readAll() (string, error) {
 // newline translation), at most size characters, or what is left at the
 // end of the stream ("" there).
 func (t *TextIOWrapper) ReadLineText(size ...int) (string, error) {
+	if t.Closed() {
+		return "", errIOClosed() // at once, even while a read waits
+	}
 	t.rmu.Lock()
 	defer t.rmu.Unlock()
 	if err := t.checkReadLine(); err != nil {
@@ -264,6 +268,9 @@ func (t *TextIOWrapper) LinesText() iter.Seq2[string, error] {
 func (t *TextIOWrapper) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
+	}
+	if t.Closed() {
+		return 0, errIOClosed() // at once, even while a read waits
 	}
 	t.rmu.Lock()
 	defer t.rmu.Unlock()
