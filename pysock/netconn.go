@@ -117,34 +117,31 @@ type Conn struct {
 	addrs addrCache
 }
 
-// addrCache keeps an adapter's addresses once read, as Go's net keeps a
-// connection's from its making: they outlive Close, and a reset that
-// makes getpeername fail.
+// addrCache keeps an adapter's addresses as last read, so that they
+// outlive Close and a reset that makes getpeername fail, as Go's net keeps
+// a connection's. Each call reads them afresh while it can: a socket
+// bound or connected after its adapter was made reports the new ones.
 type addrCache struct {
 	mu   sync.Mutex
 	l, r net.Addr
 }
 
-// local is the cached local address, read (getsockname) while unknown.
+// local is the local address (getsockname), or the last one read.
 func (a *addrCache) local(s *Socket) net.Addr {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.l == nil {
-		if sa, err := s.GetSockName(); err == nil {
-			a.l = netAddr(sa, int(s.typ))
-		}
+	if sa, err := s.GetSockName(); err == nil {
+		a.l = netAddr(sa, int(s.typ))
 	}
 	return a.l
 }
 
-// remote is the cached peer address, read (getpeername) while unknown.
+// remote is the peer's address (getpeername), or the last one known.
 func (a *addrCache) remote(s *Socket) net.Addr {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.r == nil {
-		if sa, err := s.GetPeerName(); err == nil {
-			a.r = netAddr(sa, int(s.typ))
-		}
+	if sa, err := s.GetPeerName(); err == nil {
+		a.r = netAddr(sa, int(s.typ))
 	}
 	return a.r
 }

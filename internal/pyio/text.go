@@ -59,11 +59,12 @@ type TextIOWrapper struct {
 	writenl   string // what '\n' becomes on write ("" for no change)
 
 	// rmu is held by a read for the whole call, while it waits on the
-	// socket; wmu only while the pending text is changed or taken out,
-	// never across a call of the buffer. A write or flush never waits for
-	// a read, nor a read for a write blocked in the socket: CPython's text
-	// layer has no lock, and a flush while another thread waits in
-	// readline is the request-reply idiom.
+	// socket; wmu by a write, flush or close's flush, across the buffer's
+	// write, so that text reaches the buffer in the order it was written.
+	// A read only tries wmu (flushPending): a write or flush never waits
+	// for a read, nor a read for a write blocked in the socket, as in
+	// CPython, whose text layer has no lock (a flush while another thread
+	// waits in readline is the request-reply idiom).
 	rmu       sync.Mutex
 	wmu       sync.Mutex
 	dec       []byte // decoded text not yet returned: dec[dpos:]
@@ -230,56 +231,46 @@ func (t *TextIOWrapper) WriteText(s string) (int, error) {
 // addPending is the pending_bytes logic of textiowrapper write: what
 // would take the pending text past the chunk size sends it to the buffer
 // first (b is then not added if that fails), and the pending text goes to
-// the buffer once it reaches the chunk size. The buffer's write is made
-// outside wmu, as CPython takes the pending text out before it calls the
-// buffer: a read never waits for a write blocked in the socket.
+// the buffer once it reaches the chunk size. wmu is held across the
+// buffer's write, so the text reaches the buffer in the order it was
+// written; a read does not wait for it (flushPending).
 func (t *TextIOWrapper) addPending(b []byte) error {
 	t.wmu.Lock()
+	defer t.wmu.Unlock()
 	if len(t.pending) > 0 && len(t.pending)+len(b) > chunkSize {
-		p := t.takePending()
-		t.wmu.Unlock()
-		if _, err := t.buffer.Write(p); err != nil {
+		if err := t.writeFlushLocked(); err != nil {
 			return err
 		}
-		t.wmu.Lock()
 	}
 	if len(t.pending) == 0 && len(b) >= chunkSize {
-		t.wmu.Unlock()
 		_, err := t.buffer.Write(b)
 		return err
 	}
 	t.pending = append(t.pending, b...)
-	var p []byte
 	if len(t.pending) >= chunkSize {
-		p = t.takePending()
-	}
-	t.wmu.Unlock()
-	if p != nil {
-		_, err := t.buffer.Write(p)
-		return err
+		return t.writeFlushLocked()
 	}
 	return nil
 }
 
-// takePending takes the pending text out (under wmu): it is no longer
-// pending even if the buffer's write of it fails.
-func (t *TextIOWrapper) takePending() []byte {
+// writeFlushLocked is _textiowrapper_writeflush, under wmu: the pending
+// text goes to the buffer's write, and is no longer pending even when
+// that fails.
+func (t *TextIOWrapper) writeFlushLocked() error {
 	p := t.pending
 	t.pending = nil
-	return p
-}
-
-// writeFlush is _textiowrapper_writeflush: the pending text goes to the
-// buffer's write, taken out under wmu and written outside it.
-func (t *TextIOWrapper) writeFlush() error {
-	t.wmu.Lock()
-	p := t.takePending()
-	t.wmu.Unlock()
 	if len(p) == 0 {
 		return nil
 	}
 	_, err := t.buffer.Write(p)
 	return err
+}
+
+// writeFlush is writeFlushLocked with wmu taken.
+func (t *TextIOWrapper) writeFlush() error {
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
+	return t.writeFlushLocked()
 }
 
 // Write implements io.Writer: p is taken as UTF-8 text (see WriteText).
@@ -296,7 +287,9 @@ func (t *TextIOWrapper) Flush() error {
 	if t.Closed() {
 		return errIOClosed()
 	}
-	if err := t.writeFlush(); err != nil {
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
+	if err := t.writeFlushLocked(); err != nil {
 		return err
 	}
 	return t.buffer.Flush()
@@ -304,18 +297,21 @@ func (t *TextIOWrapper) Flush() error {
 
 // Close is f.close(): flushes and closes the buffer (and so the raw
 // stream). Idempotent. As in CPython, an error of the buffer's close is
-// the one returned, before the flush's. No lock is held while it flushes
-// and closes: once the buffer's writer is closed the file is closed, and
-// the other calls fail at once, though a read still waiting in another
-// goroutine keeps the buffer's reader (and so this call) waiting.
+// the one returned, before the flush's. No text lock is held while it
+// closes the buffer: once the buffer's writer is closed the file is
+// closed, and the other calls fail at once, though a read still waiting
+// in another goroutine keeps the buffer's reader (and so this call)
+// waiting.
 func (t *TextIOWrapper) Close() error {
 	if t.Closed() {
 		return nil
 	}
-	ferr := t.writeFlush()
+	t.wmu.Lock()
+	ferr := t.writeFlushLocked()
 	if ferr == nil && can(t.Writable) {
 		ferr = t.buffer.Flush()
 	}
+	t.wmu.Unlock()
 	if t.rmu.TryLock() {
 		t.dec, t.dpos, t.chunk, t.scratch = nil, 0, nil, nil
 		t.rmu.Unlock()

@@ -42,8 +42,16 @@ func (t *TextIOWrapper) checkReadLine() error {
 	return nil
 }
 
-// flushPending hands the pending written text to the buffer.
-func (t *TextIOWrapper) flushPending() error { return t.writeFlush() }
+// flushPending hands the pending written text to the buffer, unless a
+// write or flush in another goroutine is at it (holds wmu): that one
+// sends it, and the read does not wait for it.
+func (t *TextIOWrapper) flushPending() error {
+	if !t.wmu.TryLock() {
+		return nil
+	}
+	defer t.wmu.Unlock()
+	return t.writeFlushLocked()
+}
 
 // dropDecoded forgets the decoded text not yet returned: what CPython's
 // readline has set aside by the time a chunk read fails, and so loses

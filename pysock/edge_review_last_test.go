@@ -1,7 +1,7 @@
 package pysock_test
 
 // Outside review of fa63745 (the adapters cache their addresses),
-// 2026-12-03. Each test here fails on fa63745. Go's net is the reference
+// 2026-12-03. Each test here failed on fa63745. Go's net is the reference
 // for the adapters: a net.Conn's LocalAddr is the address the socket is
 // bound to (Go reads getsockname once the socket is bound or connected),
 // never the unspecified address of a socket not yet bound.
@@ -21,7 +21,7 @@ import (
 // Go's net (net.Dial's LocalAddr) give the bound address. RemoteAddr is
 // read again because getpeername failed (ENOTCONN), so it is right: the
 // two addresses of the same Conn disagree.
-func TestReviewLastNetConnBeforeConnectLocalAddr(t *testing.T) {
+func TestLastNetConnBeforeConnectLocalAddr(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func TestReviewLastNetConnBeforeConnectLocalAddr(t *testing.T) {
 // hands the PacketConn out and binds the socket afterwards (or lets a
 // first WriteTo bind it) gets a LocalAddr with port 0, which cannot be
 // replied to; getsockname gives the bound port.
-func TestReviewLastNetPacketConnBindAfterLocalAddr(t *testing.T) {
+func TestLastNetPacketConnBindAfterLocalAddr(t *testing.T) {
 	s := revSocket(t, pysock.AF_INET, pysock.SOCK_DGRAM, 0)
 	pc := s.NetPacketConn()
 	if err := s.Bind(pysock.Tuple{"127.0.0.1", 0}); err != nil {

@@ -2,7 +2,7 @@ package pyio
 
 // Outside review of cf91595 (wmu guards only the pending text; the
 // buffer's write and flush are called outside any text lock),
-// 2026-12-03. Each test here fails on cf91595. python3 is CPython 3.11.
+// 2026-12-03. Each test here failed on cf91595. python3 is CPython 3.11.
 
 import (
 	"fmt"
@@ -46,7 +46,7 @@ func (y yieldBuffer) Write(b []byte) (int, error) {
 // pysock loses the order over the plain BufferedWriter too (2 and 3
 // rounds of 200 in two runs here, flushReorderRound(t, false));
 // yieldBuffer makes it show within the test's 20 rounds.
-func TestReviewLastFlushReordersWriterLines(t *testing.T) {
+func TestLastFlushReordersWriterLines(t *testing.T) {
 	watchdog(t, time.Minute)
 	for round := 0; round < 20; round++ {
 		if bad := flushReorderRound(t, true); bad != "" {
