@@ -29,6 +29,9 @@ func netAddr(a Address, typ int) net.Addr {
 		ip := net.ParseIP(x.Host)
 		zone := ""
 		if x.ScopeID != 0 {
+			// The interface's name, or the number when no interface has
+			// it, as Go's net writes a zone.
+			zone = strconv.FormatUint(uint64(x.ScopeID), 10)
 			if ifi, err := net.InterfaceByIndex(int(x.ScopeID)); err == nil {
 				zone = ifi.Name
 			}
