@@ -1,8 +1,10 @@
 package pysock
 
 import (
+	"fmt"
 	"strconv"
 
+	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyarg"
 	"github.com/pysock/pysock/internal/pyrepr"
 )
@@ -60,3 +62,32 @@ func Repr(v any) string { return pyrepr.Repr(v) }
 // everything else as its repr. It is what print(v) and "{}".format(v)
 // print.
 func Str(v any) string { return pyrepr.Str(v) }
+
+// The TypeErrors of a call with the wrong number of arguments, in the
+// words CPython prints them.
+
+// errTooManyArgs is the TypeError of a PyArg_ParseTuple call with too many
+// arguments ("argument" for a most of 1, as getargs.c prints it).
+func errTooManyArgs(caller string, most, given int) error {
+	return pyerr.NewTypeError(fmt.Sprintf("%s() takes at most %d %s (%d given)", caller, most, plural(most, "argument"), given))
+}
+
+// errArgCount is the TypeError of a PyArg_ParseTuple call whose format
+// takes exactly want arguments.
+func errArgCount(caller string, want, given int) error {
+	return pyerr.NewTypeError(fmt.Sprintf("%s() takes exactly %d %s (%d given)", caller, want, plural(want, "argument"), given))
+}
+
+// plural is word with getargs.c's "s" for a count other than 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// tooManyPositional is Python's TypeError for a call of a method with
+// positional parameters from least to most (self included) given more.
+func tooManyPositional(qual string, least, most, given int) error {
+	return pyerr.NewTypeError(fmt.Sprintf("%s() takes from %d to %d positional arguments but %d were given", qual, least, most, given))
+}

@@ -75,7 +75,7 @@ func CreateConnection(address any, args ...any) (*Socket, error) {
 		case 1:
 			source = a
 		default:
-			return nil, pyerr.NewTypeError(fmt.Sprintf("create_connection() takes from 1 to 3 positional arguments but %d were given", pos+2))
+			return nil, tooManyPositional("create_connection", 1, 3, pos+2)
 		}
 		pos++
 	}

@@ -305,7 +305,7 @@ func (s *Socket) sendMsg(buffers [][]byte, anc []AncData, flags int, address any
 // is OverflowError before anything is sent, on a closed socket too.
 func SendFds(sock *Socket, buffers [][]byte, fds []int, args ...any) (int, error) {
 	if len(args) > 2 {
-		return 0, pyerr.NewTypeError(fmt.Sprintf("send_fds() takes from 3 to 5 positional arguments but %d were given", len(args)+3))
+		return 0, tooManyPositional("send_fds", 3, 5, len(args)+3)
 	}
 	data := make([]byte, 4*len(fds))
 	for i, fd := range fds {
@@ -347,7 +347,7 @@ func (r FdsResult) String() string { return r.Repr() }
 // more arguments are a TypeError.
 func RecvFds(sock *Socket, bufsize, maxfds int, flags ...MsgFlag) (FdsResult, error) {
 	if len(flags) > 1 {
-		return FdsResult{}, pyerr.NewTypeError(fmt.Sprintf("recv_fds() takes from 3 to 4 positional arguments but %d were given", len(flags)+3))
+		return FdsResult{}, tooManyPositional("recv_fds", 3, 4, len(flags)+3)
 	}
 	// CPython computes maxfds * 4 with Python ints: a product outside a
 	// C ssize_t is CMSG_LEN's OverflowError, not a wrapped Go int.

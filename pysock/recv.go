@@ -2,7 +2,6 @@ package pysock
 
 import (
 	"context"
-	"fmt"
 
 	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyarg"
@@ -23,26 +22,6 @@ func optFlags(caller string, fixed int, flags []MsgFlag) (int, error) {
 		return cInt(int(flags[0]))
 	}
 	return 0, errTooManyArgs(caller, fixed+1, fixed+len(flags))
-}
-
-// errTooManyArgs is the TypeError of a PyArg_ParseTuple call with too many
-// arguments ("argument" for a most of 1, as getargs.c prints it).
-func errTooManyArgs(caller string, most, given int) error {
-	return pyerr.NewTypeError(fmt.Sprintf("%s() takes at most %d %s (%d given)", caller, most, plural(most, "argument"), given))
-}
-
-// errArgCount is the TypeError of a PyArg_ParseTuple call whose format
-// takes exactly want arguments.
-func errArgCount(caller string, want, given int) error {
-	return pyerr.NewTypeError(fmt.Sprintf("%s() takes exactly %d %s (%d given)", caller, want, plural(want, "argument"), given))
-}
-
-// plural is word with getargs.c's "s" for a count other than 1.
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
 
 // intoArgs reads recv_into's and recvfrom_into's optional (nbytes, flags)
@@ -328,16 +307,19 @@ func (s *Socket) recvFlags(fl int) int {
 	if fl&(unix.MSG_PEEK|unix.MSG_ERRQUEUE) == 0 || s == nil {
 		return fl
 	}
-	if fl&(unix.MSG_PEEK|unix.MSG_WAITALL) == unix.MSG_PEEK|unix.MSG_WAITALL && fdFamily(s) == unix.AF_UNIX {
+	peekAll := fl&(unix.MSG_PEEK|unix.MSG_WAITALL) == unix.MSG_PEEK|unix.MSG_WAITALL
+	if !peekAll && fl&unix.MSG_ERRQUEUE == 0 {
+		return fl
+	}
+	f := fdFamily(s) // read once for both rules
+	if peekAll && f == unix.AF_UNIX {
 		return fl &^ unix.MSG_WAITALL
 	}
-	if fl&unix.MSG_ERRQUEUE != 0 {
-		if f := fdFamily(s); f != unix.AF_UNIX && f != unix.AF_NETLINK {
-			// Every family reads its error queue (EAGAIN when it is
-			// empty) or refuses the flag, except AF_UNIX and
-			// AF_NETLINK, which ignore it and wait as without it.
-			return fl | unix.MSG_DONTWAIT
-		}
+	if fl&unix.MSG_ERRQUEUE != 0 && f != unix.AF_UNIX && f != unix.AF_NETLINK {
+		// Every family reads its error queue (EAGAIN when it is empty)
+		// or refuses the flag, except AF_UNIX and AF_NETLINK, which
+		// ignore it and wait as without it.
+		return fl | unix.MSG_DONTWAIT
 	}
 	return fl
 }

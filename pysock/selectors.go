@@ -322,12 +322,6 @@ func dataArg(qual string, data []any) (any, error) {
 	return nil, tooManyPositional(qual, 3, 4, 3+len(data))
 }
 
-// tooManyPositional is Python's TypeError for a call of a method with
-// positional parameters from least to most (self included) given more.
-func tooManyPositional(qual string, least, most, given int) error {
-	return pyerr.NewTypeError(fmt.Sprintf("%s() takes from %d to %d positional arguments but %d were given", qual, least, most, given))
-}
-
 // selectorTimeout reads a selectors select() timeout (qual is the method's
 // qualified name, for the TypeError of too many arguments): ok false for
 // None; TypeError (Python's comparison error, op is the operator it failed

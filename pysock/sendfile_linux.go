@@ -2,7 +2,6 @@ package pysock
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"math/big"
 	"os"
@@ -27,7 +26,7 @@ import (
 func (s *Socket) SendFile(file *os.File, args ...any) (int, error) {
 	s = s.orClosed()
 	if len(args) > 2 {
-		return 0, pyerr.NewTypeError(fmt.Sprintf("sendfile() takes from 2 to 4 positional arguments but %d were given", len(args)+2))
+		return 0, tooManyPositional("sendfile", 2, 4, len(args)+2)
 	}
 	var offsetArg, countArg any = 0, nil
 	if len(args) > 0 {
