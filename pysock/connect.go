@@ -98,7 +98,7 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 		d := h.desc
 		d.mu.Lock()
 		err = h.control(func(fd int) error {
-			if !d.nb.Load() {
+			if !d.nb.Load() && d.pinned.Load() { // else the flag is set (see fdesc.pinned)
 				set, err := nonblockOnce(fd)
 				if err != nil {
 					return err
@@ -126,7 +126,9 @@ func (s *Socket) connect(address any, caller string, o *callOpts) (errno syscall
 	case blockingEmulated && e == syscall.EAGAIN && s.family == unix.AF_UNIX:
 		// A full AF_UNIX backlog: only a real blocking connect waits for
 		// room (this one call occupies an OS thread while it waits; Close
-		// does not wait for it).
+		// does not wait for it). It needs the flag clear, as it is once
+		// pinned (see fdesc.pinned).
+		h.pin()
 		if err := h.control(connectOnce); err != nil {
 			return closedErrno(err)
 		}

@@ -14,8 +14,9 @@ import (
 // handle is an open socket fd registered with Go's runtime poller.
 //
 // The fd is wrapped with os.NewFile while O_NONBLOCK is set, which makes the
-// runtime register it with epoll; the kernel flag is then set to whatever
-// CPython would leave (cleared in blocking mode). Every call goes through
+// runtime register it with epoll; the kernel flag is set to whatever
+// CPython would leave (cleared in blocking mode) once anything outside
+// pysock can see it (fdesc.pinned). Every call goes through
 // the RawConn: Control for plain syscalls, Read/Write for I/O, so the fd
 // number cannot be closed and reused while a call uses it, and Close wakes
 // parked callers. The data syscalls made under the File never sleep in the
@@ -75,43 +76,54 @@ type handle struct {
 func (h *handle) unixStream() bool { return h.stream && h.peerShut }
 
 // freshHandle wraps fd, a descriptor pysock has just created (socket,
-// accept4, socketpair, dup: nobody else knows its number yet), whose kernel
-// flag is O_NONBLOCK, and sets the flag to nonblock. On error fd is
-// closed.
+// accept4, socketpair: nobody else knows its number yet), whose kernel
+// flag is O_NONBLOCK, as the handle of a new description in mode
+// nonblock. The flag stays set in every mode until the number is given
+// out (see fdesc.pinned). On error fd is closed.
 func freshHandle(fd int, nonblock bool) (*handle, error) {
+	h, err := registerFresh(fd)
+	if err != nil {
+		return nil, err
+	}
+	h.desc = newDesc(nonblock)
+	return h, nil
+}
+
+// registerFresh registers fd, a descriptor pysock has just created, with
+// the poller; the caller gives the handle its description's record. On
+// error fd is closed.
+func registerFresh(fd int) (*handle, error) {
 	if detached.count.Load() > 0 {
 		fd = retireDetached(fd)
 	}
-	return newHandle(fd, fd, nonblock)
+	return register(fd, fd)
 }
 
-// newHandle registers regFd (O_NONBLOCK set) with the poller as the handle
-// of fd (regFd itself, or a private duplicate of it) and leaves the kernel
-// flag at nonblock. On error regFd is closed.
-func newHandle(fd, regFd int, nonblock bool) (*handle, error) {
+// register registers regFd (O_NONBLOCK set) with the poller as the handle
+// of fd (regFd itself, or a private duplicate of it). On error regFd is
+// closed.
+func register(fd, regFd int) (*handle, error) {
 	f := os.NewFile(uintptr(regFd), "socket")
 	rc, err := f.SyscallConn()
 	if err != nil {
 		f.Close()
 		return nil, pyerr.FromErrno(syscall.EBADF)
 	}
-	h := &handle{file: f, rc: rc, fd: fd, priv: fd != regFd}
-	h.desc = new(fdesc)
-	h.desc.open.Store(1)
-	h.desc.nb.Store(nonblock)
-	if !nonblock {
-		// Nothing else has the File yet, so regFd can be used directly
-		// (and no closure is allocated for each accepted connection).
-		if err := setFIONBIO(regFd, false); err != nil {
-			f.Close()
-			return nil, toPyErr(err)
-		}
-	}
-	return h, nil
+	return &handle{file: f, rc: rc, fd: fd, priv: fd != regFd}, nil
+}
+
+// newDesc is the record of a description new to pysock, used by one
+// handle, whose flag pysock sets to nonblock.
+func newDesc(nonblock bool) *fdesc {
+	d := new(fdesc)
+	d.open.Store(1)
+	d.nb.Store(nonblock)
+	return d
 }
 
 // adoptHandle registers fd, a descriptor the caller owns, through a private
-// duplicate, and leaves the shared kernel flag at nonblock.
+// duplicate, and leaves the shared kernel flag at nonblock. The caller has
+// the number, so the record is pinned from the start.
 func adoptHandle(fd int, nonblock bool) (*handle, error) {
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
@@ -121,7 +133,20 @@ func adoptHandle(fd int, nonblock bool) (*handle, error) {
 		unix.Close(dup)
 		return nil, toPyErr(err)
 	}
-	return newHandle(fd, dup, nonblock)
+	h, err := register(fd, dup)
+	if err != nil {
+		return nil, err
+	}
+	if !nonblock {
+		// Nothing else has the File yet, so dup can be used directly.
+		if err := setFIONBIO(dup, false); err != nil {
+			h.file.Close()
+			return nil, toPyErr(err)
+		}
+	}
+	h.desc = newDesc(nonblock)
+	h.desc.pinned.Store(true)
+	return h, nil
 }
 
 // sysfd is the descriptor a syscall made under the File uses: the File's
@@ -220,17 +245,41 @@ func (h *handle) control(fn func(fd int) error) error {
 }
 
 // setNonblock sets the kernel O_NONBLOCK flag with ioctl(FIONBIO), as
-// CPython's internal_setblocking does.
+// CPython's internal_setblocking does, once the record is pinned; before,
+// it sets the record only (the flag stays set: see fdesc.pinned).
 func (h *handle) setNonblock(on bool) error {
 	d := h.desc
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	err := h.control(func(fd int) error { return setFIONBIO(fd, on) })
-	if err != nil {
-		return toPyErr(err)
+	if d.pinned.Load() {
+		err := h.control(func(fd int) error { return setFIONBIO(fd, on) })
+		if err != nil {
+			return toPyErr(err)
+		}
 	}
 	d.nb.Store(on)
 	return nil
+}
+
+// pin makes the kernel's flag follow the record from now on, clearing it
+// first where it lags (blocking mode): h's number, or another way to the
+// description, is about to be given out.
+func (h *handle) pin() {
+	d := h.desc
+	if d.pinned.Load() {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pinned.Load() {
+		return
+	}
+	if !d.nb.Load() && h.control(func(fd int) error { return setFIONBIO(fd, false) }) != nil {
+		// h is closed: a sibling sharing the record (a dup) pins it
+		// when its own number goes out.
+		return
+	}
+	d.pinned.Store(true)
 }
 
 // errClosed is what a call on a closed socket returns: OSError(9, 'Bad file

@@ -51,9 +51,22 @@ type fdesc struct {
 	registered atomic.Bool
 	// out: a number of the description has been given out, through which
 	// its flag and options may change behind pysock (outside_linux.go).
-	out  atomic.Bool
-	ino  uint64       // under descs' lock
-	open atomic.Int32 // the handles using the record and not yet closed
+	out atomic.Bool
+	// pinned: the kernel's flag follows nb. Until then nothing outside
+	// pysock can reach the description, so its flag stays O_NONBLOCK in
+	// every mode: pysock's calls never sleep in the kernel, and blocking
+	// mode costs no ioctl when a socket is made or accepted, nor a poll
+	// before each accept4, nor a flag set and cleared around each connect.
+	// The first way out (pin: Fileno, Detach, SyscallConn,
+	// set_inheritable(True), the number shown by repr, a selector's key or
+	// poll's events; an adopted number is pinned from the start)
+	// clears the flag first where blocking mode has it clear, so that
+	// every call that can read the flag finds CPython's; so does the one
+	// call that must sleep in the kernel (connect on a full AF_UNIX
+	// backlog). Set under mu.
+	pinned atomic.Bool
+	ino    uint64       // under descs' lock
+	open   atomic.Int32 // the handles using the record and not yet closed
 }
 
 // link makes h, a new handle of d's description, use d.
@@ -94,9 +107,10 @@ var descs struct {
 // where CPython's blocking calls fail with EAGAIN instead of waiting.
 func (h *handle) nbFast() bool { return h.desc.nb.Load() }
 
-// expose registers h's description under its socket's inode, once: its
-// number has been given out (Fileno, Detach, adoption).
+// expose pins h's description and registers it under its socket's inode,
+// once: its number has been given out (Fileno, Detach, adoption).
 func (h *handle) expose() {
+	h.pin()
 	d := h.desc
 	if d.registered.Load() {
 		return

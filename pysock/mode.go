@@ -106,7 +106,8 @@ func GetDefaultTimeout() Timeout { return Timeout{ns: defaultTimeout.Load()} }
 // for non-blocking mode, a positive number of seconds for timeout mode.
 // value may be an integer, a float, a bool, a time.Duration or a Timeout.
 // The kernel's O_NONBLOCK is set for non-blocking and timeout modes and
-// cleared for blocking mode, as CPython does. On a closed socket the new
+// cleared for blocking mode, as CPython does, once the socket's number has
+// been given out (before, it stays set: see the package documentation). On a closed socket the new
 // value is stored and then OSError(9) is returned, as in CPython.
 func (s *Socket) SetTimeout(value any) error {
 	s = s.orClosed()

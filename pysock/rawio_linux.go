@@ -229,12 +229,14 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 		n, _, e := unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(x.msg)), fl)
 		return n, e
 	case opAccept:
-		// accept4 has no MSG_DONTWAIT: when the call may wait, look
-		// before leaping so that the thread never sleeps in the kernel.
-		// The kernel's blocking accept fails at once on a socket that is
-		// not listening (EINVAL, or EOPNOTSUPP for a datagram socket);
+		// accept4 has no MSG_DONTWAIT: when the call may wait on a
+		// blocking flag, look before leaping so that the thread never
+		// sleeps in the kernel. (Before the record is pinned the flag is
+		// set, and accept4 itself says EAGAIN: see fdesc.pinned.) The
+		// kernel's blocking accept fails at once on a socket that is not
+		// listening (EINVAL, or EOPNOTSUPP for a datagram socket);
 		// timeout mode polls first, as CPython, and so waits on those.
-		if st.wait && !pollNow(fd, unix.POLLIN) && !(st.emu && !listening(fd)) {
+		if st.wait && (!st.emu || st.h.desc.pinned.Load()) && !pollNow(fd, unix.POLLIN) && !(st.emu && !listening(fd)) {
 			return 0, syscall.EAGAIN
 		}
 		if !st.h.enterKernel() {
@@ -440,7 +442,7 @@ func (st *ioState) sendfileOnce(fd uintptr) (uintptr, syscall.Errno) {
 		d := h.desc
 		d.mu.Lock()
 		defer d.mu.Unlock()
-		if !d.nb.Load() {
+		if !d.nb.Load() && d.pinned.Load() { // else the flag is set (see fdesc.pinned)
 			set, err := nonblockOnce(int(fd))
 			if err != nil {
 				return 0, errnoOf(err)

@@ -24,10 +24,11 @@ type Filenoer = pyarg.Filenoer
 // (pyarg.FileDescriptor): an integer, or an object with Fileno(), read as a
 // C int; CPython's errors for anything else.
 // A *Socket's number is read without giving it out (see fdesc): waiting
-// for it does not make another socket of it.
+// for it does not make another socket of it. Its flag is pinned, since
+// poll's events show the number.
 func asFileDescriptor(v any) (int, error) {
 	if s, ok := v.(*Socket); ok && s != nil {
-		return pyarg.FileDescriptor(s.fileno())
+		return pyarg.FileDescriptor(s.shownFileno())
 	}
 	return pyarg.FileDescriptor(v)
 }

@@ -82,7 +82,7 @@ func fileobjToFd(fileobj any) (int, error) {
 		return 0, pyerr.NewOverflowError("Python int too large to convert to C int")
 	}
 	if s, isSock := fileobj.(*Socket); !ok && isSock && s != nil {
-		fd, ok = int64(s.fileno()), true // not given out (see fdesc)
+		fd, ok = int64(s.shownFileno()), true // shown in the key, not given out (see fdesc)
 	}
 	if !ok {
 		var err error

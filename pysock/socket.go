@@ -252,6 +252,18 @@ func (s *Socket) fileno() int {
 	return -1
 }
 
+// shownFileno is the number as pysock shows it (repr, the selectors'
+// keys, poll's events): the kernel's flag is pinned first, since the
+// number can be used from there, but the socket does not look for changes
+// made through it (see fdesc.out).
+func (s *Socket) shownFileno() int {
+	if h := s.h.Load(); h != nil {
+		h.pin()
+		return h.fd
+	}
+	return -1
+}
+
 // Close is socket.close(). It is idempotent; calls blocked in other
 // goroutines return OSError(9) promptly. As in CPython, ECONNRESET from
 // close(2) is ignored and EBADF (the fd was closed behind the socket's back)
@@ -361,20 +373,29 @@ func (s *Socket) Dup() (*Socket, error) {
 		return nil, toPyErr(err)
 	}
 	// The duplicate shares the file description and so its O_NONBLOCK
-	// flag, and the record of it (fdesc). Blocking mode clears the flag:
-	// set it so that os.NewFile registers the fd with the poller, then
-	// leave it as the socket's mode has it.
+	// flag, and the record of it (fdesc). Once pinned, blocking mode
+	// clears the flag: set it so that os.NewFile registers the fd, then
+	// leave it as the socket's mode has it. Before, it is set.
 	d := h.desc
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := setFIONBIO(nfd, true); err != nil {
-		unix.Close(nfd)
-		return nil, toPyErr(err)
+	pinned := d.pinned.Load()
+	if pinned {
+		if err := setFIONBIO(nfd, true); err != nil {
+			unix.Close(nfd)
+			return nil, toPyErr(err)
+		}
 	}
 	ns := s.timeout.Load()
-	nh, err := freshHandle(nfd, ns >= 0)
+	nh, err := registerFresh(nfd)
 	if err != nil {
 		return nil, err
+	}
+	if pinned && ns < 0 {
+		if err := setFIONBIO(nh.fd, false); err != nil {
+			nh.file.Close()
+			return nil, toPyErr(err)
+		}
 	}
 	nh.link(d)
 	d.nb.Store(ns >= 0)
@@ -407,6 +428,9 @@ func (s *Socket) SetInheritable(inheritable bool) error {
 	if err != nil {
 		return err
 	}
+	if inheritable {
+		h.pin() // a child process will have the description
+	}
 	return toPyErr(h.control(func(fd int) error {
 		flags, e := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
 		if e != nil {
@@ -427,7 +451,7 @@ func (s *Socket) SetInheritable(inheritable bool) error {
 func (s *Socket) Repr() string {
 	s = s.orClosed()
 	var b strings.Builder
-	fd := s.fileno()
+	fd := s.shownFileno()
 	closed := s.closed()
 	b.WriteString("<socket.socket ")
 	if closed {
