@@ -229,3 +229,47 @@ func parkedOrDone(t *testing.T, fn string, ch <-chan result) (r result, early bo
 	t.Fatalf("%s neither parked nor returned", fn)
 	return result{}, false
 }
+
+// Fileno racing Close on a socket with a dup: expose on the closed handle
+// marked the shared record given out while its flag stayed set, so the
+// dup's blocking recv read the flag when it would wait and raised
+// BlockingIOError. (Second outside review; the interleaving is forced with
+// the handle Fileno would hold.)
+//
+// CPython:
+//
+//	>>> a, b = socket.socketpair(); d = a.dup(); a.close()
+//	>>> threading.Timer(0.2, lambda: b.send(b'hi')).start(); d.recv(10)
+//	b'hi'
+func TestPinnedExposeAfterCloseDupRecvWaits(t *testing.T) {
+	checkFDs(t)
+	want := cpython(t, `import threading
+a, b = socket.socketpair(); d = a.dup(); a.close()
+threading.Timer(0.2, lambda: b.send(b'hi')).start()
+d.recv(10)`)
+	a, b := pinnedPair(t)
+	d, err := a.Dup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	h := pysock.HandleOf(a) // Fileno loads the handle
+	a.Close()               // another goroutine's Close lands here
+	pysock.Expose(h)        // Fileno goes on: expose
+	ch := goCall(func() result {
+		data, err := d.Recv(10)
+		return result{data: data, err: err}
+	})
+	r, early := parkedOrDone(t, "(*Socket).recvNew", ch)
+	if !early {
+		b.Send([]byte("hi"))
+		r = await(t, ch, "recv on the dup")
+	}
+	got := "ok b'" + string(r.data) + "'"
+	if r.err != nil {
+		got = excString(r.err)
+	}
+	if got != want {
+		t.Errorf("pysock did: blocking recv on the dup after Fileno raced Close on the original = %s; CPython: %s", got, want)
+	}
+}

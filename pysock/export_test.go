@@ -50,3 +50,12 @@ func DrainCount(s *Socket) int {
 		k += len(d)
 	}
 }
+
+// HandleOf is what Fileno (and Conn.SyscallConn) loads before giving the
+// number out: the socket's handle.
+func HandleOf(s *Socket) any { return s.h.Load() }
+
+// Expose is the rest of Fileno with a handle HandleOf gave: expose. With
+// HandleOf it forces the interleaving of Fileno with another goroutine's
+// Close.
+func Expose(h any) { h.(*handle).expose() }

@@ -263,23 +263,25 @@ func (h *handle) setNonblock(on bool) error {
 
 // pin makes the kernel's flag follow the record from now on, clearing it
 // first where it lags (blocking mode): h's number, or another way to the
-// description, is about to be given out.
-func (h *handle) pin() {
+// description, is about to be given out. It reports false if h was closed
+// before the flag could be cleared.
+func (h *handle) pin() bool {
 	d := h.desc
 	if d.pinned.Load() {
-		return
+		return true
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.pinned.Load() {
-		return
+		return true
 	}
 	if !d.nb.Load() && h.control(func(fd int) error { return setFIONBIO(fd, false) }) != nil {
 		// h is closed: a sibling sharing the record (a dup) pins it
 		// when its own number goes out.
-		return
+		return false
 	}
 	d.pinned.Store(true)
+	return true
 }
 
 // errClosed is what a call on a closed socket returns: OSError(9, 'Bad file

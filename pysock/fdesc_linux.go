@@ -110,7 +110,12 @@ func (h *handle) nbFast() bool { return h.desc.nb.Load() }
 // expose pins h's description and registers it under its socket's inode,
 // once: its number has been given out (Fileno, Detach, adoption).
 func (h *handle) expose() {
-	h.pin()
+	if h.closed.Load() || !h.pin() {
+		// Closed (Fileno raced Close): the number is no longer the
+		// socket's, and a sibling sharing the record (a dup) keeps its
+		// flag as pysock set it.
+		return
+	}
 	d := h.desc
 	if d.registered.Load() {
 		return

@@ -232,24 +232,52 @@ func (st *ioState) readOnce(fd uintptr, gather bool) (uintptr, syscall.Errno) {
 		// accept4 has no MSG_DONTWAIT: when the call may wait on a
 		// blocking flag, look before leaping so that the thread never
 		// sleeps in the kernel. (Before the record is pinned the flag is
-		// set, and accept4 itself says EAGAIN: see fdesc.pinned.) The
-		// kernel's blocking accept fails at once on a socket that is not
-		// listening (EINVAL, or EOPNOTSUPP for a datagram socket);
-		// timeout mode polls first, as CPython, and so waits on those.
-		if st.wait && (!st.emu || st.h.desc.pinned.Load()) && !pollNow(fd, unix.POLLIN) && !(st.emu && !listening(fd)) {
+		// set, and accept4 itself says EAGAIN.) The kernel's blocking
+		// accept fails at once on a socket that is not listening (EINVAL,
+		// or EOPNOTSUPP for a datagram socket); timeout mode polls first,
+		// as CPython, and so waits on those.
+		if st.wait && st.emu {
+			if n, e, done := st.acceptUnpinned(fd); done {
+				return n, e
+			}
+		}
+		if st.wait && !pollNow(fd, unix.POLLIN) && !(st.emu && !listening(fd)) {
 			return 0, syscall.EAGAIN
 		}
-		if !st.h.enterKernel() {
-			return 0, syscall.EBADF
-		}
-		sa := &st.x.sa
-		sa.len = unix.SizeofSockaddrAny
-		n, _, e := unix.Syscall6(unix.SYS_ACCEPT4, fd, uintptr(sa.ptr()), uintptr(unsafe.Pointer(&sa.len)),
-			unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0, 0)
-		st.h.exitKernel()
-		return n, e
+		return st.accept4(fd)
 	}
 	return 0, syscall.EINVAL
+}
+
+// acceptUnpinned is a blocking-mode accept4 on a description whose record
+// is not pinned, so that its flag is set (fdesc.pinned): no poll first.
+// The record's lock keeps a pin from clearing the flag during the call.
+// done is false once the record is pinned.
+func (st *ioState) acceptUnpinned(fd uintptr) (n uintptr, e syscall.Errno, done bool) {
+	d := st.h.desc
+	if d.pinned.Load() {
+		return 0, 0, false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pinned.Load() {
+		return 0, 0, false
+	}
+	n, e = st.accept4(fd)
+	return n, e, true
+}
+
+// accept4 is one accept4(2), the new fd O_NONBLOCK (see freshHandle).
+func (st *ioState) accept4(fd uintptr) (uintptr, syscall.Errno) {
+	if !st.h.enterKernel() {
+		return 0, syscall.EBADF
+	}
+	sa := &st.x.sa
+	sa.len = unix.SizeofSockaddrAny
+	n, _, e := unix.Syscall6(unix.SYS_ACCEPT4, fd, uintptr(sa.ptr()), uintptr(unsafe.Pointer(&sa.len)),
+		unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0, 0)
+	st.h.exitKernel()
+	return n, e
 }
 
 // recvfrom is one recvfrom(2) into b, with x's sockaddr buffer for the
