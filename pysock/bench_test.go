@@ -3,6 +3,7 @@ package pysock_test
 import (
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -155,21 +156,65 @@ func benchNet(b *testing.B) {
 	}
 }
 
-// BenchmarkSetTimeout measures settimeout (one ioctl).
+// BenchmarkSetTimeout measures settimeout: no syscall while the socket's
+// number has not been given out, one ioctl once it has (given-out).
 func BenchmarkSetTimeout(b *testing.B) {
-	x, y, err := pysock.SocketPair(-1, -1, -1)
+	for _, out := range []bool{false, true} {
+		b.Run(map[bool]string{false: "own", true: "given-out"}[out], func(b *testing.B) {
+			x, y, err := pysock.SocketPair(-1, -1, -1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer x.Close()
+			defer y.Close()
+			if out {
+				x.Fileno()
+			}
+			b.ReportAllocs()
+			for i := range b.N {
+				if i&1 == 0 {
+					x.SetTimeout(2.5)
+				} else {
+					x.SetTimeout(nil)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkConnectAccept measures a blocking-mode connection's life, W4's
+// calls at both ends in one goroutine: connect, accept, close both, on
+// AF_UNIX (no ports or TIME_WAIT to run out of).
+//
+//	go test -run '^$' -bench ConnectAccept -benchmem ./pysock/
+func BenchmarkConnectAccept(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "s")
+	l, err := pysock.NewSocket(pysock.AF_UNIX, pysock.SOCK_STREAM, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer x.Close()
-	defer y.Close()
+	defer l.Close()
+	if err := l.Bind(path); err != nil {
+		b.Fatal(err)
+	}
+	if err := l.Listen(128); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
-	for i := range b.N {
-		if i&1 == 0 {
-			x.SetTimeout(2.5)
-		} else {
-			x.SetTimeout(nil)
+	for range b.N {
+		c, err := pysock.NewSocket(pysock.AF_UNIX, pysock.SOCK_STREAM, 0)
+		if err != nil {
+			b.Fatal(err)
 		}
+		if err := c.Connect(path); err != nil {
+			b.Fatal(err)
+		}
+		s, _, err := l.Accept()
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+		s.Close()
 	}
 }
 

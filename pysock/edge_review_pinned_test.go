@@ -1,13 +1,11 @@
 package pysock_test
 
-// Outside review of 2b7b4b0 ("leave O_NONBLOCK set until a socket's number
-// is given out"). The commit pins a description (clears the kernel flag in
-// blocking mode) only in Fileno, Detach, Conn.SyscallConn and
-// SetInheritable(true); but the number is given out by other calls too:
-// a selector's key (SelectorKey.Fd), poll's and epoll's (fd, events)
-// pairs, and repr(). Through each of them the user reads O_NONBLOCK set on
-// a blocking-mode socket, and a socket made from that number with fromfd
-// raises BlockingIOError where CPython's waits.
+// Outside reviews of the change that leaves O_NONBLOCK set until a
+// socket's number is given out (fdesc.pinned). The number also goes out
+// where pysock shows it (a selector's key, poll's and epoll's events,
+// repr): the flag read through it, and a socket made from it with fromfd,
+// must be CPython's. A Fileno racing Close must not leave a dup's shared
+// record wrong.
 
 import (
 	"regexp"
@@ -41,115 +39,73 @@ func pinnedPair(t *testing.T) (*pysock.Socket, *pysock.Socket) {
 	return a, b
 }
 
-// CPython:
-//
-//	>>> a, b = socket.socketpair()
-//	>>> sel = selectors.DefaultSelector(); key = sel.register(a, selectors.EVENT_READ)
-//	>>> bool(fcntl.fcntl(key.fd, fcntl.F_GETFL) & os.O_NONBLOCK)
-//	False
-func TestPinnedSelectorKeyFd(t *testing.T) {
+// The number a selector's key, poll's and epoll's events and repr() show
+// reaches the description: its flag is CPython's there (clear in blocking
+// mode), as python3 says at test time.
+func TestPinnedShownNumbers(t *testing.T) {
 	checkFDs(t)
-	want := cpython(t, `import fcntl, os
-a, b = socket.socketpair()
-sel = selectors.DefaultSelector(); key = sel.register(a, selectors.EVENT_READ)
-bool(fcntl.fcntl(key.fd, fcntl.F_GETFL) & os.O_NONBLOCK)`)
-	a, _ := pinnedPair(t)
-	sel, err := pysock.DefaultSelector()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sel.Close()
-	key, err := sel.Register(a, pysock.EVENT_READ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := "ok " + map[bool]string{true: "True", false: "False"}[reviewNB(t, key.Fd)]
-	if got != want {
-		t.Errorf("pysock did: O_NONBLOCK read through SelectorKey.Fd of a blocking socket: %s; CPython: %s", got, want)
-	}
-}
-
-// CPython:
-//
-//	>>> a, b = socket.socketpair()
-//	>>> p = select.poll(); p.register(a, select.POLLOUT); fd = p.poll(0)[0][0]
-//	>>> bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)
-//	False
-func TestPinnedPollEventFd(t *testing.T) {
-	checkFDs(t)
-	want := cpython(t, `import fcntl, os
-a, b = socket.socketpair()
-p = select.poll(); p.register(a, select.POLLOUT); fd = p.poll(0)[0][0]
-bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)`)
-	a, _ := pinnedPair(t)
-	p := pysock.Poll()
-	if err := p.Register(a, pysock.POLLOUT); err != nil {
-		t.Fatal(err)
-	}
-	evs, err := p.Poll(0) // a timeout of 0 never waits
-	if err != nil || len(evs) != 1 {
-		t.Fatalf("poll: %v %v", evs, err)
-	}
-	got := "ok " + map[bool]string{true: "True", false: "False"}[reviewNB(t, evs[0].Fd)]
-	if got != want {
-		t.Errorf("pysock did: O_NONBLOCK read through the fd poll() returned for a blocking socket: %s; CPython: %s", got, want)
-	}
-}
-
-// CPython:
-//
-//	>>> a, b = socket.socketpair()
-//	>>> e = select.epoll(); e.register(a, select.EPOLLOUT); fd = e.poll(0)[0][0]
-//	>>> bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)
-//	False
-func TestPinnedEpollEventFd(t *testing.T) {
-	checkFDs(t)
-	want := cpython(t, `import fcntl, os
-a, b = socket.socketpair()
-e = select.epoll(); e.register(a, select.EPOLLOUT); fd = e.poll(0)[0][0]
-bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)`)
-	a, _ := pinnedPair(t)
-	ep, err := pysock.Epoll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ep.Close()
-	if err := ep.Register(a, pysock.EPOLLOUT); err != nil {
-		t.Fatal(err)
-	}
-	evs, err := ep.Poll(0)
-	if err != nil || len(evs) != 1 {
-		t.Fatalf("epoll.poll: %v %v", evs, err)
-	}
-	got := "ok " + map[bool]string{true: "True", false: "False"}[reviewNB(t, evs[0].Fd)]
-	if got != want {
-		t.Errorf("pysock did: O_NONBLOCK read through the fd epoll.poll() returned for a blocking socket: %s; CPython: %s", got, want)
-	}
-}
-
-// repr(sock) gives the number out too ("fd=3").
-//
-// CPython:
-//
-//	>>> a, b = socket.socketpair()
-//	>>> fd = int(re.search(r'fd=(\d+)', repr(a)).group(1))
-//	>>> bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)
-//	False
-func TestPinnedReprFd(t *testing.T) {
-	checkFDs(t)
-	want := cpython(t, `import fcntl, os, re
-a, b = socket.socketpair()
-fd = int(re.search(r'fd=(\d+)', repr(a)).group(1))
-bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)`)
-	a, _ := pinnedPair(t)
-	m := regexp.MustCompile(`fd=(\d+)`).FindStringSubmatch(a.Repr())
-	if m == nil {
-		t.Fatalf("no fd= in %s", a.Repr())
-	}
-	fd, _ := strconv.Atoi(m[1])
-	got := "ok " + map[bool]string{true: "True", false: "False"}[reviewNB(t, fd)]
-	if got != want {
-		t.Errorf("pysock did: O_NONBLOCK read through the fd in repr() of a blocking socket: %s; CPython: %s", got, want)
+	for _, c := range []struct {
+		name, py string // py sets fd from the socketpair end a
+		fd       func(t *testing.T, a *pysock.Socket) int
+	}{
+		{"SelectorKey.Fd", "sel = selectors.DefaultSelector(); fd = sel.register(a, selectors.EVENT_READ).fd",
+			func(t *testing.T, a *pysock.Socket) int {
+				sel, err := pysock.DefaultSelector()
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { sel.Close() })
+				key, err := sel.Register(a, pysock.EVENT_READ)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return key.Fd
+			}},
+		{"poll's event", "p = select.poll(); p.register(a, select.POLLOUT); fd = p.poll(0)[0][0]",
+			func(t *testing.T, a *pysock.Socket) int {
+				p := pysock.Poll()
+				if err := p.Register(a, pysock.POLLOUT); err != nil {
+					t.Fatal(err)
+				}
+				evs, err := p.Poll(0) // a timeout of 0 never waits
+				if err != nil || len(evs) != 1 {
+					t.Fatalf("poll: %v %v", evs, err)
+				}
+				return evs[0].Fd
+			}},
+		{"epoll's event", "e = select.epoll(); e.register(a, select.EPOLLOUT); fd = e.poll(0)[0][0]",
+			func(t *testing.T, a *pysock.Socket) int {
+				ep, err := pysock.Epoll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { ep.Close() })
+				if err := ep.Register(a, pysock.EPOLLOUT); err != nil {
+					t.Fatal(err)
+				}
+				evs, err := ep.Poll(0)
+				if err != nil || len(evs) != 1 {
+					t.Fatalf("epoll.poll: %v %v", evs, err)
+				}
+				return evs[0].Fd
+			}},
+		{"repr", `import re; fd = int(re.search(r'fd=(\d+)', repr(a)).group(1))`,
+			func(t *testing.T, a *pysock.Socket) int {
+				m := regexp.MustCompile(`fd=(\d+)`).FindStringSubmatch(a.Repr())
+				if m == nil {
+					t.Fatalf("no fd= in %s", a.Repr())
+				}
+				fd, _ := strconv.Atoi(m[1])
+				return fd
+			}},
+	} {
+		want := cpython(t, "import fcntl, os\na, b = socket.socketpair()\n"+c.py+
+			"\nbool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)")
+		a, _ := pinnedPair(t)
+		got := "ok " + map[bool]string{true: "True", false: "False"}[reviewNB(t, c.fd(t, a))]
+		if got != want {
+			t.Errorf("pysock did: O_NONBLOCK read through the number %s shows for a blocking socket: %s; CPython: %s", c.name, got, want)
+		}
 	}
 }
 
