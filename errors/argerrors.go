@@ -50,6 +50,16 @@ func (e *ValueError) As(target any) bool {
 // too long in getaddrinfo.
 type UnicodeError struct{ ValueError }
 
+// As lets errors.As find this error through its Python base classes
+// (a UnicodeDecodeError is a *UnicodeError too).
+func (e *UnicodeError) As(target any) bool {
+	if t, ok := target.(**UnicodeError); ok {
+		*t = e
+		return true
+	}
+	return e.ValueError.As(target)
+}
+
 // ArithmeticError is Python's ArithmeticError, the base of OverflowError.
 type ArithmeticError struct{ Exception }
 
@@ -83,12 +93,16 @@ func (e *LookupError) As(target any) bool {
 type KeyError struct{ LookupError }
 
 // Error returns Python's str(e): the repr of the only argument.
-func (e *KeyError) Error() string {
+func (e *KeyError) Error() string { return e.pyStr() }
+
+func (e *KeyError) pyStr() string {
 	if len(e.Args) == 1 {
 		return pyrepr.Repr(e.Args[0])
 	}
-	return e.Exception.Error()
+	return e.Exception.baseStr()
 }
+
+func (e *KeyError) pyRepr() string { return e.Exception.baseRepr() }
 
 // MemoryError is Python's MemoryError, e.g. recv(2**40).
 type MemoryError struct{ Exception }
@@ -133,7 +147,9 @@ func NewLookupError(args ...any) *LookupError { return &LookupError{exc(clsLooku
 
 // NewKeyError is Python's KeyError(*args).
 func NewKeyError(args ...any) *KeyError {
-	return &KeyError{LookupError{exc(clsKeyError, args)}}
+	e := &KeyError{LookupError{exc(clsKeyError, args)}}
+	e.outer = e
+	return e
 }
 
 // NewMemoryError is Python's MemoryError(*args).
@@ -156,15 +172,21 @@ type UnicodeDecodeError struct{ UnicodeError }
 // NewUnicodeDecodeError is UnicodeDecodeError(encoding, object, start, end,
 // reason).
 func NewUnicodeDecodeError(encoding string, object []byte, start, end int, reason string) *UnicodeDecodeError {
-	return &UnicodeDecodeError{UnicodeError{ValueError{exc(clsUnicodeDecodeError,
+	e := &UnicodeDecodeError{UnicodeError{ValueError{exc(clsUnicodeDecodeError,
 		[]any{encoding, pyrepr.Bytes(object), start, end, reason})}}}
+	e.outer = e
+	return e
 }
 
 // Error is Python's str(e): "'utf-8' codec can't decode byte 0xff in
 // position 0: invalid start byte".
-func (e *UnicodeDecodeError) Error() string {
+func (e *UnicodeDecodeError) Error() string { return e.pyStr() }
+
+func (e *UnicodeDecodeError) pyRepr() string { return e.Exception.baseRepr() }
+
+func (e *UnicodeDecodeError) pyStr() string {
 	if len(e.Args) != 5 {
-		return e.Exception.Error()
+		return e.Exception.baseStr()
 	}
 	obj, _ := e.Args[1].(pyrepr.Bytes)
 	start, _ := e.Args[2].(int)
@@ -184,15 +206,21 @@ type UnicodeEncodeError struct{ UnicodeError }
 // NewUnicodeEncodeError is UnicodeEncodeError(encoding, object, start, end,
 // reason); start and end count characters of object, as in Python.
 func NewUnicodeEncodeError(encoding, object string, start, end int, reason string) *UnicodeEncodeError {
-	return &UnicodeEncodeError{UnicodeError{ValueError{exc(clsUnicodeEncodeError,
+	e := &UnicodeEncodeError{UnicodeError{ValueError{exc(clsUnicodeEncodeError,
 		[]any{encoding, object, start, end, reason})}}}
+	e.outer = e
+	return e
 }
 
 // Error is Python's str(e): "'ascii' codec can't encode character '\u20ac'
 // in position 1: ordinal not in range(128)".
-func (e *UnicodeEncodeError) Error() string {
+func (e *UnicodeEncodeError) Error() string { return e.pyStr() }
+
+func (e *UnicodeEncodeError) pyRepr() string { return e.Exception.baseRepr() }
+
+func (e *UnicodeEncodeError) pyStr() string {
 	if len(e.Args) != 5 {
-		return e.Exception.Error()
+		return e.Exception.baseStr()
 	}
 	obj, _ := e.Args[1].(string)
 	start, _ := e.Args[2].(int)

@@ -13,7 +13,9 @@
 //
 // errors.As matches base classes too: a *ConnectionRefusedError is found by
 // a *ConnectionError, *OSError or *Exception target, and the pointer you get
-// back still reports the concrete Python class (ClassName, Repr). Argument
+// back still reports the concrete Python class and prints as it (ClassName,
+// Repr, Error: "except Exception as e: print(e)" prints str(e) of the
+// error raised). Argument
 // errors (TypeError, ValueError, OverflowError, …) are not OSErrors here,
 // exactly as in Python.
 //
@@ -65,6 +67,18 @@ type PyException interface {
 type Exception struct {
 	Args []any
 	cls  *class
+	// outer is the error this Exception is part of, where that class's
+	// str() or repr() is not BaseException's (OSError, KeyError, the
+	// Unicode errors, ExceptionGroup): a base-class view (errors.As to
+	// *Exception, *ValueError...) prints as the error raised, as
+	// "except Exception as e: print(e)" does. Set by the constructors.
+	outer printer
+}
+
+// printer is an error whose str() and repr() are its class's own.
+type printer interface {
+	pyStr() string
+	pyRepr() string
 }
 
 func (e *Exception) class() *class {
@@ -93,9 +107,19 @@ func (e *Exception) MRO() []string {
 // PyArgs returns e.args.
 func (e *Exception) PyArgs() []any { return e.Args }
 
-// Error returns Python's str(e) for BaseException: empty with no args, str of
-// the only arg, or the repr of the args tuple.
+// Error returns Python's str(e): for BaseException, empty with no args,
+// str of the only arg, or the repr of the args tuple; for an Exception
+// that is the base-class view of an OSError, a KeyError..., that class's
+// str(e).
 func (e *Exception) Error() string {
+	if e.outer != nil {
+		return e.outer.pyStr()
+	}
+	return e.baseStr()
+}
+
+// baseStr is BaseException's str(e).
+func (e *Exception) baseStr() string {
 	switch len(e.Args) {
 	case 0:
 		return ""
@@ -106,8 +130,17 @@ func (e *Exception) Error() string {
 	}
 }
 
-// Repr returns Python's repr(e): Name('msg') for one arg, Name(a, b) otherwise.
+// Repr returns Python's repr(e): Name('msg') for one arg, Name(a, b)
+// otherwise (an ExceptionGroup's own form for its base-class view).
 func (e *Exception) Repr() string {
+	if e.outer != nil {
+		return e.outer.pyRepr()
+	}
+	return e.baseRepr()
+}
+
+// baseRepr is BaseException's repr(e).
+func (e *Exception) baseRepr() string {
 	if len(e.Args) == 1 {
 		return e.ClassName() + "(" + pyrepr.Repr(e.Args[0]) + ")"
 	}

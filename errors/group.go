@@ -28,15 +28,19 @@ func NewExceptionGroup(message string, exceptions []error) *ExceptionGroup {
 	for i, e := range exceptions {
 		list[i] = e
 	}
-	return &ExceptionGroup{
+	e := &ExceptionGroup{
 		Exception:  exc(clsExceptionGroup, []any{message, list}),
 		Message:    message,
 		Exceptions: append([]error(nil), exceptions...),
 	}
+	e.outer = e
+	return e
 }
 
 // Error returns Python's str(eg): "message (2 sub-exceptions)".
-func (e *ExceptionGroup) Error() string {
+func (e *ExceptionGroup) Error() string { return e.pyStr() }
+
+func (e *ExceptionGroup) pyStr() string {
 	n := len(e.Exceptions)
 	s := "s"
 	if n == 1 {
@@ -47,7 +51,9 @@ func (e *ExceptionGroup) Error() string {
 
 // Repr returns Python's repr(eg), built from eg.args:
 // ExceptionGroup('message', [ConnectionRefusedError(111, 'Connection refused')]).
-func (e *ExceptionGroup) Repr() string { return e.ClassName() + pyrepr.Repr(pyrepr.Tuple(e.Args)) }
+func (e *ExceptionGroup) Repr() string { return e.pyRepr() }
+
+func (e *ExceptionGroup) pyRepr() string { return e.ClassName() + pyrepr.Repr(pyrepr.Tuple(e.Args)) }
 
 // Unwrap returns the grouped exceptions.
 func (e *ExceptionGroup) Unwrap() []error { return e.Exceptions }

@@ -1,7 +1,9 @@
 package pyerr
 
 import (
+	"math"
 	"os"
+	"reflect"
 	"strconv"
 	"syscall"
 
@@ -57,7 +59,9 @@ func (e *OSError) osError() *OSError { return e }
 
 // Error returns Python's str(e): "[Errno 11] Resource temporarily
 // unavailable", "[Errno 1] a: 'file'", or the BaseException form ("timed out").
-func (e *OSError) Error() string {
+func (e *OSError) Error() string { return e.pyStr() }
+
+func (e *OSError) pyStr() string {
 	if e.Filename != nil {
 		s := "[Errno " + e.errnoStr() + "] " + e.Strerror + ": " + pyrepr.Repr(e.Filename)
 		if e.Filename2 != nil {
@@ -68,8 +72,10 @@ func (e *OSError) Error() string {
 	if e.HasErrno || e.pair {
 		return "[Errno " + e.errnoStr() + "] " + e.Strerror
 	}
-	return e.Exception.Error()
+	return e.Exception.baseStr()
 }
+
+func (e *OSError) pyRepr() string { return e.Exception.baseRepr() }
 
 // HasStrerror reports whether e.strerror is set (not None): CPython sets it
 // from the second argument whenever OSError is built with 2 to 5.
@@ -240,6 +246,13 @@ var errnoClass = map[syscall.Errno]*class{
 
 // wrapOSError returns the Go value of Python class c around o.
 func wrapOSError(c *class, o OSError) PyException {
+	e := wrapOSClass(c, o)
+	oe := e.(interface{ osError() *OSError }).osError()
+	oe.outer = oe
+	return e
+}
+
+func wrapOSClass(c *class, o OSError) PyException {
 	o.cls = c
 	switch c {
 	case clsBlockingIOError:
@@ -284,17 +297,20 @@ func wrapOSError(c *class, o OSError) PyException {
 // arguments, args[0] is errno, args[1] strerror, args[2] filename, args[4]
 // filename2; a filename shortens e.args to its first two items.
 func parseOSArgs(c *class, args []any) OSError {
+	if len(args) >= 2 && len(args) <= 5 {
+		args = plainInts(args)
+	}
 	o := OSError{Exception: Exception{Args: args, cls: c}}
 	if len(args) < 2 || len(args) > 5 {
 		return o
 	}
-	if n, ok := args[0].(int); ok {
+	if n, ok := intOf(args[0]); ok && !isBool(args[0]) {
 		o.Errno, o.HasErrno = n, true
 	}
 	o.errnoArg, o.pair, o.strerrorNone = args[0], true, args[1] == nil
 	o.Strerror = pyrepr.Str(args[1])
 	if len(args) >= 3 && args[2] != nil {
-		if n, ok := args[2].(int); ok && c == clsBlockingIOError {
+		if n, ok := intOf(args[2]); ok && c == clsBlockingIOError {
 			o.CharactersWritten, o.HasCharactersWritten = n, true
 			return o
 		}
@@ -307,13 +323,68 @@ func parseOSArgs(c *class, args []any) OSError {
 	return o
 }
 
+// intOf reads a Python int: any Go integer kind, named ones and
+// syscall.Errno included, or a bool (True == 1 in Python).
+func intOf(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case bool:
+		if n {
+			return 1, true
+		}
+		return 0, true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(rv.Int()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if u := rv.Uint(); u <= math.MaxInt {
+			return int(u), true
+		}
+	case reflect.Bool:
+		return intOf(rv.Bool())
+	}
+	return 0, false
+}
+
+// plainInts returns args with the errno and the third argument as Go ints
+// where they are integers of another kind (syscall.Errno, int64, a named
+// type), so that they print as Python's ints do; args itself is not
+// changed.
+func plainInts(args []any) []any {
+	out := args
+	for _, i := range [...]int{0, 2} {
+		if i >= len(args) {
+			break
+		}
+		if _, plain := args[i].(int); plain || isBool(args[i]) {
+			continue
+		}
+		if n, ok := intOf(args[i]); ok {
+			if &out[0] == &args[0] {
+				out = append([]any(nil), args...)
+			}
+			out[i] = n
+		}
+	}
+	return out
+}
+
+// isBool reports a bool: an int in Python that prints as True or False, so
+// not an errno to print as a number.
+func isBool(v any) bool {
+	return v != nil && reflect.ValueOf(v).Kind() == reflect.Bool
+}
+
 // NewOSError is Python's OSError(*args). As in CPython, OSError(errno,
 // strerror, …) returns the subclass for errno (PEP 3151), so
 // NewOSError(111, "Connection refused") is a *ConnectionRefusedError.
 func NewOSError(args ...any) PyException {
 	c := clsOSError
 	if len(args) >= 2 && len(args) <= 5 {
-		if n, ok := args[0].(int); ok {
+		if n, ok := intOf(args[0]); ok {
 			if sub, ok := errnoClass[syscall.Errno(n)]; ok {
 				c = sub
 			}
@@ -439,8 +510,11 @@ func NewGaiError(args ...any) *GaiError { return newOf(clsGaiError, args).(*GaiE
 
 // GaiStrerror is C's gai_strerror(code) for an EAI_* code such as -2.
 func GaiStrerror(code int) string {
-	if code <= 0 && -code < len(gaiStrerrorTable) {
+	switch {
+	case code <= 0 && -code < len(gaiStrerrorTable):
 		return gaiStrerrorTable[-code]
+	case code <= -100 && -code-100 < len(gaiStrerrorGNU):
+		return gaiStrerrorGNU[-code-100]
 	}
 	return "Unknown error"
 }
@@ -454,7 +528,10 @@ func NewHError(args ...any) *HError { return newOf(clsHError, args).(*HError) }
 
 // HStrerror is C's hstrerror(code) for an h_errno value such as 1.
 func HStrerror(code int) string {
-	if code >= 0 && code < len(hStrerrorTable) {
+	switch {
+	case code < 0:
+		return hStrerrorInternal
+	case code < len(hStrerrorTable):
 		return hStrerrorTable[code]
 	}
 	return "Unknown resolver error"

@@ -291,6 +291,17 @@ var gaiStrerrorTable = [...]string{
 	12: "Unknown error",
 }
 
+// gaiStrerrorGNU holds gai_strerror texts for glibc's own EAI_* codes
+// -100..-105 (EAI_INPROGRESS..EAI_IDN_ENCODE; index = -code-100).
+var gaiStrerrorGNU = [...]string{
+	0: "Processing request in progress",
+	1: "Request canceled",
+	2: "Request not canceled",
+	3: "All requests done",
+	4: "Interrupted by a signal",
+	5: "Parameter string not correctly encoded",
+}
+
 // hStrerrorTable holds hstrerror texts for h_errno 0..4.
 var hStrerrorTable = [...]string{
 	0: "Resolver Error 0 (no error)",
@@ -299,3 +310,7 @@ var hStrerrorTable = [...]string{
 	3: "Unknown server error",
 	4: "No address associated with name",
 }
+
+// hStrerrorInternal is hstrerror's text for every negative code
+// (NETDB_INTERNAL is -1).
+const hStrerrorInternal = "Resolver internal error"

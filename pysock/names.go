@@ -46,8 +46,13 @@ func (h HostEnt) String() string { return h.Repr() }
 // hostNameArg is CPython's "et" with the idna codec: str (IDNA-encoded),
 // bytes or bytearray.
 func hostNameArg(fn string, v any) (string, error) {
-	if _, _, ok := pyarg.StrOrBytes(v); ok {
-		return idnaEncode(v)
+	if raw, _, ok := pyarg.StrOrBytes(v); ok {
+		name, err := idnaEncode(v) // which cuts at a NUL, as C strings do for getaddrinfo
+		if err == nil && strings.IndexByte(raw, 0) >= 0 {
+			// The "et" format: encoded first, then refused.
+			return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument 1 must be encoded string without null bytes, not %s", fn, pyTypeName(v)))
+		}
+		return name, err
 	}
 	return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument 1 must be str, bytes or bytearray, not %s", fn, pyTypeName(v)))
 }
@@ -222,6 +227,9 @@ func GetNameInfo(sockaddr any, flags any) (host, port string, err error) {
 	if !ok {
 		return "", "", illegal
 	}
+	if strings.IndexByte(hostS, 0) >= 0 {
+		return "", "", pyerr.NewValueError("embedded null character") // the "s" format
+	}
 	portN, err := asCInt(t[1])
 	if err != nil {
 		return "", "", err
@@ -377,8 +385,11 @@ func IfNameToIndex(ifName any) (int, error) {
 	if !ok {
 		return 0, pyerr.NewTypeError(fmt.Sprintf("expected str, bytes or os.PathLike object, not %s", pyTypeName(ifName)))
 	}
+	if strings.IndexByte(name, 0) >= 0 {
+		return 0, pyerr.NewValueError("embedded null byte") // PyUnicode_FSConverter
+	}
 	ifi, err := net.InterfaceByName(name)
-	if err != nil || strings.IndexByte(name, 0) >= 0 {
+	if err != nil {
 		return 0, pyerr.NewOSError("no interface with this name")
 	}
 	return ifi.Index, nil

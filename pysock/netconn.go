@@ -257,7 +257,7 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
-	return setDeadlines(c.s, &c.dl, t, true, true)
+	return setDeadlines(c.s, &c.dl, &c.addrs, t, true, true)
 }
 
 // SetReadDeadline implements net.Conn.
@@ -265,7 +265,7 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
-	return setDeadlines(c.s, &c.dl, t, true, false)
+	return setDeadlines(c.s, &c.dl, &c.addrs, t, true, false)
 }
 
 // SetWriteDeadline implements net.Conn.
@@ -273,14 +273,15 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
-	return setDeadlines(c.s, &c.dl, t, false, true)
+	return setDeadlines(c.s, &c.dl, &c.addrs, t, false, true)
 }
 
 // setDeadlines stores Go-style deadlines and applies them to adapter calls
-// that are waiting.
-func setDeadlines(s *Socket, d *deadlines, t time.Time, read, write bool) error {
+// that are waiting. On a closed socket it fails as Go's net does, with a
+// *net.OpError "set" naming the local address.
+func setDeadlines(s *Socket, d *deadlines, a *addrCache, t time.Time, read, write bool) error {
 	if _, err := s.handle(); err != nil {
-		return err
+		return &net.OpError{Op: "set", Net: netName(s), Addr: a.local(s), Err: err}
 	}
 	d.mu.Lock()
 	if read {
@@ -302,20 +303,22 @@ func setDeadlines(s *Socket, d *deadlines, t time.Time, read, write bool) error 
 	return nil
 }
 
-// CloseRead shuts down the reading side (shutdown(SHUT_RD)).
+// CloseRead shuts down the reading side (shutdown(SHUT_RD)); an error is
+// a *net.OpError "close", as Go's net gives.
 func (c *Conn) CloseRead() error {
 	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
-	return c.s.Shutdown(SHUT_RD)
+	return c.opError("close", c.s.Shutdown(SHUT_RD))
 }
 
-// CloseWrite shuts down the writing side (shutdown(SHUT_WR)).
+// CloseWrite shuts down the writing side (shutdown(SHUT_WR)); an error is
+// a *net.OpError "close", as Go's net gives.
 func (c *Conn) CloseWrite() error {
 	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
-	return c.s.Shutdown(SHUT_WR)
+	return c.opError("close", c.s.Shutdown(SHUT_WR))
 }
 
 // SyscallConn implements syscall.Conn.
@@ -398,7 +401,7 @@ func (c *PacketConn) SetDeadline(t time.Time) error {
 	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
-	return setDeadlines(c.s, &c.dl, t, true, true)
+	return setDeadlines(c.s, &c.dl, &c.addrs, t, true, true)
 }
 
 // SetReadDeadline implements net.PacketConn.
@@ -406,7 +409,7 @@ func (c *PacketConn) SetReadDeadline(t time.Time) error {
 	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
-	return setDeadlines(c.s, &c.dl, t, true, false)
+	return setDeadlines(c.s, &c.dl, &c.addrs, t, true, false)
 }
 
 // SetWriteDeadline implements net.PacketConn.
@@ -414,7 +417,7 @@ func (c *PacketConn) SetWriteDeadline(t time.Time) error {
 	if c == nil || c.s == nil {
 		return syscall.EINVAL // as Go's net, for a nil connection
 	}
-	return setDeadlines(c.s, &c.dl, t, false, true)
+	return setDeadlines(c.s, &c.dl, &c.addrs, t, false, true)
 }
 
 // Listener is a listening Socket seen as a net.Listener; see
