@@ -326,7 +326,9 @@ func inetAton(s string) ([4]byte, bool) {
 		case strings.HasPrefix(p, "0x") || strings.HasPrefix(p, "0X"):
 			base, p = 16, p[2:]
 			if p == "" {
-				p = "0"
+				// glibc's strtoul reads the 0 and stops at the x, which
+				// inet_aton then refuses as trailing text.
+				return out, false
 			}
 		case len(p) > 1 && p[0] == '0':
 			base, p = 8, p[1:]

@@ -3,7 +3,6 @@ package pysock
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"net"
 	"net/netip"
@@ -77,7 +76,7 @@ func GetAddrInfoContext(ctx context.Context, host, port any, args ...any) ([]Add
 
 func getAddrInfo(ctx context.Context, host, port any, args []any) ([]AddrInfo, error) {
 	if len(args) > 4 {
-		return nil, pyerr.NewTypeError(fmt.Sprintf("getaddrinfo() takes at most 6 arguments (%d given)", len(args)+2))
+		return nil, tooManyPositional("getaddrinfo", 2, 6, len(args)+2)
 	}
 	var h [4]int
 	for i, v := range args {
@@ -105,6 +104,9 @@ func getAddrInfo(ctx context.Context, host, port any, args []any) ([]AddrInfo, e
 			if err := pyarg.UTF8(s); err != nil {
 				return nil, err
 			}
+		}
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			s = s[:i] // a C string, as the host's (idnaEncode)
 		}
 		servp = &s
 	} else if !pyarg.IsNone(port) {
@@ -202,6 +204,13 @@ type servEntry struct {
 // gai is glibc's getaddrinfo for AF_INET and AF_INET6; it returns the
 // results or an EAI_* code.
 func gai(host, service *string, h gaiHints) ([]gaiResult, int) {
+	// glibc takes a name or service of "*" for none.
+	if host != nil && *host == "*" {
+		host = nil
+	}
+	if service != nil && *service == "*" {
+		service = nil
+	}
 	if h.flags&^knownAIFlags != 0 {
 		return nil, eaiBadFlags
 	}

@@ -129,9 +129,17 @@ func uint32Arg(v any) (uint32, error) {
 		}
 	}
 	n, _, over := asIndex(v)
+	if over {
+		// PyLong_AsUnsignedLong, then the 32-bit check.
+		switch b := pyarg.BigOf(v); {
+		case b.Sign() < 0:
+			return 0, pyerr.NewOverflowError("can't convert negative value to unsigned int")
+		case b.BitLen() > 64:
+			return 0, pyerr.NewOverflowError("Python int too large to convert to C unsigned long")
+		}
+		return 0, pyerr.NewOverflowError("int larger than 32 bits")
+	}
 	switch {
-	case over:
-		return 0, pyerr.NewOverflowError("Python int too large to convert to C unsigned long")
 	case n < 0:
 		return 0, pyerr.NewOverflowError("can't convert negative value to unsigned int")
 	case n > math.MaxUint32:

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 
 	pyerr "github.com/pysock/pysock/errors"
 	"github.com/pysock/pysock/internal/pyarg"
@@ -54,7 +55,11 @@ func hostNameArg(fn string, v any) (string, error) {
 		}
 		return name, err
 	}
-	return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument 1 must be str, bytes or bytearray, not %s", fn, pyTypeName(v)))
+	name := pyTypeName(v)
+	if pyarg.IsNone(v) {
+		name = "None" // getargs.c's converterr names None itself
+	}
+	return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument 1 must be str, bytes or bytearray, not %s", fn, name))
 }
 
 func addrString(a netip.Addr) string {
@@ -76,12 +81,15 @@ func GetHostName() (string, error) {
 // SetHostName is socket.sethostname(name): needs CAP_SYS_ADMIN, else
 // PermissionError(1).
 func SetHostName(name any) error {
-	s, _, ok := pyarg.StrOrBytes(name)
-	b := []byte(s)
-	if !ok {
-		return pyerr.NewTypeError(fmt.Sprintf("sethostname() argument 1 must be str, bytes or bytearray, not %s", pyTypeName(name)))
+	// The "S" format (bytes, passed whole), else PyUnicode_FSConverter.
+	s, isStr, ok := pyarg.StrOrBytes(name)
+	switch {
+	case !ok:
+		return pyerr.NewTypeError(fmt.Sprintf("expected str, bytes or os.PathLike object, not %s", pyTypeName(name)))
+	case isStr && strings.IndexByte(s, 0) >= 0:
+		return pyerr.NewValueError("embedded null byte")
 	}
-	return toPyErr(unix.Sethostname(b))
+	return toPyErr(unix.Sethostname([]byte(s)))
 }
 
 // GetHostByName is socket.gethostbyname(hostname): the IPv4 address as a
@@ -112,7 +120,17 @@ func GetHostByNameEx(hostname any) (HostEnt, error) {
 	if name == "" {
 		return HostEnt{}, pyerr.FromHCode(3) // glibc: NO_RECOVERY for an empty name
 	}
-	if a, ok := inetAton(name); ok {
+	// glibc's digits-and-dots rule: a name of digits and dots is an
+	// address or nothing; an IPv6 form is refused for AF_INET without
+	// h_errno being set (CPython then reports the 0 it holds).
+	if strings.IndexByte(name, ':') >= 0 {
+		return HostEnt{}, pyerr.FromHCode(0)
+	}
+	if strings.Trim(name, "0123456789.") == "" {
+		a, ok := inetAton(name)
+		if !ok {
+			return HostEnt{}, pyerr.FromHCode(1)
+		}
 		return HostEnt{Name: name, Aliases: []string{}, Addrs: []string{netip.AddrFrom4(a).String()}}, nil
 	}
 	if name == "<broadcast>" {
@@ -184,7 +202,7 @@ func GetHostByAddr(ipAddress any) (HostEnt, error) {
 func GetFqdn(name ...string) string {
 	n := ""
 	if len(name) > 0 {
-		n = strings.TrimSpace(name[0])
+		n = strings.TrimFunc(name[0], isPySpace) // str.strip()
 	}
 	if n == "" || n == "0.0.0.0" || n == "::" {
 		n, _ = GetHostName()
@@ -200,6 +218,10 @@ func GetFqdn(name ...string) string {
 	}
 	return h.Name
 }
+
+// isPySpace is Python's str.isspace for one character: Go's white space
+// and the four separators U+001C..U+001F.
+func isPySpace(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }
 
 // GetNameInfo is socket.getnameinfo(sockaddr, flags): (host, port) as
 // strings. sockaddr is a Tuple (host, port[, flowinfo, scope_id]) or an
@@ -227,6 +249,9 @@ func GetNameInfo(sockaddr any, flags any) (host, port string, err error) {
 	if !ok {
 		return "", "", illegal
 	}
+	if err := pyarg.UTF8(hostS); err != nil {
+		return "", "", err // the "s" format: a lone surrogate
+	}
 	if strings.IndexByte(hostS, 0) >= 0 {
 		return "", "", pyerr.NewValueError("embedded null character") // the "s" format
 	}
@@ -237,11 +262,15 @@ func GetNameInfo(sockaddr any, flags any) (host, port string, err error) {
 	var flow, scope uint32
 	for i, dst := range []*uint32{&flow, &scope} {
 		if len(t) > 2+i {
-			n, ok, _ := asIndex(t[2+i])
-			if !ok {
+			if _, ok, _ := asIndex(t[2+i]); !ok {
 				return "", "", errNotInteger(t[2+i])
 			}
-			*dst = uint32(n)
+			// The "I" format: the low 32 bits of any integer.
+			n, err := pyarg.UnsignedIntBitwise(t[2+i])
+			if err != nil {
+				return "", "", err
+			}
+			*dst = n
 		}
 	}
 	if flow > 0xfffff {
@@ -262,7 +291,9 @@ func GetNameInfo(sockaddr any, flags any) (host, port string, err error) {
 	if r.family == AF_INET6 {
 		r.scope = scope
 	}
-	const knownNI = NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | 0x20 /* NI_IDN */ | 0x100 /* NI_NUMERICSCOPE */
+	// glibc's GETNAMEINFO_FLAGS: NI_IDN and its two deprecated companions,
+	// and no NI_NUMERICSCOPE.
+	const knownNI = NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | 0x20 | 0x40 | 0x80
 	if fl&^knownNI != 0 {
 		return "", "", pyerr.FromGaiCode(eaiBadFlags)
 	}
@@ -303,13 +334,12 @@ func GetServByName(servicename any, protocolname ...any) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	proto := ""
-	if len(protocolname) > 0 && protocolname[0] != nil {
-		if proto, err = strArg("getservbyname", 2, protocolname[0]); err != nil {
-			return 0, err
-		}
+	proto, anyProto, err := servProto("getservbyname", protocolname)
+	if err != nil {
+		return 0, err
 	}
 	sv, ok := serviceByName(name, proto)
+	ok = ok && (anyProto || proto != "")
 	if !ok {
 		return 0, pyerr.NewOSError("service/proto not found")
 	}
@@ -323,20 +353,31 @@ func GetServByPort(port any, protocolname ...any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	proto := ""
-	if len(protocolname) > 0 && protocolname[0] != nil {
-		if proto, err = strArg("getservbyport", 2, protocolname[0]); err != nil {
-			return "", err
-		}
+	proto, anyProto, err := servProto("getservbyport", protocolname)
+	if err != nil {
+		return "", err
 	}
 	if n < 0 || n > 0xffff {
 		return "", pyerr.NewOverflowError("getservbyport: port must be 0-65535.")
 	}
 	sv, ok := serviceByPort(n, proto)
-	if !ok {
+	if !ok || (!anyProto && proto == "") {
 		return "", pyerr.NewOSError("port/proto not found")
 	}
 	return sv.name, nil
+}
+
+// servProto is getservbyname's and getservbyport's optional protocol
+// argument (the "s" format): absent is any protocol, an empty string none.
+func servProto(fn string, args []any) (proto string, anyProto bool, err error) {
+	switch len(args) {
+	case 0:
+		return "", true, nil
+	case 1:
+		proto, err = strArg(fn, 2, args[0])
+		return proto, false, err
+	}
+	return "", false, pyerr.NewTypeError(fmt.Sprintf("%s() takes at most 2 arguments (%d given)", fn, len(args)+1))
 }
 
 // GetProtoByName is socket.getprotobyname(protocolname): the number from
@@ -402,12 +443,13 @@ func IfIndexToName(ifIndex any) (string, error) {
 	switch {
 	case !ok:
 		return "", pyerr.NewTypeError("an integer is required")
-	case over:
-		return "", pyerr.NewOverflowError("Python int too large to convert to C unsigned long")
 	case n < 0:
 		return "", pyerr.NewOverflowError("can't convert negative value to unsigned int")
+	case over && pyarg.BigOf(ifIndex).BitLen() > 64:
+		return "", pyerr.NewOverflowError("Python int too large to convert to C unsigned long")
 	}
-	idx := uint32(n) // C truncates to unsigned int
+	// PyLong_AsUnsignedLong, then C truncates to unsigned int.
+	idx, _ := pyarg.UnsignedIntBitwise(ifIndex)
 	if idx == 0 || idx > math.MaxInt32 {
 		return "", pyerr.FromErrno(syscall.ENXIO)
 	}
