@@ -378,3 +378,36 @@ func TestGetFqdnStrip(t *testing.T) {
 		{"socket.getfqdn('\\x1f127.0.0.1\\x1e')", func() (any, error) { return pysock.GetFqdn("\x1f127.0.0.1\x1e"), nil }},
 	})
 }
+
+//	>>> socket.getaddrinfo('ｌｏｃａｌｈｏｓｔ', 80, type=1)      # fullwidth letters
+//	[(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('127.0.0.1', 80))]
+//	>>> socket.gethostbyname('１２７.０.０.１')                    # fullwidth digits
+//	'127.0.0.1'
+//	>>> socket.getaddrinfo('localhost\u00ad', 80, type=1)         # soft hyphen
+//	[(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('127.0.0.1', 80))]
+//	>>> socket.getaddrinfo('\ue000', 80, type=1)
+//	UnicodeError: encoding with 'idna' codec failed (UnicodeError: Invalid character '\ue000')
+//	>>> socket.getaddrinfo('\u05d0a', 80, type=1)
+//	UnicodeError: encoding with 'idna' codec failed (UnicodeError: Violation of BIDI requirement 2)
+//	>>> socket.getaddrinfo('xn--é', 80, type=1)
+//	UnicodeError: encoding with 'idna' codec failed (UnicodeError: Label starts with ACE prefix)
+//	>>> socket.getaddrinfo('\u200b', 80, type=1)                 # maps to nothing
+//	UnicodeError: encoding with 'idna' codec failed (UnicodeError: label empty or too long)
+//
+// Python's idna codec runs nameprep (RFC 3491: map, NFKC, prohibited
+// characters, bidi) on every non-ASCII label; a label that is ASCII after
+// nameprep is not Punycoded. idnaString only lowercases.
+func TestIdnaNameprep(t *testing.T) {
+	reviewRun(t, []reviewRow{
+		{"socket.getaddrinfo('ｌｏｃａｌｈｏｓｔ', 80, type=1)", rvGetAddrInfo("ｌｏｃａｌｈｏｓｔ", 80, 0, 1)},
+		{"socket.getaddrinfo('１２７.０.０.１', 80, type=1)", rvGetAddrInfo("１２７.０.０.１", 80, 0, 1)},
+		{"socket.gethostbyname('１２７.０.０.１')", func() (any, error) { return rvStr(pysock.GetHostByName("１２７.０.０.１")) }},
+		{"socket.gethostbyname('ｌｏｃａｌｈｏｓｔ')", func() (any, error) { return rvStr(pysock.GetHostByName("ｌｏｃａｌｈｏｓｔ")) }},
+		{"socket.getaddrinfo('localhost\\u00ad', 80, type=1)", rvGetAddrInfo("localhost\u00ad", 80, 0, 1)},
+		{"socket.getaddrinfo('\\u200b', 80, type=1)", rvGetAddrInfo("\u200b", 80, 0, 1)},
+		{"socket.getaddrinfo('\\ue000', 80, type=1)", rvGetAddrInfo("\ue000", 80, 0, 1)},
+		{"socket.getaddrinfo('\\u05d0a', 80, type=1)", rvGetAddrInfo("\u05d0a", 80, 0, 1)},
+		{"socket.getaddrinfo('xn--é', 80, type=1)", rvGetAddrInfo("xn--é", 80, 0, 1)},
+		{"socket.gethostbyname_ex('\\ue000')", func() (any, error) { return rvHostEnt(pysock.GetHostByNameEx("\ue000")) }},
+	})
+}

@@ -65,12 +65,15 @@ func idnaString(s string) (string, error) {
 		labels = labels[:len(labels)-1]
 	}
 	for i, l := range labels {
-		enc := l
-		if strings.IndexFunc(l, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
-			enc = "xn--" + punycode(strings.ToLower(l))
+		if isASCII(l) {
+			if len(l) == 0 || len(l) >= 64 {
+				return "", errors.New("label empty or too long")
+			}
+			continue
 		}
-		if len(enc) == 0 || len(enc) >= 64 {
-			return "", errors.New("label empty or too long")
+		enc, err := idnaLabel(l) // nameprep.go
+		if err != nil {
+			return "", err
 		}
 		labels[i] = enc
 	}
