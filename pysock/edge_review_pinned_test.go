@@ -144,22 +144,29 @@ c.recv(10)`)
 		t.Fatal(err)
 	}
 	defer c.Close()
+	if got := recvAfterPark(t, c, b); got != want {
+		t.Errorf("pysock did: blocking recv on fromfd(key.fd) = %s; CPython: %s", got, want)
+	}
+}
+
+// recvAfterPark is s.Recv(10) in blocking mode, printed as the oracle
+// prints CPython's result: peer sends "hi" once the call has parked, and
+// a call that did not wait gives its own result.
+func recvAfterPark(t *testing.T, s, peer *pysock.Socket) string {
+	t.Helper()
 	ch := goCall(func() result {
-		d, err := c.Recv(10)
+		d, err := s.Recv(10)
 		return result{data: d, err: err}
 	})
 	r, early := parkedOrDone(t, "(*Socket).recvNew", ch)
 	if !early {
-		b.Send([]byte("hi"))
-		r = await(t, ch, "recv on the fromfd socket")
+		peer.Send([]byte("hi"))
+		r = await(t, ch, "recv")
 	}
-	got := "ok b'" + string(r.data) + "'"
 	if r.err != nil {
-		got = excString(r.err)
+		return excString(r.err)
 	}
-	if got != want {
-		t.Errorf("pysock did: blocking recv on fromfd(key.fd) = %s; CPython: %s", got, want)
-	}
+	return "ok b'" + string(r.data) + "'"
 }
 
 // parkedOrDone waits until a goroutine is parked in fn, or the call whose
@@ -212,20 +219,7 @@ d.recv(10)`)
 	h := pysock.HandleOf(a) // Fileno loads the handle
 	a.Close()               // another goroutine's Close lands here
 	pysock.Expose(h)        // Fileno goes on: expose
-	ch := goCall(func() result {
-		data, err := d.Recv(10)
-		return result{data: data, err: err}
-	})
-	r, early := parkedOrDone(t, "(*Socket).recvNew", ch)
-	if !early {
-		b.Send([]byte("hi"))
-		r = await(t, ch, "recv on the dup")
-	}
-	got := "ok b'" + string(r.data) + "'"
-	if r.err != nil {
-		got = excString(r.err)
-	}
-	if got != want {
+	if got := recvAfterPark(t, d, b); got != want {
 		t.Errorf("pysock did: blocking recv on the dup after Fileno raced Close on the original = %s; CPython: %s", got, want)
 	}
 }

@@ -2,7 +2,6 @@ package pysock
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -19,11 +18,7 @@ func idnaEncode(v any) (string, error) {
 	s, isStr, _ := pyarg.StrOrBytes(v)
 	if isStr {
 		var err error
-		if r, has := pyarg.FirstSurrogate(s); has {
-			err = fmt.Errorf("Invalid character '\\u%04x'", r)
-		} else {
-			s, err = idnaString(s)
-		}
+		s, err = idnaString(s) // a lone surrogate fails in its label's nameprep
 		if err != nil {
 			return "", pyerr.NewUnicodeError("encoding with 'idna' codec failed (UnicodeError: " + err.Error() + ")")
 		}

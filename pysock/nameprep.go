@@ -2,6 +2,7 @@ package pysock
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -56,7 +57,7 @@ func idnaLabel(label string) (string, error) {
 // allowed, as in Python.
 func nameprep(label string) (string, error) {
 	var mapped []rune
-	for _, r := range label {
+	for _, r := range pyrepr.Runes(label) { // lone surrogates included
 		if inRanges(nameprepNothing, r) {
 			continue
 		}
@@ -69,6 +70,9 @@ func nameprep(label string) (string, error) {
 	out := nfkc(mapped)
 	randAL := false
 	for _, r := range out {
+		if pyrepr.IsSurrogate(r) { // table C.5
+			return "", fmt.Errorf("Invalid character '\\u%04x'", r)
+		}
 		if inRanges(nameprepProhibited, r) {
 			return "", errors.New("Invalid character " + pyrepr.Repr(string(r)))
 		}
