@@ -46,6 +46,9 @@ s(lambda: b'\xff'.decode('utf-8'))
 s(lambda: b'\xff'.decode('utf-8'))
 s(lambda: 'a\u20ac'.encode('ascii'))
 s(lambda: 'a\u20ac'.encode('ascii'))
+import io
+s(lambda: r(io.UnsupportedOperation(22, 'not readable')))
+s(lambda: r(io.UnsupportedOperation(22, 'not readable')))
 `)
 	decode := func() error { return pyerr.NewUnicodeDecodeError("utf-8", []byte{0xff}, 0, 1, "invalid start byte") }
 	asException := func(err error) (string, bool) {
@@ -83,6 +86,8 @@ s(lambda: 'a\u20ac'.encode('ascii'))
 		{"UnicodeDecodeError as *UnicodeError", decode(), asUnicodeError},
 		{"UnicodeEncodeError as *ValueError", pyerr.NewUnicodeEncodeError("ascii", "a\u20ac", 1, 2, "ordinal not in range(128)"), asValueError},
 		{"UnicodeEncodeError as *UnicodeError", pyerr.NewUnicodeEncodeError("ascii", "a\u20ac", 1, 2, "ordinal not in range(128)"), asUnicodeError},
+		{"UnsupportedOperation as *Exception", pyerr.NewUnsupportedOperation(22, "not readable"), asException},
+		{"UnsupportedOperation as *ValueError", pyerr.NewUnsupportedOperation(22, "not readable"), asValueError},
 	}
 	if len(want) != len(rows) {
 		t.Fatalf("oracle gave %d lines for %d rows: %q", len(want), len(rows), want)

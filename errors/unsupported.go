@@ -10,13 +10,15 @@ type UnsupportedOperation struct{ OSError }
 
 // NewUnsupportedOperation is io.UnsupportedOperation(*args).
 func NewUnsupportedOperation(args ...any) *UnsupportedOperation {
-	return &UnsupportedOperation{parseOSArgs(clsUnsupportedOperation, args)}
+	e := &UnsupportedOperation{parseOSArgs(clsUnsupportedOperation, args)}
+	e.outer = &e.OSError
+	return e
 }
 
 // As lets errors.As find this error as a ValueError too.
 func (e *UnsupportedOperation) As(target any) bool {
 	if t, ok := target.(**ValueError); ok {
-		*t = &ValueError{Exception{Args: e.Args, cls: clsUnsupportedOperation}}
+		*t = &ValueError{Exception{Args: e.Args, cls: clsUnsupportedOperation, outer: &e.OSError}}
 		return true
 	}
 	if t, ok := target.(**UnsupportedOperation); ok {
