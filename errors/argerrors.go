@@ -95,6 +95,17 @@ type KeyError struct{ LookupError }
 // Error returns Python's str(e): the repr of the only argument.
 func (e *KeyError) Error() string { return e.pyStr() }
 
+// As lets errors.As find this error through its Python base classes, as
+// views that print as it.
+func (e *KeyError) As(target any) bool {
+	e.link(e)
+	if t, ok := target.(**KeyError); ok {
+		*t = e
+		return true
+	}
+	return e.LookupError.As(target)
+}
+
 func (e *KeyError) pyStr() string {
 	if len(e.Args) == 1 {
 		return pyrepr.Repr(e.Args[0])
@@ -182,6 +193,17 @@ func NewUnicodeDecodeError(encoding string, object []byte, start, end int, reaso
 // position 0: invalid start byte".
 func (e *UnicodeDecodeError) Error() string { return e.pyStr() }
 
+// As lets errors.As find this error through its Python base classes, as
+// views that print as it.
+func (e *UnicodeDecodeError) As(target any) bool {
+	e.link(e)
+	if t, ok := target.(**UnicodeDecodeError); ok {
+		*t = e
+		return true
+	}
+	return e.UnicodeError.As(target)
+}
+
 func (e *UnicodeDecodeError) pyRepr() string { return e.Exception.baseRepr() }
 
 func (e *UnicodeDecodeError) pyStr() string {
@@ -215,6 +237,17 @@ func NewUnicodeEncodeError(encoding, object string, start, end int, reason strin
 // Error is Python's str(e): "'ascii' codec can't encode character '\u20ac'
 // in position 1: ordinal not in range(128)".
 func (e *UnicodeEncodeError) Error() string { return e.pyStr() }
+
+// As lets errors.As find this error through its Python base classes, as
+// views that print as it.
+func (e *UnicodeEncodeError) As(target any) bool {
+	e.link(e)
+	if t, ok := target.(**UnicodeEncodeError); ok {
+		*t = e
+		return true
+	}
+	return e.UnicodeError.As(target)
+}
 
 func (e *UnicodeEncodeError) pyRepr() string { return e.Exception.baseRepr() }
 

@@ -73,12 +73,39 @@ type Exception struct {
 	// *Exception, *ValueError...) prints as the error raised, as
 	// "except Exception as e: print(e)" does. Set by the constructors.
 	outer printer
+	// view: an Exception built as another error's view (see printerOf).
+	view bool
 }
 
-// printer is an error whose str() and repr() are its class's own.
+// printer is an error whose str() and repr() are its class's own; exc is
+// the Exception it embeds.
 type printer interface {
 	pyStr() string
 	pyRepr() string
+	exc() *Exception
+}
+
+func (e *Exception) exc() *Exception { return e }
+
+// printerOf is e.outer when e is still the Exception that error embeds, or
+// a view built for it. A struct copied by value keeps the link to the
+// original, which it no longer is, until errors.As links it again (link):
+// until then it prints from its own fields.
+func (e *Exception) printerOf() printer {
+	if o := e.outer; o != nil && (e.view || o.exc() == e) {
+		return o
+	}
+	return nil
+}
+
+// link makes p, the error e is embedded in, the one e's views print as.
+// The As methods of those errors call it, so that a copy, or a struct
+// built without a constructor, gives views that print as itself; an error
+// built by a constructor is linked already, and is not written to.
+func (e *Exception) link(p printer) {
+	if e.outer != p {
+		e.outer = p
+	}
 }
 
 func (e *Exception) class() *class {
@@ -112,8 +139,8 @@ func (e *Exception) PyArgs() []any { return e.Args }
 // that is the base-class view of an OSError, a KeyError..., that class's
 // str(e).
 func (e *Exception) Error() string {
-	if e.outer != nil {
-		return e.outer.pyStr()
+	if o := e.printerOf(); o != nil {
+		return o.pyStr()
 	}
 	return e.baseStr()
 }
@@ -133,8 +160,8 @@ func (e *Exception) baseStr() string {
 // Repr returns Python's repr(e): Name('msg') for one arg, Name(a, b)
 // otherwise (an ExceptionGroup's own form for its base-class view).
 func (e *Exception) Repr() string {
-	if e.outer != nil {
-		return e.outer.pyRepr()
+	if o := e.printerOf(); o != nil {
+		return o.pyRepr()
 	}
 	return e.baseRepr()
 }

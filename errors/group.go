@@ -40,6 +40,13 @@ func NewExceptionGroup(message string, exceptions []error) *ExceptionGroup {
 // Error returns Python's str(eg): "message (2 sub-exceptions)".
 func (e *ExceptionGroup) Error() string { return e.pyStr() }
 
+// As lets errors.As find this error as an *Exception view that prints as
+// it (the grouped errors are found through Unwrap).
+func (e *ExceptionGroup) As(target any) bool {
+	e.link(e)
+	return e.Exception.As(target)
+}
+
 func (e *ExceptionGroup) pyStr() string {
 	n := len(e.Exceptions)
 	s := "s"

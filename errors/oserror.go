@@ -2,6 +2,7 @@ package pyerr
 
 import (
 	"math"
+	"math/big"
 	"os"
 	"reflect"
 	"strconv"
@@ -144,6 +145,7 @@ func (e *OSError) Temporary() bool {
 
 // As lets errors.As find this error through its Python base classes.
 func (e *OSError) As(target any) bool {
+	e.link(e)
 	switch t := target.(type) {
 	case **OSError:
 		*t = e
@@ -297,9 +299,7 @@ func wrapOSClass(c *class, o OSError) PyException {
 // arguments, args[0] is errno, args[1] strerror, args[2] filename, args[4]
 // filename2; a filename shortens e.args to its first two items.
 func parseOSArgs(c *class, args []any) OSError {
-	if len(args) >= 2 && len(args) <= 5 {
-		args = plainInts(args)
-	}
+	args = plainInts(args)
 	o := OSError{Exception: Exception{Args: args, cls: c}}
 	if len(args) < 2 || len(args) > 5 {
 		return o
@@ -334,6 +334,11 @@ func intOf(v any) (int, bool) {
 			return 1, true
 		}
 		return 0, true
+	case *big.Int:
+		if n != nil && n.IsInt64() && n.Int64() >= math.MinInt && n.Int64() <= math.MaxInt {
+			return int(n.Int64()), true
+		}
+		return 0, false
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
@@ -349,20 +354,20 @@ func intOf(v any) (int, bool) {
 	return 0, false
 }
 
-// plainInts returns args with the errno and the third argument as Go ints
-// where they are integers of another kind (syscall.Errno, int64, a named
-// type), so that they print as Python's ints do; args itself is not
-// changed.
+// plainInts returns args with Go ints where they are integers of another
+// kind (syscall.Errno, int64, a named type, a *big.Int within int), so
+// that they print as Python's ints do; args itself is not changed.
 func plainInts(args []any) []any {
 	out := args
-	for _, i := range [...]int{0, 2} {
-		if i >= len(args) {
-			break
-		}
-		if _, plain := args[i].(int); plain || isBool(args[i]) {
+	for i, v := range args {
+		switch v.(type) {
+		case nil, int, string, bool:
 			continue
 		}
-		if n, ok := intOf(args[i]); ok {
+		if isBool(v) {
+			continue
+		}
+		if n, ok := intOf(v); ok {
 			if &out[0] == &args[0] {
 				out = append([]any(nil), args...)
 			}

@@ -18,7 +18,7 @@ func NewUnsupportedOperation(args ...any) *UnsupportedOperation {
 // As lets errors.As find this error as a ValueError too.
 func (e *UnsupportedOperation) As(target any) bool {
 	if t, ok := target.(**ValueError); ok {
-		*t = &ValueError{Exception{Args: e.Args, cls: clsUnsupportedOperation, outer: &e.OSError}}
+		*t = &ValueError{Exception{Args: e.Args, cls: clsUnsupportedOperation, outer: &e.OSError, view: true}}
 		return true
 	}
 	if t, ok := target.(**UnsupportedOperation); ok {
