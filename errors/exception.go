@@ -71,7 +71,8 @@ type Exception struct {
 	// str() or repr() is not BaseException's (OSError, KeyError, the
 	// Unicode errors, ExceptionGroup): a base-class view (errors.As to
 	// *Exception, *ValueError...) prints as the error raised, as
-	// "except Exception as e: print(e)" does. Set by the constructors.
+	// "except Exception as e: print(e)" does. Set by the constructors,
+	// and by errors.As for copies and hand-built structs (see link).
 	outer printer
 	// view: an Exception built as another error's view (see printerOf).
 	view bool
