@@ -99,10 +99,6 @@ func (e *KeyError) Error() string { return e.pyStr() }
 // views that print as it.
 func (e *KeyError) As(target any) bool {
 	e.link(e)
-	if t, ok := target.(**KeyError); ok {
-		*t = e
-		return true
-	}
 	return e.LookupError.As(target)
 }
 
@@ -112,8 +108,6 @@ func (e *KeyError) pyStr() string {
 	}
 	return e.Exception.baseStr()
 }
-
-func (e *KeyError) pyRepr() string { return e.Exception.baseRepr() }
 
 // MemoryError is Python's MemoryError, e.g. recv(2**40).
 type MemoryError struct{ Exception }
@@ -197,14 +191,8 @@ func (e *UnicodeDecodeError) Error() string { return e.pyStr() }
 // views that print as it.
 func (e *UnicodeDecodeError) As(target any) bool {
 	e.link(e)
-	if t, ok := target.(**UnicodeDecodeError); ok {
-		*t = e
-		return true
-	}
 	return e.UnicodeError.As(target)
 }
-
-func (e *UnicodeDecodeError) pyRepr() string { return e.Exception.baseRepr() }
 
 func (e *UnicodeDecodeError) pyStr() string {
 	if len(e.Args) != 5 {
@@ -242,14 +230,8 @@ func (e *UnicodeEncodeError) Error() string { return e.pyStr() }
 // views that print as it.
 func (e *UnicodeEncodeError) As(target any) bool {
 	e.link(e)
-	if t, ok := target.(**UnicodeEncodeError); ok {
-		*t = e
-		return true
-	}
 	return e.UnicodeError.As(target)
 }
-
-func (e *UnicodeEncodeError) pyRepr() string { return e.Exception.baseRepr() }
 
 func (e *UnicodeEncodeError) pyStr() string {
 	if len(e.Args) != 5 {

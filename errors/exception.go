@@ -88,6 +88,10 @@ type printer interface {
 
 func (e *Exception) exc() *Exception { return e }
 
+// pyRepr is BaseException's repr, which every printer but ExceptionGroup
+// keeps.
+func (e *Exception) pyRepr() string { return e.baseRepr() }
+
 // printerOf is e.outer when e is still the Exception that error embeds, or
 // a view built for it. A struct copied by value keeps the link to the
 // original, which it no longer is, until errors.As links it again (link):

@@ -76,8 +76,6 @@ func (e *OSError) pyStr() string {
 	return e.Exception.baseStr()
 }
 
-func (e *OSError) pyRepr() string { return e.Exception.baseRepr() }
-
 // HasStrerror reports whether e.strerror is set (not None): CPython sets it
 // from the second argument whenever OSError is built with 2 to 5.
 func (e *OSError) HasStrerror() bool { return e.pair && !e.strerrorNone }

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
-	"strings"
 	"unsafe"
 
 	pyerr "github.com/pysock/pysock/errors"
@@ -164,11 +163,8 @@ func encodePacket(s *Socket, addr any, caller string, out *rawAddr) error {
 	if !ok {
 		return errShape
 	}
-	if err := pyarg.UTF8(name); err != nil {
+	if err := pyarg.StrChecks(name); err != nil {
 		return err
-	}
-	if strings.IndexByte(name, 0) >= 0 {
-		return pyerr.NewValueError("embedded null character")
 	}
 	ints := [3]int{0, unix.PACKET_HOST, 0} // proto, pkttype, hatype
 	for i := 1; i < len(t) && i < 4; i++ {

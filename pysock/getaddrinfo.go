@@ -105,9 +105,7 @@ func getAddrInfo(ctx context.Context, host, port any, args []any) ([]AddrInfo, e
 				return nil, err
 			}
 		}
-		if i := strings.IndexByte(s, 0); i >= 0 {
-			s = s[:i] // a C string, as the host's (idnaEncode)
-		}
+		s = cString(s) // as the host's (idnaEncode)
 		servp = &s
 	} else if !pyarg.IsNone(port) {
 		// PyLong_CheckExact: bools, IntEnums and int subclasses are refused.

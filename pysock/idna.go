@@ -23,10 +23,15 @@ func idnaEncode(v any) (string, error) {
 			return "", pyerr.NewUnicodeError("encoding with 'idna' codec failed (UnicodeError: " + err.Error() + ")")
 		}
 	}
+	return cString(s), nil
+}
+
+// cString is s as a C function reads it: up to its first NUL.
+func cString(s string) string {
 	if i := strings.IndexByte(s, 0); i >= 0 {
-		s = s[:i]
+		return s[:i]
 	}
-	return s, nil
+	return s
 }
 
 func idnaString(s string) (string, error) {

@@ -55,11 +55,7 @@ func hostNameArg(fn string, v any) (string, error) {
 		}
 		return name, err
 	}
-	name := pyTypeName(v)
-	if pyarg.IsNone(v) {
-		name = "None" // getargs.c's converterr names None itself
-	}
-	return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument 1 must be str, bytes or bytearray, not %s", fn, name))
+	return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument 1 must be str, bytes or bytearray, not %s", fn, pyarg.ConverterTypeName(v)))
 }
 
 func addrString(a netip.Addr) string {
@@ -249,11 +245,8 @@ func GetNameInfo(sockaddr any, flags any) (host, port string, err error) {
 	if !ok {
 		return "", "", illegal
 	}
-	if err := pyarg.UTF8(hostS); err != nil {
-		return "", "", err // the "s" format: a lone surrogate
-	}
-	if strings.IndexByte(hostS, 0) >= 0 {
-		return "", "", pyerr.NewValueError("embedded null character") // the "s" format
+	if err := pyarg.StrChecks(hostS); err != nil {
+		return "", "", err // the "s" format's own errors stand
 	}
 	portN, err := asCInt(t[1])
 	if err != nil {

@@ -30,19 +30,30 @@ func AsStr(v any) (string, bool) {
 func Str(fn string, argn int, v any) (string, error) {
 	s, ok := AsStr(v)
 	if !ok {
-		name := TypeName(v)
-		if IsNone(v) {
-			name = "None" // getargs.c's converterr names None itself
-		}
-		return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument %d must be str, not %s", fn, argn, name))
+		return "", pyerr.NewTypeError(fmt.Sprintf("%s() argument %d must be str, not %s", fn, argn, ConverterTypeName(v)))
 	}
+	return s, StrChecks(s)
+}
+
+// StrChecks are the "s" format's checks of a value already known to be a
+// str: no lone surrogate (UTF8), no NUL character.
+func StrChecks(s string) error {
 	if err := UTF8(s); err != nil {
-		return "", err
+		return err
 	}
 	if strings.IndexByte(s, 0) >= 0 {
-		return "", pyerr.NewValueError("embedded null character")
+		return pyerr.NewValueError("embedded null character")
 	}
-	return s, nil
+	return nil
+}
+
+// ConverterTypeName is the type name getargs.c's converters put in their
+// TypeError ("must be str, not None"): TypeName, but None for None.
+func ConverterTypeName(v any) string {
+	if IsNone(v) {
+		return "None"
+	}
+	return TypeName(v)
 }
 
 // UTF8 is the check of PyUnicode_AsUTF8: the Python str that s stands for
