@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net"
 	"runtime"
 	"strings"
 	"testing"
@@ -121,6 +122,28 @@ func errnoOf(err error) int {
 func isTimeout(err error) bool {
 	var te *pyerr.TimeoutError
 	return errors.As(err, &te)
+}
+
+// goNetPair is a connected Go net TCP pair on loopback (client, server
+// side), both closed at the end of the test (closing one earlier is fine).
+func goNetPair(t *testing.T) (c, s *net.TCPConn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	gc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gc.Close() })
+	gs, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gs.Close() })
+	return gc.(*net.TCPConn), gs.(*net.TCPConn)
 }
 
 // tcpPair is a connected TCP pair on loopback (client, server side).

@@ -53,20 +53,9 @@ func TestNulInHostNames(t *testing.T) {
 // already wrap; these return the bare Python exception.
 func TestAdapterSetAndCloseErrorsAreOpErrors(t *testing.T) {
 	// Go's reference.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	gc, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sc, err := ln.Accept(); err == nil {
-		sc.Close()
-	}
-	gc.Close()
-	goTCP := gc.(*net.TCPConn)
+	goTCP, sc := goNetPair(t)
+	sc.Close()
+	goTCP.Close()
 	gu, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -196,22 +196,8 @@ func TestPacketConnWriteToUnspecified(t *testing.T) {
 // fromNetConnErr misses it. pysock did: an errno-less "OSError: use of closed
 // file" that matches neither syscall.EBADF nor net.ErrClosed.
 func TestFromNetConnClosedFile(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	sc, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sc.Close()
-	f, err := c.(*net.TCPConn).File()
+	c, _ := goNetPair(t)
+	f, err := c.File()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -361,22 +361,10 @@ func (nilRawConn) SyscallConn() (syscall.RawConn, error) { return nil, nil }
 // ...: use of closed network connection"), which matched neither
 // syscall.EBADF nor net.ErrClosed under errors.Is.
 func TestNetFromNetConnClosed(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, sc := goNetPair(t)
 	sc.Close()
 	c.Close()
-	s, err := pysock.FromNetConn(c.(*net.TCPConn))
+	s, err := pysock.FromNetConn(c)
 	if s != nil {
 		s.Close()
 	}
